@@ -1,0 +1,19 @@
+package e2kd.distill;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The logit term of e²KD (Eq. 1; Hinton et al.): L_KD = τ² · mean_b Σ_j p_T,j (log p_T,j − log p_S,j),
+ * p = softmax(z/τ). Teacher logits are constants.
+ */
+public final class KdLoss {
+    private KdLoss() {}
+
+    /** teacher, student logits (B, C) → scalar. */
+    public static NDArray of(NDArray teacherLogits, NDArray studentLogits, double tau) {
+        NDArray logPt = teacherLogits.stopGradient().div(tau).logSoftmax(1);
+        NDArray logPs = studentLogits.div(tau).logSoftmax(1);
+        NDArray perSample = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1});
+        return perSample.mean().mul(tau * tau);
+    }
+}

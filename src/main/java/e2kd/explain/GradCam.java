@@ -1,0 +1,90 @@
+package e2kd.explain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArrayEx;
+import ai.djl.nn.Activation;
+import e2kd.nn.ResNet;
+
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * GradCAM, positive part, at a named stage A (B, K, h, w), resized to the input (bilinear, align_corners=false):
+ * G = ReLU(Σ_k α_k A_k), α_k = spatial mean of ∂y_c/∂A_k (METHOD.md §2). At {@code layer4} of a ResNet the head is
+ * global-average-pool + linear, so α_k = w_ck/(h·w) in closed form (first-order only); any other stage goes
+ * through double backprop. Map (B, H, W).
+ */
+public final class GradCam implements Explainer {
+    private static final int BILINEAR = 2;
+    private final ResNet model;
+    private final String layer;
+
+    private GradCam(ResNet model, String layer) {
+        this.model = model;
+        this.layer = layer;
+        if (!model.tapNames().contains(layer)) {
+            throw new IllegalArgumentException("unknown GradCAM layer '" + layer + "'; valid: " + String.join(", ", model.tapNames()));
+        }
+    }
+
+    /** At the last stage, closed form. */
+    public static GradCam lastStage(ResNet model) {
+        return new GradCam(model, "layer4");
+    }
+
+    /** At any named stage, by double backprop (also usable at layer4, as the oracle of the closed form). */
+    public static Explainer generic(ResNet model, String layer) {
+        GradCam cam = new GradCam(model, layer);
+        return new Explainer() {
+            @Override
+            public Explained explain(NDArray x, ClassChoice choice) {
+                return cam.explainByDoubleBackprop(x, choice);
+            }
+
+            @Override
+            public String name() {
+                return "gradcam-autograd";
+            }
+        };
+    }
+
+    @Override
+    public Explained explain(NDArray x, ClassChoice choice) {
+        NDArray[] features = new NDArray[1];
+        NDArray logits = model.forward(x, Map.of(layer, a -> features[0] = a));
+        NDArray classes = choice.choose(logits);
+        NDArray a = features[0];
+        NDArray rows = classes.oneHot((int) logits.getShape().get(1), logits.getDataType())
+                .matMul(model.classifierWeight());
+        NDArray alpha = rows.div(a.getShape().get(2) * a.getShape().get(3));
+        return new Explained(logits, classes, camFrom(alpha, a, x));
+    }
+
+    private Explained explainByDoubleBackprop(NDArray x, ClassChoice choice) {
+        NDArray[] tapped = new NDArray[2];
+        UnaryOperator<NDArray> tap = a -> {
+            tapped[0] = InputGradients.leaf(a.zerosLike());
+            tapped[1] = a.add(tapped[0]);
+            return tapped[1];
+        };
+        NDArray logits = model.forward(x, Map.of(layer, tap));
+        NDArray classes = choice.choose(logits);
+        NDArray gradient = InputGradients.of(logits, classes, tapped[0], model);
+        NDArray alpha = gradient.sum(new int[] {2, 3}).div(gradient.getShape().get(2) * gradient.getShape().get(3));
+        return new Explained(logits, classes, camFrom(alpha, tapped[1], x));
+    }
+
+    /** ReLU(Σ_k α_k A_k) resized to x's H×W; alpha (B, K), a (B, K, h, w) → (B, H, W). */
+    private static NDArray camFrom(NDArray alpha, NDArray a, NDArray x) {
+        long b = a.getShape().get(0);
+        NDArray cam = Activation.relu(a.mul(alpha.reshape(b, -1, 1, 1)).sum(new int[] {1}, true));
+        long[] size = {x.getShape().get(2), x.getShape().get(3)};
+        NDArray resized = ((PtNDArrayEx) cam.getNDArrayInternal()).interpolation(size, BILINEAR, false);
+        return resized.squeeze(1);
+    }
+
+    @Override
+    public String name() {
+        return "gradcam";
+    }
+}

@@ -1,0 +1,50 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * Average pooling, zero padding counted in the divisor ({@code nn.AvgPool2d(k, s, p)}); the B-cos ResNet stem's
+ * replacement for max-pooling. Linear, so its transpose is the transposed depthwise convolution with a constant
+ * 1/k² kernel. x (B, C, H, W) → (B, C, H', W').
+ */
+public final class AvgPool2d extends Module implements DynamicLinear {
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+
+    public AvgPool2d(int kernel, int stride, int padding) {
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+    }
+
+    @Override
+    public NDArray forward(NDArray x, Trace trace) {
+        if (trace != null) {
+            trace.record(this, new Trace.Entry(null, null, x.getShape().get(2), x.getShape().get(3)));
+        }
+        return linearMap(x);
+    }
+
+    @Override
+    public NDArray transpose(NDArray g, Trace trace) {
+        Trace.Entry e = trace.of(this);
+        long channels = g.getShape().get(1);
+        NDArray kernelWeights = g.getManager().full(new Shape(channels, 1, kernel, kernel),
+                1f / (kernel * kernel), g.getDataType());
+        return ConvOps.convTranspose(g, kernelWeights, stride, padding, (int) channels, e.inputHeight(),
+                e.inputWidth());
+    }
+
+    @Override
+    public NDArray linear(NDArray v, Trace trace) {
+        return linearMap(v);
+    }
+
+    private NDArray linearMap(NDArray x) {
+        return Pool.avgPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding),
+                false, true);
+    }
+}

@@ -1,0 +1,27 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/** Fully connected layer ({@code nn.Linear}): keys {@code weight} (O, I) and {@code bias} (O). x (B, I) → (B, O). */
+public final class Linear extends Module implements Layer {
+
+    public Linear(NDManager manager, int in, int out) {
+        // PyTorch's default init: U(−1/√in, 1/√in) for weight and bias.
+        float bound = (float) (1 / Math.sqrt(in));
+        parameter("weight", manager.randomUniform(-bound, bound, new Shape(out, in), DataType.FLOAT32));
+        parameter("bias", manager.randomUniform(-bound, bound, new Shape(out), DataType.FLOAT32));
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return ai.djl.nn.core.Linear.linear(x, weight(), param("bias")).singletonOrThrow();
+    }
+
+    /** (O, I). */
+    NDArray weight() {
+        return param("weight");
+    }
+}

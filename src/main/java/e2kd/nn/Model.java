@@ -1,0 +1,44 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** A classifier built by {@link Models}: logits (B, numClasses) from images (B, inChannels, H, W). */
+public abstract class Model extends Module {
+    private final ModelSpec spec;
+
+    protected Model(ModelSpec spec) {
+        this.spec = spec;
+    }
+
+    public final ModelSpec spec() {
+        return spec;
+    }
+
+    /** Logits, (B, numClasses). */
+    public abstract NDArray forward(NDArray x);
+
+    /** Total downsampling of the feature stages: 32 with the ImageNet stem, 8 with the small one. */
+    public final int minimumInputSize() {
+        return spec.options().stem() == ModelOptions.Stem.IMAGENET ? 32 : 8;
+    }
+
+    /** Fails with a one-line message when {@code x} is not (B, inChannels, H, W) with H, W ≥ the total stride. */
+    public final void checkInput(NDArray x) {
+        Shape s = x.getShape();
+        int channels = spec.options().inChannels();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException("model " + spec.id() + " expects input (B, " + channels
+                    + ", H, W), got shape " + s);
+        }
+        if (s.get(1) != channels) {
+            throw new IllegalArgumentException("input has " + s.get(1) + " channels, model " + spec.id()
+                    + " expects " + channels);
+        }
+        int min = minimumInputSize();
+        if (s.get(2) < min || s.get(3) < min) {
+            throw new IllegalArgumentException("input is " + s.get(2) + "x" + s.get(3) + " px, model " + spec.id()
+                    + " with stem=" + spec.options().asMap().get("stem") + " needs at least " + min + "x" + min);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A node of a model tree, shaped like PyTorch's {@code nn.Module}: named parameters, named buffers and named
+ * children, so that {@link #stateDict()} yields exactly the torchvision / B-cos-v2 state-dict keys
+ * ({@code layer1.0.conv1.linear.weight}, {@code bn1.running_var}, ...).
+ *
+ * <p>Why not DJL's {@code AbstractBlock}: it numbers child names ({@code 01conv1}) and routes parameters through a
+ * {@code ParameterStore}; our blocks also need a traced forward and a transposed pass (see {@link DynamicLinear}),
+ * which Block's {@code forward(ParameterStore, NDList, boolean)} cannot express. Tensor math still runs in libtorch
+ * through DJL NDArrays.
+ */
+public abstract class Module {
+    private final Map<String, NDArray> parameters = new LinkedHashMap<>();
+    private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private boolean training = true;
+
+    /** Registers a trainable parameter (gradient attached). */
+    protected final NDArray parameter(String name, NDArray value) {
+        value.setRequiresGradient(true);
+        parameters.put(name, value);
+        return value;
+    }
+
+    /** Registers a non-trainable state array (running statistics, counters). */
+    protected final NDArray buffer(String name, NDArray value) {
+        buffers.put(name, value);
+        return value;
+    }
+
+    protected final <M extends Module> M child(String name, M module) {
+        children.put(name, module);
+        return module;
+    }
+
+    /** This module's own parameter {@code name} (looked up per use, so dtype conversion can replace it). */
+    protected final NDArray param(String name) {
+        return parameters.get(name);
+    }
+
+    /** This module's own buffer {@code name}. */
+    protected final NDArray buf(String name) {
+        return buffers.get(name);
+    }
+
+    public final Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** Parameters under their full dotted names, in PyTorch's registration order. */
+    public final Map<String, NDArray> parameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collect(this, "", out, true, false);
+        return out;
+    }
+
+    /** Buffers under their full dotted names. */
+    public final Map<String, NDArray> buffers() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collect(this, "", out, false, true);
+        return out;
+    }
+
+    /** Parameters and buffers in {@code torch.nn.Module.state_dict()} order. */
+    public final Map<String, NDArray> stateDict() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        collect(this, "", out, true, true);
+        return out;
+    }
+
+    private static void collect(Module m, String prefix, Map<String, NDArray> out, boolean params, boolean bufs) {
+        if (params) {
+            m.parameters.forEach((k, v) -> out.put(prefix + k, v));
+        }
+        if (bufs) {
+            m.buffers.forEach((k, v) -> out.put(prefix + k, v));
+        }
+        m.children.forEach((k, c) -> collect(c, prefix + k + ".", out, params, bufs));
+    }
+
+    /**
+     * Copies values into this module's arrays by state-dict key, checking names and shapes. Every key must be
+     * present; values are converted to each array's data type.
+     *
+     * @throws IllegalArgumentException listing missing, unexpected and mis-shaped keys by name
+     */
+    public final void loadStateDict(Map<String, NDArray> values) {
+        Map<String, NDArray> own = stateDict();
+        StringBuilder problems = new StringBuilder();
+        for (String key : own.keySet()) {
+            if (!values.containsKey(key)) {
+                problems.append(" missing key ").append(key).append(';');
+            }
+        }
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            NDArray target = own.get(e.getKey());
+            if (target == null) {
+                problems.append(" unexpected key ").append(e.getKey()).append(';');
+            } else if (!sameShape(target.getShape(), e.getValue().getShape())) {
+                problems.append(" ").append(e.getKey()).append(" has shape ").append(e.getValue().getShape())
+                        .append(", expected ").append(target.getShape()).append(';');
+            }
+        }
+        if (problems.length() > 0) {
+            throw new IllegalArgumentException("state dict does not fit the model:" + problems);
+        }
+        Autograd.noGrad(() -> {
+            own.forEach((key, target) -> {
+                NDArray source = values.get(key);
+                NDArray converted = source.toType(target.getDataType(), true).reshape(target.getShape());
+                target.set(converted.toByteBuffer());
+                converted.close();
+            });
+            return null;
+        });
+    }
+
+    private static boolean sameShape(Shape a, Shape b) {
+        // PyTorch stores scalar counters (num_batches_tracked) with shape (); accept (1) for them too.
+        return a.equals(b) || (a.size() == 1 && b.size() == 1 && a.dimension() + b.dimension() <= 1);
+    }
+
+    /** Converts floating-point parameters and buffers to {@code type} in place (e.g. float64 for tests). */
+    public final void toFloatType(DataType type) {
+        Autograd.noGrad(() -> {
+            convert(this, type);
+            return null;
+        });
+    }
+
+    private static void convert(Module m, DataType type) {
+        for (Map<String, NDArray> group : java.util.List.of(m.parameters, m.buffers)) {
+            for (Map.Entry<String, NDArray> e : group.entrySet()) {
+                NDArray old = e.getValue();
+                if (old.getDataType().isFloating() && old.getDataType() != type) {
+                    NDArray converted = old.toType(type, true);
+                    if (group == m.parameters) {
+                        converted.setRequiresGradient(true);
+                    }
+                    e.setValue(converted);
+                    old.close();
+                }
+            }
+        }
+        m.children.values().forEach(c -> convert(c, type));
+    }
+
+    /** Training mode (batch statistics, buffer updates) or eval mode, recursively. */
+    public final void setTraining(boolean training) {
+        this.training = training;
+        children.values().forEach(c -> c.setTraining(training));
+    }
+
+    public final boolean isTraining() {
+        return training;
+    }
+}

@@ -1,0 +1,17 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * DJL attaches an op's result to the manager of its first operand. Results computed from a parameter would land
+ * in the model's long-lived manager and pile up; this moves them to the manager of the current step's input.
+ */
+final class Scopes {
+    private Scopes() {}
+
+    /** Attaches {@code result} to {@code like}'s manager and returns it. */
+    static NDArray owned(NDArray like, NDArray result) {
+        result.attach(like.getManager());
+        return result;
+    }
+}

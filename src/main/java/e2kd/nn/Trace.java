@@ -1,0 +1,32 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+
+/**
+ * What one forward pass recorded for the transposed pass: per dynamic-linear block, its dynamic factors (the
+ * B-cos scale |ŵᵀx|/‖x‖, a norm's γ/σ) and the input's spatial size. Factors stay in the autograd graph of the
+ * forward that produced them (METHOD.md §2: the explanation depends on θ through their values).
+ */
+public final class Trace {
+    /** The record of one block: its dynamic factor (may be null for purely linear blocks) and input size. */
+    public record Entry(NDArray factor, NDArray weight, long inputHeight, long inputWidth) {}
+
+    private final Map<Module, Entry> entries = new IdentityHashMap<>();
+
+    void record(Module block, Entry entry) {
+        if (entries.put(block, entry) != null) {
+            throw new IllegalStateException("block traced twice in one forward: " + block.getClass().getSimpleName());
+        }
+    }
+
+    Entry of(Module block) {
+        Entry e = entries.get(block);
+        if (e == null) {
+            throw new IllegalStateException("no forward was traced for " + block.getClass().getSimpleName());
+        }
+        return e;
+    }
+}
