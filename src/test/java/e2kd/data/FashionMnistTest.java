@@ -1,0 +1,95 @@
+package e2kd.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FashionMnistTest {
+  @TempDir Path dir;
+
+  private static int[] perClass(LabeledDataset d) {
+    int[] counts = new int[10];
+    for (int label : d.labels()) {
+      counts[label]++;
+    }
+    return counts;
+  }
+
+  @Test
+  void embeddedSubsetHasTenBalancedClasses() {
+    FashionMnist fm = FashionMnist.embedded();
+    assertEquals(10, fm.train().classNames().size());
+    assertEquals("T-shirt/top", fm.train().classNames().get(0));
+    assertEquals("Ankle boot", fm.test().classNames().get(9));
+    assertEquals(6000, fm.train().size());
+    assertEquals(2000, fm.test().size());
+    for (int count : perClass(fm.train())) {
+      assertEquals(600, count);
+    }
+    for (int count : perClass(fm.test())) {
+      assertEquals(200, count);
+    }
+    Image img = fm.train().image(0);
+    assertEquals("(3,28,28)", img.shape());
+    float max = 0;
+    for (float v : img.data()) {
+      assertTrue(v >= 0 && v <= 1);
+      max = Math.max(max, v);
+    }
+    assertTrue(max > 0.5f, "a real garment image has bright pixels");
+  }
+
+  @Test
+  void embeddedSubsetIsTheFirstImagesPerClassOfTheRealData() {
+    assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+    LabeledDataset full = FashionMnist.loadDefault().test();
+    assertEquals(10_000, full.size());
+    LabeledDataset sub = FashionMnist.embedded().test();
+    int[] taken = new int[10];
+    int k = 0;
+    for (int i = 0; i < full.size() && k < sub.size(); i++) {
+      int label = full.label(i);
+      if (taken[label]++ < 200) {
+        assertEquals(label, sub.label(k));
+        assertArrayEquals(full.image(i).data(), sub.image(k).data());
+        k++;
+      }
+    }
+    assertEquals(2000, k);
+  }
+
+  @Test
+  void loadsDirectoryWithPlainOrGzipFiles() {
+    IdxImages images = new IdxImages(2, 28, 28, new byte[2 * 784]);
+    IdxWriter.writeImages(dir.resolve("train-images-idx3-ubyte.gz"), images);
+    IdxWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte"), new byte[] {3, 7});
+    IdxWriter.writeImages(dir.resolve("t10k-images-idx3-ubyte"), images);
+    IdxWriter.writeLabels(dir.resolve("t10k-labels-idx1-ubyte.gz"), new byte[] {9, 0});
+    FashionMnist fm = FashionMnist.load(dir);
+    assertEquals(2, fm.train().size());
+    assertEquals(7, fm.train().label(1));
+    assertEquals(9, fm.test().label(0));
+  }
+
+  @Test
+  void missingFileAndBadLabelsAreNamed() {
+    E2kdDataException e = assertThrows(E2kdDataException.class, () -> FashionMnist.load(dir));
+    assertEquals(dir + ": neither train-labels-idx1-ubyte.gz nor train-labels-idx1-ubyte found",
+        e.getMessage());
+    IdxImages images = new IdxImages(2, 28, 28, new byte[2 * 784]);
+    IdxWriter.writeImages(dir.resolve("train-images-idx3-ubyte.gz"), images);
+    IdxWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte.gz"), new byte[] {3, 12});
+    e = assertThrows(E2kdDataException.class, () -> FashionMnist.load(dir));
+    assertEquals("train-labels-idx1-ubyte.gz: label 12 at index 1, expected 0..9", e.getMessage());
+    IdxWriter.writeLabels(dir.resolve("train-labels-idx1-ubyte.gz"), new byte[] {3});
+    e = assertThrows(E2kdDataException.class, () -> FashionMnist.load(dir));
+    assertEquals("train-labels-idx1-ubyte.gz: 1 labels for 2 images", e.getMessage());
+  }
+}
