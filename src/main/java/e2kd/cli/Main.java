@@ -1,6 +1,57 @@
 package e2kd.cli;
-public class Main { public static void main(String[] a) {
-  try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
-    System.out.println(m.getEngine().getEngineName()+" "+m.getEngine().getVersion()+" "+m.ones(new ai.djl.ndarray.types.Shape(2,2)).sum());
-  }
-}}
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The {@code e2kd} command line. */
+@Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
+        subcommands = {SoakCommand.class})
+public final class Main {
+    @Option(names = {"-v", "--verbose"}, description = "Log more (repeat for debug output).", scope = CommandLine.ScopeType.INHERIT)
+    void verbose(boolean[] flags) {
+        Level level = flags.length > 1 ? Level.DEBUG : Level.INFO;
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
+        ((Logger) LoggerFactory.getLogger("ai.djl")).setLevel(level);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line; user errors print one line (no stack trace) and exit 2. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdFileException
+                    || e instanceof IllegalStateException || e instanceof IOException) {
+                cmd.getErr().println("e2kd: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /** Version from the Maven build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/e2kd-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"e2kd " + p.getProperty("version", "unknown") + " (DJL 0.36.0, PyTorch 2.7.1 CPU)"};
+        }
+    }
+}

@@ -14,6 +14,6 @@ public final class KdLoss {
         NDArray logPt = teacherLogits.stopGradient().div(tau).logSoftmax(1);
         NDArray logPs = studentLogits.div(tau).logSoftmax(1);
         NDArray perSample = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1});
-        return perSample.mean().mul(tau * tau);
+        return perSample.mul(tau * tau).mean();
     }
 }

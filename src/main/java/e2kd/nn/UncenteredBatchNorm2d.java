@@ -52,10 +52,8 @@ public final class UncenteredBatchNorm2d extends Module implements DynamicLinear
         Autograd.noGrad(() -> {
             NDArray runningVar = buf("running_var");
             // B-cos-v2: running_var.copy_((1 - momentum) * running_var + momentum * var)
-            try (NDArray flat = variance.reshape(-1).toType(runningVar.getDataType(), false);
-                 NDArray updated = runningVar.mul(1 - MOMENTUM).add(flat.mul(MOMENTUM))) {
-                runningVar.set(updated.toByteBuffer());
-            }
+            NDArray flat = variance.reshape(-1).toType(runningVar.getDataType(), false);
+            runningVar.muli(1 - MOMENTUM).addi(flat.mul(MOMENTUM));
             buf("num_batches_tracked").addi(1);
             return null;
         });

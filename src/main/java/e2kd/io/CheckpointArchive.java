@@ -1,0 +1,87 @@
+package e2kd.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * e2kd's checkpoint container (layout in docs/CHECKPOINT.md): a zip holding {@code checkpoint.json} (metadata)
+ * and one safetensors file per named tensor group ({@code model.safetensors}, optionally
+ * {@code optimizer.safetensors}). Written atomically.
+ */
+public final class CheckpointArchive {
+    public static final String FORMAT = "e2kd-checkpoint";
+    private static final String META = "checkpoint.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Metadata and tensor groups (group name → tensor name → array). */
+    public record Contents(JsonNode meta, Map<String, Map<String, NDArray>> groups) {}
+
+    private CheckpointArchive() {}
+
+    public static void write(Path path, JsonNode meta, Map<String, Map<String, NDArray>> groups) throws IOException {
+        AtomicFiles.write(path, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            zip.putNextEntry(new ZipEntry(META));
+            zip.write(JSON.writeValueAsBytes(meta));
+            zip.closeEntry();
+            for (Map.Entry<String, Map<String, NDArray>> group : groups.entrySet()) {
+                zip.putNextEntry(new ZipEntry(group.getKey() + ".safetensors"));
+                NDList list = new NDList();
+                for (Map.Entry<String, NDArray> t : group.getValue().entrySet()) {
+                    NDArray copy = t.getValue().duplicate();
+                    copy.setName(t.getKey());
+                    list.add(copy);
+                }
+                list.encode(zip, NDList.Encoding.SAFETENSORS);
+                list.close();
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    /** Reads a checkpoint; a missing, truncated or foreign file is a one-line error naming it. */
+    public static Contents read(Path path, NDManager manager) {
+        JsonNode meta = null;
+        Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
+        try (InputStream raw = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(raw)) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                if (e.getName().equals(META)) {
+                    meta = JSON.readTree(zip.readAllBytes());
+                } else if (e.getName().endsWith(".safetensors")) {
+                    Map<String, NDArray> tensors = new LinkedHashMap<>();
+                    for (NDArray a : NDList.decode(manager, zip.readAllBytes())) {
+                        tensors.put(a.getName(), a);
+                    }
+                    groups.put(e.getName().substring(0, e.getName().length() - ".safetensors".length()), tensors);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new E2kdFileException(path, "no such file");
+        } catch (ZipException | java.io.EOFException e) {
+            throw new E2kdFileException(path, "not a complete e2kd checkpoint (" + e.getMessage() + ")");
+        } catch (IOException | RuntimeException e) {
+            throw new E2kdFileException(path, "unreadable checkpoint (" + e.getMessage() + ")");
+        }
+        if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
+            throw new E2kdFileException(path, "not an e2kd checkpoint (no " + META + " with format " + FORMAT + ")");
+        }
+        return new Contents(meta, groups);
+    }
+}
