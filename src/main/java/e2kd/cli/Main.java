@@ -31,7 +31,7 @@ public final class Main {
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdFileException
+            if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdIoException
                     || e instanceof IllegalStateException || e instanceof IOException) {
                 cmd.getErr().println("e2kd: " + e.getMessage());
                 return 2;

@@ -34,7 +34,7 @@ public final class CheckpointArchive {
 
     private CheckpointArchive() {}
 
-    public static void write(Path path, JsonNode meta, Map<String, Map<String, NDArray>> groups) throws IOException {
+    public static void write(Path path, JsonNode meta, Map<String, Map<String, NDArray>> groups) {
         AtomicFiles.write(path, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(META));
@@ -73,14 +73,14 @@ public final class CheckpointArchive {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new E2kdFileException(path, "no such file");
+            throw new E2kdIoException(path, "no such file");
         } catch (ZipException | java.io.EOFException e) {
-            throw new E2kdFileException(path, "not a complete e2kd checkpoint (" + e.getMessage() + ")");
+            throw new E2kdIoException(path, "not a complete e2kd checkpoint (" + e.getMessage() + ")");
         } catch (IOException | RuntimeException e) {
-            throw new E2kdFileException(path, "unreadable checkpoint (" + e.getMessage() + ")");
+            throw new E2kdIoException(path, "unreadable checkpoint (" + e.getMessage() + ")");
         }
         if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
-            throw new E2kdFileException(path, "not an e2kd checkpoint (no " + META + " with format " + FORMAT + ")");
+            throw new E2kdIoException(path, "not an e2kd checkpoint (no " + META + " with format " + FORMAT + ")");
         }
         return new Contents(meta, groups);
     }

@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.CheckpointArchive;
-import e2kd.io.E2kdFileException;
+import e2kd.io.E2kdIoException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class ModelCheckpoint {
      * @param trainerTensors optimizer state by name, or an empty map
      */
     public static void save(Path path, Model model, InputContract input, JsonNode trainer,
-                            Map<String, NDArray> trainerTensors) throws IOException {
+                            Map<String, NDArray> trainerTensors) {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("format", CheckpointArchive.FORMAT);
         meta.put("version", VERSION);
@@ -77,7 +76,7 @@ public final class ModelCheckpoint {
             }
             model.loadStateDict(weights);
         } catch (IllegalArgumentException e) {
-            throw new E2kdFileException(path, e.getMessage());
+            throw new E2kdIoException(path, e.getMessage());
         }
         return new Loaded(model, input, meta.get("trainer"), c.groups().getOrDefault("trainer", Map.of()));
     }
