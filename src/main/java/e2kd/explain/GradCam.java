@@ -3,23 +3,23 @@ package e2kd.explain;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArrayEx;
 import ai.djl.nn.Activation;
-import e2kd.nn.ResNet;
+import e2kd.nn.CamModel;
 
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
  * GradCAM, positive part, at a named stage A (B, K, h, w), resized to the input (bilinear, align_corners=false):
- * G = ReLU(Σ_k α_k A_k), α_k = spatial mean of ∂y_c/∂A_k (METHOD.md §2). At {@code layer4} of a ResNet the head is
- * global-average-pool + linear, so α_k = w_ck/(h·w) in closed form (first-order only); any other stage goes
- * through double backprop. Map (B, H, W).
+ * G = ReLU(Σ_k α_k A_k), α_k = spatial mean of ∂y_c/∂A_k (METHOD.md §2). At the last stage ({@code layer4} of a
+ * ResNet) the head is global-average-pool + linear, so α_k = w_ck/(h·w) in closed form (first-order only); any
+ * other stage goes through double backprop. Map (B, H, W).
  */
 public final class GradCam implements Explainer {
     private static final int BILINEAR = 2;
-    private final ResNet model;
+    private final CamModel model;
     private final String layer;
 
-    private GradCam(ResNet model, String layer) {
+    private GradCam(CamModel model, String layer) {
         this.model = model;
         this.layer = layer;
         if (!model.tapNames().contains(layer)) {
@@ -28,12 +28,12 @@ public final class GradCam implements Explainer {
     }
 
     /** At the last stage, closed form. */
-    public static GradCam lastStage(ResNet model) {
-        return new GradCam(model, "layer4");
+    public static GradCam lastStage(CamModel model) {
+        return new GradCam(model, model.lastStage());
     }
 
     /** At any named stage, by double backprop (also usable at layer4, as the oracle of the closed form). */
-    public static Explainer generic(ResNet model, String layer) {
+    public static Explainer generic(CamModel model, String layer) {
         GradCam cam = new GradCam(model, layer);
         return new Explainer() {
             @Override
@@ -69,7 +69,7 @@ public final class GradCam implements Explainer {
         };
         NDArray logits = model.forward(x, Map.of(layer, tap));
         NDArray classes = choice.choose(logits);
-        NDArray gradient = InputGradients.of(logits, classes, tapped[0], model);
+        NDArray gradient = InputGradients.of(logits, classes, tapped[0], model.module());
         NDArray alpha = gradient.sum(new int[] {2, 3}).div(gradient.getShape().get(2) * gradient.getShape().get(3));
         return new Explained(logits, classes, camFrom(alpha, tapped[1], x));
     }

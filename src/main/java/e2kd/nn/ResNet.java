@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  * stem, conv1 is 3×3 stride 1 and there is no max-pool. Stage outputs are named {@code conv1} (after bn1/relu),
  * {@code layer1}..{@code layer4}; {@link #forward(NDArray, Map)} lets a caller replace any of them (GradCAM taps).
  */
-public final class ResNet extends Model {
+public final class ResNet extends Model implements CamModel {
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
     private final boolean maxPool;
@@ -48,7 +48,7 @@ public final class ResNet extends Model {
         fc = child("fc", new Linear(m, in, spec.numClasses()));
     }
 
-    /** Names of the stage outputs a tap may replace. */
+    @Override
     public List<String> tapNames() {
         List<String> names = new ArrayList<>();
         names.add("conv1");
@@ -65,6 +65,7 @@ public final class ResNet extends Model {
      * Logits (B, C); each stage output named in {@code taps} is passed through its operator (e.g. to add a zero leaf
      * whose gradient is ∂y/∂A, or to capture A).
      */
+    @Override
     public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
         checkInput(x);
         for (String name : taps.keySet()) {
@@ -89,7 +90,17 @@ public final class ResNet extends Model {
         return fc.forward(pooled);
     }
 
-    /** The classifier's weight (C, K): for a pooled-linear head, ∂y_c/∂A_k = w_ck / (h·w) (closed-form GradCAM). */
+    @Override
+    public Module module() {
+        return this;
+    }
+
+    @Override
+    public String lastStage() {
+        return "layer4";
+    }
+
+    @Override
     public NDArray classifierWeight() {
         return fc.weight();
     }

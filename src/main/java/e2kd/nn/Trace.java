@@ -15,8 +15,30 @@ public final class Trace {
     public record Entry(NDArray factor, NDArray weight, long inputHeight, long inputWidth) {}
 
     private final Map<Module, Entry> entries = new IdentityHashMap<>();
+    private final boolean detachFactors;
+
+    /** A trace whose factors stay in the graph: the exact semantics of METHOD.md §2. */
+    public Trace() {
+        this(false);
+    }
+
+    private Trace(boolean detachFactors) {
+        this.detachFactors = detachFactors;
+    }
+
+    /**
+     * A trace that detaches every dynamic factor (B-cos-v2's detach mode). Its explanation has the right value but
+     * drops W(x)'s dependence on θ through the factors, so training through it gets the wrong gradient; kept to show
+     * that difference in tests.
+     */
+    public static Trace detachingFactors() {
+        return new Trace(true);
+    }
 
     void record(Module block, Entry entry) {
+        if (detachFactors && entry.factor() != null) {
+            entry = new Entry(entry.factor().stopGradient(), entry.weight(), entry.inputHeight(), entry.inputWidth());
+        }
         if (entries.put(block, entry) != null) {
             throw new IllegalStateException("block traced twice in one forward: " + block.getClass().getSimpleName());
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 /**
  * One optimisation step of the student: teacher pass, student loss, backward, Adam update. Every intermediate array
  * belongs to the caller's step manager (the manager of x); only parameters, gradients and optimizer state outlive it.
+ * A step whose loss or gradients are not finite is skipped (no update) and reported as such.
  */
 public final class DistillStep {
     private final Distiller distiller;
@@ -34,11 +35,17 @@ public final class DistillStep {
         LossParts parts = distiller.loss(x, labels, teacher, step);
         Autograd.zeroGradients(parameters.values());
         Autograd.backward(parts.total(), false);
-        Autograd.noGrad(() -> {
-            optimizer.step(parameters, lr);
-            return null;
-        });
-        return new StepResult(LossParts.value(parts.total()), LossParts.value(parts.kd()),
-                LossParts.value(parts.explanation()), LossParts.value(parts.groundTruth()));
+        double total = LossParts.value(parts.total());
+        boolean finite = Double.isFinite(total) && Gradients.allFinite(parameters.values(), x.getManager());
+        if (finite) {
+            Autograd.noGrad(() -> {
+                optimizer.step(parameters, lr);
+                return null;
+            });
+        } else {
+            Autograd.zeroGradients(parameters.values());
+        }
+        return new StepResult(total, LossParts.value(parts.kd()), LossParts.value(parts.explanation()),
+                LossParts.value(parts.groundTruth()), !finite);
     }
 }
