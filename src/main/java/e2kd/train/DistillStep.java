@@ -10,21 +10,29 @@ import e2kd.nn.Model;
 import java.util.Map;
 
 /**
- * One optimisation step of the student: teacher pass, student loss, backward, Adam update. Every intermediate array
+ * One optimisation step of the student: teacher pass, student loss, backward, clipping, optimizer update. Every intermediate array
  * belongs to the caller's step manager (the manager of x); only parameters, gradients and optimizer state outlive it.
  */
-public final class DistillStep {
+public final class DistillStep implements Step {
     private final Distiller distiller;
     private final Map<String, NDArray> parameters;
-    private final Adam optimizer;
+    private final Optimizer optimizer;
+    private final GradientClipping clipping;
 
-    public DistillStep(Distiller distiller, Model student, Adam optimizer) {
+    public DistillStep(Distiller distiller, Model student, Optimizer optimizer) {
+        this(distiller, student, optimizer, GradientClipping.none());
+    }
+
+    /** With {@code clipping} applied to the student's gradients before each update. */
+    public DistillStep(Distiller distiller, Model student, Optimizer optimizer, GradientClipping clipping) {
         this.distiller = distiller;
         this.parameters = student.parameters();
         this.optimizer = optimizer;
+        this.clipping = clipping;
     }
 
     /** Runs step {@code step} on a batch with the live teacher. */
+    @Override
     public StepResult run(NDArray x, NDArray labels, long step, double lr) {
         return run(x, labels, distiller.teach(x, distiller.guided(step)), step, lr);
     }
@@ -35,6 +43,7 @@ public final class DistillStep {
         Autograd.zeroGradients(parameters.values());
         Autograd.backward(parts.total(), false);
         Autograd.noGrad(() -> {
+            clipping.apply(parameters);
             optimizer.step(parameters, lr);
             return null;
         });
