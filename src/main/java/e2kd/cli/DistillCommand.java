@@ -45,10 +45,7 @@ final class DistillCommand implements Callable<Integer> {
         add(sets, "tau", tau);
         add(sets, "lambda", lambda);
         add(sets, "guided_every", guidedEvery);
-        if (method == null && run.resume == null && run.preset == null && run.config == null) {
-            sets.add("method=e2kd");
-        }
-        return run.execute(sets);
+        return run.execute(sets, true);
     }
 
     private static void add(List<String> sets, String key, Object value) {

@@ -32,7 +32,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdFileException
-                    || e instanceof IllegalStateException || e instanceof IOException) {
+                    || e instanceof IllegalStateException || e instanceof IOException
+                    || e instanceof e2kd.data.E2kdDataException || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("e2kd: " + e.getMessage());
                 return 2;
             }

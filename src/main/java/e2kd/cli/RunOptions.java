@@ -37,7 +37,7 @@ final class RunOptions {
     int stopAfter;
 
     /** Resolves the config (with command-specific overrides last) and runs it; prints the summary path. */
-    int execute(List<String> commandSets) throws IOException {
+    int execute(List<String> commandSets, boolean distill) throws IOException {
         if ((out == null) == (resume == null)) {
             throw new IllegalArgumentException("give exactly one of --out RUN_DIR or --resume RUN_DIR");
         }
@@ -57,6 +57,9 @@ final class RunOptions {
         }
         all.addAll(commandSets);
         TrainConfig resolved = loader.set(all).resolve();
+        if (distill && "labels".equals(resolved.method())) {
+            throw new IllegalArgumentException("distill needs --method kd or e2kd");
+        }
         Path dir = resume != null ? resume : out;
         Progress progress = new Progress(System.err, resolved.logEvery(), System.console() != null);
         JsonNode summary = new Trainer(resolved, dir, progress).run(resume != null, stopAfter);

@@ -15,6 +15,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return run.execute(List.of("method=labels"));
+        return run.execute(List.of("method=labels"), false);
     }
 }
