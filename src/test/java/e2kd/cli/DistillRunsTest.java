@@ -93,8 +93,8 @@ class DistillRunsTest {
     void resumeContinuesExactlyWhereTheRunStopped() throws IOException {
         Path whole = tmp.resolve("whole");
         Path resumed = tmp.resolve("resumed");
-        assertEquals(0, distill(whole, "--method", "e2kd", "--set", "epochs=2", "--set", "warmup_epochs=1"));
-        assertEquals(0, distill(resumed, "--method", "e2kd", "--set", "epochs=2", "--set", "warmup_epochs=1",
+        assertEquals(0, distill(whole, "--method", "kd", "--set", "epochs=2", "--set", "warmup_epochs=1"));
+        assertEquals(0, distill(resumed, "--method", "kd", "--set", "epochs=2", "--set", "warmup_epochs=1",
                 "--stop-after", "1"));
         assertFalse(Files.exists(resumed.resolve("summary.json")));
         assertEquals(1, metrics(resumed).size());
