@@ -14,7 +14,7 @@ import java.util.Properties;
 /** The {@code e2kd} command line. */
 @Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
-        subcommands = {SoakCommand.class})
+        subcommands = {TrainCommand.class, DistillCommand.class, SoakCommand.class})
 public final class Main {
     @Option(names = {"-v", "--verbose"}, description = "Log more (repeat for debug output).", scope = CommandLine.ScopeType.INHERIT)
     void verbose(boolean[] flags) {
@@ -32,7 +32,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdIoException
-                    || e instanceof IllegalStateException || e instanceof IOException) {
+                    || e instanceof IllegalStateException || e instanceof IOException
+                    || e instanceof e2kd.data.E2kdDataException || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("e2kd: " + e.getMessage());
                 return 2;
             }

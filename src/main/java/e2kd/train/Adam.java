@@ -12,7 +12,7 @@ import java.util.Map;
  * That update computes θ −= lr′·m / (√v + ε′); choosing lr′ = lr·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε′ = ε·√(1−β₂ᵗ) makes it
  * equal to PyTorch's bias-corrected step. AdamW decays θ −= lr·wd·θ (decoupled); Adam adds wd·θ to the gradient.
  */
-public final class Adam {
+public final class Adam implements Optimizer {
     private final double beta1;
     private final double beta2;
     private final double eps;
@@ -33,7 +33,7 @@ public final class Adam {
         this.decoupled = decoupled;
     }
 
-    /** One update of every parameter that has a gradient, at learning rate {@code lr}. */
+    @Override
     public void step(Map<String, NDArray> parameters, double lr) {
         steps++;
         double correction1 = 1 - Math.pow(beta1, steps);
@@ -49,7 +49,7 @@ public final class Adam {
         }
     }
 
-    /** Update count so far (for checkpoints). */
+    @Override
     public long steps() {
         return steps;
     }
@@ -64,5 +64,27 @@ public final class Adam {
         this.steps = steps;
         this.moments.clear();
         this.moments.putAll(moments);
+    }
+
+    /** Moments as {@code NAME/m} and {@code NAME/v}. */
+    @Override
+    public Map<String, NDArray> state() {
+        Map<String, NDArray> out = new java.util.TreeMap<>();
+        moments.forEach((name, mv) -> {
+            out.put(name + "/m", mv[0]);
+            out.put(name + "/v", mv[1]);
+        });
+        return out;
+    }
+
+    @Override
+    public void restoreState(long steps, Map<String, NDArray> state) {
+        Map<String, NDArray[]> restored = new HashMap<>();
+        state.forEach((key, array) -> {
+            int slash = key.lastIndexOf('/');
+            NDArray[] mv = restored.computeIfAbsent(key.substring(0, slash), k -> new NDArray[2]);
+            mv[key.endsWith("/m") ? 0 : 1] = array;
+        });
+        restore(steps, restored);
     }
 }

@@ -1,0 +1,56 @@
+package e2kd.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code e2kd distill}: KD or e²KD of a student from a teacher checkpoint. */
+@Command(name = "distill", mixinStandardHelpOptions = true,
+        description = "Distill a student from a teacher (run directory or checkpoint) with kd or e2kd.")
+final class DistillCommand implements Callable<Integer> {
+    @Mixin
+    RunOptions run;
+
+    @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt) or checkpoint file.")
+    String teacher;
+
+    @Option(names = "--method", description = "kd or e2kd.")
+    String method;
+
+    @Option(names = "--explainer", description = "gradcam, bcos or ixg (default by family: bcos for B-cos, gradcam otherwise).")
+    String explainer;
+
+    @Option(names = "--tau", description = "KD temperature.")
+    Double tau;
+
+    @Option(names = "--lambda", description = "Weight of the explanation term.")
+    Double lambda;
+
+    @Option(names = "--guided-every", description = "Apply the explanation term every K-th step.")
+    Integer guidedEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        if ("labels".equals(method)) {
+            throw new IllegalArgumentException("--method must be kd or e2kd (use 'e2kd train' for labels)");
+        }
+        List<String> sets = new ArrayList<>();
+        add(sets, "teacher", teacher);
+        add(sets, "method", method);
+        add(sets, "explainer", explainer);
+        add(sets, "tau", tau);
+        add(sets, "lambda", lambda);
+        add(sets, "guided_every", guidedEvery);
+        return run.execute(sets, true);
+    }
+
+    private static void add(List<String> sets, String key, Object value) {
+        if (value != null) {
+            sets.add(key + "=" + value);
+        }
+    }
+}

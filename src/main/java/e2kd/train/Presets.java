@@ -1,0 +1,15 @@
+package e2kd.train;
+
+import java.util.List;
+
+/** The presets bundled under {@code e2kd/presets/}. */
+public final class Presets {
+    private static final List<String> NAMES = List.of("fmnist-teacher", "fmnist-e2kd", "imagenet-50shot-bcos",
+            "imagenet-200shot-std");
+
+    private Presets() {}
+
+    public static List<String> names() {
+        return NAMES;
+    }
+}

@@ -1,0 +1,71 @@
+package e2kd.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import e2kd.io.AtomicFiles;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A run's folder: {@code config.yaml} (resolved config), {@code metrics.jsonl} (one JSON object per evaluation),
+ * {@code best.ckpt} / {@code last.ckpt} and, once finished, {@code summary.json}. Whole files are written atomically.
+ */
+public record RunDirectory(Path dir) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public Path config() {
+        return dir.resolve("config.yaml");
+    }
+
+    public Path metrics() {
+        return dir.resolve("metrics.jsonl");
+    }
+
+    public Path best() {
+        return dir.resolve("best.ckpt");
+    }
+
+    public Path last() {
+        return dir.resolve("last.ckpt");
+    }
+
+    public Path summary() {
+        return dir.resolve("summary.json");
+    }
+
+    /** Creates the folder and writes config.yaml. */
+    public void start(TrainConfig config) {
+        try {
+            Files.createDirectories(dir);
+            byte[] text = ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(config(), out -> out.write(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": cannot start run directory: " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends one line to metrics.jsonl. */
+    public void appendMetrics(JsonNode line) {
+        try {
+            Files.writeString(metrics(), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(metrics() + ": cannot append: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes summary.json. */
+    public void writeSummary(JsonNode summary) {
+        try {
+            byte[] text = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary);
+            AtomicFiles.write(summary(), out -> out.write(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(summary() + ": cannot write: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package e2kd.train;
+
+import e2kd.data.FashionMnist;
+import e2kd.data.FewShot;
+import e2kd.data.ImageFolder;
+import e2kd.data.LabeledDataset;
+
+import java.nio.file.Path;
+import java.util.stream.IntStream;
+
+/**
+ * The three splits of a run: few-shot training and validation subsets of the training data ({@link FewShot}, the
+ * config's seed) and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to
+ * its first {@code test_limit} samples.
+ */
+public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset test) {
+    public int numClasses() {
+        return train.classNames().size();
+    }
+
+    public static Splits open(TrainConfig c) {
+        LabeledDataset trainSource;
+        LabeledDataset test;
+        if ("fashion-mnist".equals(c.data())) {
+            FashionMnist f = c.dataDir().isBlank() ? FashionMnist.embedded() : FashionMnist.load(Path.of(c.dataDir()));
+            trainSource = f.train();
+            test = f.test();
+        } else {
+            if (c.dataDir().isBlank()) {
+                throw new IllegalArgumentException("config data=image-folder needs data_dir (or --data DIR)");
+            }
+            trainSource = ImageFolder.open(Path.of(c.dataDir()), "train");
+            test = ImageFolder.open(Path.of(c.dataDir()), "val");
+        }
+        FewShot.Split split = FewShot.split(trainSource.labels(), c.shotsPerClass(), c.valPerClass(), c.seed());
+        if (c.testLimit() > 0 && c.testLimit() < test.size()) {
+            test = test.subset(IntStream.range(0, c.testLimit()).toArray());
+        }
+        return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), test);
+    }
+}

@@ -1,0 +1,76 @@
+package e2kd.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A run's resolved configuration; YAML keys are the snake_case component names (defaults in
+ * {@code e2kd/train/defaults.yaml}). {@code method} is {@code labels} (training from labels), {@code kd} or
+ * {@code e2kd}; {@code clip} and {@code explainer} {@code auto} pick by model family (B-cos: agc / bcos,
+ * standard: none / gradcam).
+ */
+public record TrainConfig(
+        String model, String modelOptions, String data, String dataDir, int imageSize, int shotsPerClass,
+        int valPerClass, int testLimit, long seed, int epochs, int batch, String optimizer, double lr,
+        double weightDecay, double momentum, int warmupEpochs, String clip, double clipValue, int evalEvery,
+        int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
+        String explainer, double tau, double lambda, double gamma, int guidedEvery) {
+    public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd");
+    public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
+    public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder");
+
+    public TrainConfig {
+        oneOf("method", method, METHODS);
+        oneOf("optimizer", optimizer, OPTIMIZERS);
+        oneOf("data", data, DATA);
+        oneOf("clip", clip, Set.of("auto", "none", "agc", "norm"));
+        oneOf("explainer", explainer, Set.of("auto", "bcos", "gradcam", "ixg"));
+        positive("epochs", epochs);
+        positive("batch", batch);
+        positive("image_size", imageSize);
+        positive("shots_per_class", shotsPerClass);
+        positive("val_per_class", valPerClass);
+        positive("eval_every", evalEvery);
+        positive("guided_every", guidedEvery);
+        if (!(lr > 0)) {
+            throw new IllegalArgumentException("config lr=" + lr + " must be positive");
+        }
+        if (warmupEpochs < 0 || testLimit < 0 || logEvery < 0) {
+            throw new IllegalArgumentException("config warmup_epochs, test_limit and log_every must be >= 0");
+        }
+        if (!"labels".equals(method) && mixupAlpha < 0 || "labels".equals(method) && mixupAlpha != 0) {
+            throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha
+                    + " is not supported here; mixup needs method kd or e2kd and alpha >= 0");
+        }
+    }
+
+    /** The model options as a map (from {@code "stem=small,base=8"}). */
+    public Map<String, String> modelOptionMap() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String part : modelOptions.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq < 1) {
+                throw new IllegalArgumentException("config model_options entry '" + part.trim() + "' is not key=value");
+            }
+            out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    private static void oneOf(String key, String value, Set<String> valid) {
+        if (!valid.contains(value)) {
+            throw new IllegalArgumentException("config " + key + "=" + value + " is not valid; expected one of "
+                    + String.join(", ", valid.stream().sorted().toList()));
+        }
+    }
+
+    private static void positive(String key, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("config " + key + "=" + value + " must be at least 1");
+        }
+    }
+}
