@@ -36,6 +36,7 @@ public final class Distiller {
         this.objective = objective;
         this.guidedEvery = guidedEvery;
         teacher.setTraining(false);
+        teacher.setTrainable(false);
     }
 
     public Objective objective() {

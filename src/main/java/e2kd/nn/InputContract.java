@@ -27,6 +27,16 @@ public record InputContract(int size, String encoding, double[] mean, double[] s
                 : new InputContract(size, MEAN_STD, IMAGENET_MEAN.clone(), IMAGENET_STD.clone());
     }
 
+    /** Fails with a one-line message when images x (B, C, H, W) are not of this contract's size and channels. */
+    public void check(ai.djl.ndarray.NDArray x) {
+        ai.djl.ndarray.types.Shape s = x.getShape();
+        if (s.dimension() != 4 || s.get(1) != channels() || s.get(2) != size || s.get(3) != size) {
+            throw new IllegalArgumentException("input " + (s.dimension() == 4 ? s.get(2) + "x" + s.get(3) + " px with "
+                    + s.get(1) + " channels" : "of shape " + s) + " does not fit the model's input contract: "
+                    + size + "x" + size + " px, " + channels() + " channels (" + encoding + ")");
+        }
+    }
+
     /** Channels after encoding 3-channel images. */
     public int channels() {
         return BCOS.equals(encoding) ? 6 : 3;

@@ -154,6 +154,11 @@ public abstract class Module {
         m.children.values().forEach(c -> convert(c, type));
     }
 
+    /** Stops (or restarts) gradient recording for every parameter: a frozen teacher gets no gradient at all. */
+    public final void setTrainable(boolean trainable) {
+        parameters().values().forEach(p -> p.setRequiresGradient(trainable));
+    }
+
     /** Training mode (batch statistics, buffer updates) or eval mode, recursively. */
     public final void setTraining(boolean training) {
         this.training = training;

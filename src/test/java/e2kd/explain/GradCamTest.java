@@ -1,0 +1,113 @@
+package e2kd.explain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import e2kd.Close;
+import e2kd.nn.Autograd;
+import e2kd.nn.CamModel;
+import e2kd.nn.Model;
+import e2kd.nn.ModelOptions;
+import e2kd.nn.ModelSpec;
+import e2kd.nn.Models;
+import e2kd.nn.Module;
+import e2kd.nn.ResNet;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+class GradCamTest {
+    @Test
+    void closedFormEqualsDoubleBackpropOnResNet18() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ResNet model = (ResNet) Models.create("resnet18", 5, Map.of("stem", "small", "base", "8"), m);
+            model.toFloatType(DataType.FLOAT64);
+            NDArray x = m.randomNormal(new Shape(3, 3, 24, 24)).toType(DataType.FLOAT64, false);
+            Explained closed = Autograd.recording(() -> GradCam.lastStage(model).explain(x, ClassChoice.top1()));
+            Explained generic = Autograd.recording(() -> GradCam.generic(model, "layer4").explain(x, ClassChoice.top1()));
+            Close.absolute(closed.map(), generic.map(), 1e-5 * Math.max(1, Close.maxAbs(generic.map())), "GradCAM");
+        }
+    }
+
+    /** Features = 2×2 average pooling of the input (2 channels), head = global average pool + linear, known weights. */
+    private static final class Toy extends Model implements CamModel {
+        private final NDArray weight;
+
+        Toy(NDArray weight) {
+            super(new ModelSpec("toy", 2, new ModelOptions(ModelOptions.Stem.SMALL, 2, 2)));
+            this.weight = weight;
+            weight.setRequiresGradient(true);
+        }
+
+        @Override
+        public NDArray forward(NDArray x) {
+            return forward(x, Map.of());
+        }
+
+        @Override
+        public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
+            NDArray pooled = ai.djl.nn.pooling.Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+            NDArray a = taps.getOrDefault("features", UnaryOperator.identity()).apply(pooled);
+            return a.sum(new int[] {2, 3}).div(4).matMul(weight.transpose());
+        }
+
+        @Override
+        public List<String> tapNames() {
+            return List.of("features");
+        }
+
+        @Override
+        public String lastStage() {
+            return "features";
+        }
+
+        @Override
+        public NDArray classifierWeight() {
+            return weight;
+        }
+
+        @Override
+        public Module module() {
+            return this;
+        }
+    }
+
+    @Test
+    void bothRoutesEqualAHandComputationOnA2ChannelToyNet() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // A_1 = [[1,2],[3,4]], A_2 = [[0,1],[1,0]]; class 0 weights (1, −2): α = (1/4, −1/2)
+            NDArray x = m.create(new double[] { // 4×4 input whose 2×2 block means are A
+                1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4,
+                0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0, 0}, new Shape(1, 2, 4, 4));
+            Toy toy = new Toy(m.create(new double[] {1, -2, 0.5, 0.5}, new Shape(2, 2)));
+            // Σ α_k A_k = [[0.25, 0], [0.25, 1]] (already ≥ 0), then bilinear 2→4 with align_corners=false:
+            // each axis maps [p, q] to [p, .75p+.25q, .25p+.75q, q].
+            double[][] cam = {{0.25, 0}, {0.25, 1}};
+            double[] expected = new double[16];
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    double[] row = {interp(cam[0][0], cam[1][0], i), interp(cam[0][1], cam[1][1], i)};
+                    expected[4 * i + j] = interp(row[0], row[1], j);
+                }
+            }
+            for (Explainer e : List.of(GradCam.lastStage(toy), GradCam.generic(toy, "features"))) {
+                Explained out = Autograd.recording(() -> e.explain(x, ClassChoice.fixed(m.create(new long[] {0}))));
+                assertArrayEquals(expected, out.map().toDoubleArray(), 1e-12, e.name());
+            }
+        }
+    }
+
+    private static double interp(double p, double q, int i) {
+        return switch (i) {
+            case 0 -> p;
+            case 1 -> 0.75 * p + 0.25 * q;
+            case 2 -> 0.25 * p + 0.75 * q;
+            default -> q;
+        };
+    }
+}

@@ -1,0 +1,39 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import e2kd.Close;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** In explanation mode (eval norms) a B-cos net is dynamic-linear: y_c = Σ W_c(x) ⊙ x + b for every class. */
+class DynamicLinearityTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"bcos_resnet18", "bcos_resnet34", "bcos_resnet50"})
+    void logitsEqualContributionSumsPlusBias(String id) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int classes = 5;
+            BcosResNet model = (BcosResNet) Models.create(id, classes, Map.of("stem", "small", "base", "8"), m);
+            NDArray rgb = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
+            NDArray x = rgb.concat(rgb.neg().add(1), 1);
+            for (int c = 0; c < classes; c++) {
+                Trace trace = new Trace();
+                NDArray logits = Autograd.noGrad(() -> model.forward(x, trace));
+                NDArray cls = m.full(new Shape(2), c, DataType.INT64);
+                NDArray w = Autograd.noGrad(() -> model.explain(trace, cls));
+                NDArray reconstructed = w.mul(x).sum(new int[] {1, 2, 3}).add(model.logitBias());
+                NDArray yc = logits.get(":, " + c);
+                double scale = Close.maxAbs(yc.sub(model.logitBias()));
+                double diff = Close.maxAbsDiff(reconstructed, yc);
+                assertTrue(scale > 0, "degenerate logits");
+                assertTrue(diff <= 1e-4 * Math.max(scale, Close.maxAbs(yc)), id + " class " + c + ": |Σ W⊙x + b − y| = " + diff);
+            }
+        }
+    }
+}
