@@ -15,7 +15,7 @@ import java.util.function.UnaryOperator;
  * other stage goes through double backprop. Map (B, H, W).
  */
 public final class GradCam implements Explainer {
-    private static final int BILINEAR = 2;
+    private static final int BILINEAR = 1; // DJL mode ids follow Image.Interpolation: NEAREST, BILINEAR, AREA, BICUBIC
     private final CamModel model;
     private final String layer;
 
