@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 /**
  * Gathers what {@link HtmlReport} shows for run directories: their records, and an explanation grid of the first
  * run's first test images for the first run's teacher (when its checkpoint is still there) and every run's
- * best.ckpt.
+ * best.ckpt of the same input size and class count.
  */
 final class RunReports {
     /** Test images in the grid. */
@@ -44,8 +44,7 @@ final class RunReports {
             if (Files.isRegularFile(best)) {
                 ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(best, manager);
                 first = first == null ? loaded : first;
-                if (loaded.input().equals(first.input())
-                        && loaded.model().spec().numClasses() == first.model().spec().numClasses()) {
+                if (fits(loaded, first)) {
                     students.add(new ExplanationGrid.Column(r.name(), loaded.model(), ModelSources.encoding(loaded.input())));
                 }
             }
@@ -58,7 +57,7 @@ final class RunReports {
         Path teacherPath = config.teacher().isBlank() ? null : Path.of(config.teacher());
         if (teacherPath != null && (Files.isRegularFile(teacherPath) || Files.isRegularFile(teacherPath.resolve("best.ckpt")))) {
             ModelCheckpoint.Loaded t = ModelSources.checkpoint(teacherPath, manager);
-            if (t.input().equals(first.input()) && t.model().spec().numClasses() == first.model().spec().numClasses()) {
+            if (fits(t, first)) {
                 teacher = new ExplanationGrid.Column("teacher", t.model(), ModelSources.encoding(t.input()));
             }
         }
@@ -73,5 +72,11 @@ final class RunReports {
             labels[i] = test.label(i);
         }
         return ExplanationGrid.build(images, labels, test.classNames(), teacher, students, manager);
+    }
+
+    /** Whether a model can share the grid: same input size and classes (each column keeps its own encoding). */
+    private static boolean fits(ModelCheckpoint.Loaded model, ModelCheckpoint.Loaded first) {
+        return model.input().size() == first.input().size()
+                && model.model().spec().numClasses() == first.model().spec().numClasses();
     }
 }
