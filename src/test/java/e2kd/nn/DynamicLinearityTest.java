@@ -12,19 +12,28 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** In explanation mode (eval norms) a B-cos net is dynamic-linear: y_c = Σ W_c(x) ⊙ x + b for every class. */
+/**
+ * In explanation mode (eval norms) a B-cos net is dynamic-linear: y_c = Σ W_c(x) ⊙ x + b for every class. DenseNets
+ * at growth rate 2 (the smallest width that keeps every layer), so the fixed depths stay fast.
+ */
 class DynamicLinearityTest {
+    /** Tiny options for a B-cos id: small stem, base 8, and growth 2 for DenseNets. */
+    static Map<String, String> tiny(String id) {
+        return id.contains("densenet") ? Map.of("stem", "small", "base", "8", "growth", "2")
+                : Map.of("stem", "small", "base", "8");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"bcos_resnet18", "bcos_resnet34", "bcos_resnet50"})
+    @ValueSource(strings = {"bcos_resnet18", "bcos_resnet34", "bcos_resnet50", "bcos_densenet121", "bcos_densenet169"})
     void logitsEqualContributionSumsPlusBias(String id) {
         try (NDManager m = NDManager.newBaseManager()) {
             int classes = 5;
-            BcosResNet model = (BcosResNet) Models.create(id, classes, Map.of("stem", "small", "base", "8"), m);
+            BcosModel model = (BcosModel) Models.create(id, classes, tiny(id), m);
             NDArray rgb = m.randomUniform(0, 1, new Shape(2, 3, 16, 16));
             NDArray x = rgb.concat(rgb.neg().add(1), 1);
+            Trace trace = new Trace();
+            NDArray logits = Autograd.noGrad(() -> model.forward(x, trace));
             for (int c = 0; c < classes; c++) {
-                Trace trace = new Trace();
-                NDArray logits = Autograd.noGrad(() -> model.forward(x, trace));
                 NDArray cls = m.full(new Shape(2), c, DataType.INT64);
                 NDArray w = Autograd.noGrad(() -> model.explain(trace, cls));
                 NDArray reconstructed = w.mul(x).sum(new int[] {1, 2, 3}).add(model.logitBias());
