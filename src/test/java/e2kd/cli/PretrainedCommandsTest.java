@@ -151,7 +151,8 @@ class PretrainedCommandsTest {
         JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
         double agreement = s.path("agreement").asDouble(-1);
         double similarity = s.path("explanation_similarity").asDouble(-2);
-        assertTrue(agreement >= 0 && agreement <= 1 && similarity >= -1 && similarity <= 1, s.toString());
+        // 32 px leaves ResNet-18's layer4 at 1×1: constant GradCAM maps, whose float32 cosine may exceed 1 by an ulp
+        assertTrue(agreement >= 0 && agreement <= 1 && Math.abs(similarity) <= 1 + 1e-6, s.toString());
     }
 
     /** Runs a command with the tiny run settings; parts are strings or string arrays, flattened in order. */
