@@ -62,6 +62,15 @@ public final class Fixtures {
         }
     }
 
+    /** A file under src/test/resources, e.g. {@code torchvision/resnet18.pth}. */
+    public static java.nio.file.Path path(String resource) {
+        try {
+            return java.nio.file.Path.of(Fixtures.class.getResource("/" + resource).toURI());
+        } catch (java.net.URISyntaxException | NullPointerException e) {
+            throw new IllegalArgumentException("missing test resource " + resource, e);
+        }
+    }
+
     private static InputStream open(String resource) {
         InputStream in = Fixtures.class.getResourceAsStream("/" + resource);
         if (in == null) {

@@ -15,8 +15,17 @@ final class DistillCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt) or checkpoint file.")
+    @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt), checkpoint file, or PyTorch "
+            + "state dict (FILE.pth, with --teacher-model).")
     String teacher;
+
+    @Option(names = "--teacher-model", paramLabel = "ID", description = "Model id of a PyTorch teacher file "
+            + "(resnet18/34/50, densenet121/169 and their bcos_ variants).")
+    String teacherModel;
+
+    @Option(names = "--teacher-options", paramLabel = "K=V[,K=V]", description = "Model options of a PyTorch "
+            + "teacher file where they cannot be read off its weights.")
+    String teacherOptions;
 
     @Option(names = "--method", description = "kd or e2kd.")
     String method;
@@ -40,6 +49,8 @@ final class DistillCommand implements Callable<Integer> {
         }
         List<String> sets = new ArrayList<>();
         add(sets, "teacher", teacher);
+        add(sets, "teacher_model", teacherModel);
+        add(sets, "teacher_model_options", teacherOptions);
         add(sets, "method", method);
         add(sets, "explainer", explainer);
         add(sets, "tau", tau);
@@ -48,7 +59,7 @@ final class DistillCommand implements Callable<Integer> {
         return run.execute(sets, true);
     }
 
-    private static void add(List<String> sets, String key, Object value) {
+    static void add(List<String> sets, String key, Object value) {
         if (value != null) {
             sets.add(key + "=" + value);
         }

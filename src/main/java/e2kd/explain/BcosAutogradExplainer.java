@@ -1,7 +1,7 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.BcosResNet;
+import e2kd.nn.BcosModel;
 import e2kd.nn.Trace;
 
 /**
@@ -10,9 +10,9 @@ import e2kd.nn.Trace;
  * W_c(x) = ∂y_lin,c/∂v by double backprop (METHOD.md §2, "two streams"). Slower; same semantics.
  */
 public final class BcosAutogradExplainer implements Explainer {
-    private final BcosResNet model;
+    private final BcosModel model;
 
-    public BcosAutogradExplainer(BcosResNet model) {
+    public BcosAutogradExplainer(BcosModel model) {
         this.model = model;
     }
 

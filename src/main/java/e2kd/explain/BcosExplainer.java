@@ -1,7 +1,7 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.BcosResNet;
+import e2kd.nn.BcosModel;
 import e2kd.nn.Trace;
 
 /**
@@ -9,9 +9,9 @@ import e2kd.nn.Trace;
  * Only first-order autograd is needed to train through it. Map (B, C_in, H, W).
  */
 public final class BcosExplainer implements Explainer {
-    private final BcosResNet model;
+    private final BcosModel model;
 
-    public BcosExplainer(BcosResNet model) {
+    public BcosExplainer(BcosModel model) {
         this.model = model;
     }
 

@@ -1,9 +1,9 @@
 package e2kd.explain;
 
-import e2kd.nn.BcosResNet;
+import e2kd.nn.BcosModel;
+import e2kd.nn.CamModel;
 import e2kd.nn.Model;
 import e2kd.nn.Models;
-import e2kd.nn.ResNet;
 
 /** Explainers by name: {@code bcos} (W(x)·x), {@code gradcam} (last stage), {@code ixg}; {@code auto} by family. */
 public final class Explainers {
@@ -18,16 +18,16 @@ public final class Explainers {
         String resolved = resolve(name, model.spec().id());
         return switch (resolved) {
             case "bcos" -> {
-                if (!(model instanceof BcosResNet b)) {
+                if (!(model instanceof BcosModel b)) {
                     throw new IllegalArgumentException("explainer bcos needs a B-cos model, got " + model.spec().id());
                 }
                 yield new BcosExplainer(b);
             }
             case "gradcam" -> {
-                if (!(model instanceof ResNet r)) {
-                    throw new IllegalArgumentException("explainer gradcam needs a standard ResNet, got " + model.spec().id());
+                if (!(model instanceof CamModel c)) {
+                    throw new IllegalArgumentException("explainer gradcam needs a standard ResNet or DenseNet, got " + model.spec().id());
                 }
-                yield GradCam.lastStage(r);
+                yield GradCam.lastStage(c);
             }
             case "ixg" -> new InputXGradient(model);
             default -> throw new IllegalArgumentException("unknown explainer '" + name + "'; expected auto, bcos, gradcam or ixg");

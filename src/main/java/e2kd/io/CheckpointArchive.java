@@ -56,6 +56,15 @@ public final class CheckpointArchive {
         });
     }
 
+    /** Whether {@code path} is a zip holding {@code checkpoint.json} (PyTorch's zips hold {@code <name>/data.pkl}). */
+    public static boolean isCheckpoint(Path path) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(path.toFile())) {
+            return zip.getEntry(META) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Reads a checkpoint; a missing, truncated or foreign file is a one-line error naming it. */
     public static Contents read(Path path, NDManager manager) {
         JsonNode meta = null;

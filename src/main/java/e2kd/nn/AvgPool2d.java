@@ -6,10 +6,10 @@ import ai.djl.nn.pooling.Pool;
 
 /**
  * Average pooling, zero padding counted in the divisor ({@code nn.AvgPool2d(k, s, p)}); the B-cos ResNet stem's
- * replacement for max-pooling. Linear, so its transpose is the transposed depthwise convolution with a constant
+ * replacement for max-pooling, and DenseNet's transition pooling. Linear, so its transpose is the transposed depthwise convolution with a constant
  * 1/k² kernel. x (B, C, H, W) → (B, C, H', W').
  */
-public final class AvgPool2d extends Module implements DynamicLinear {
+public final class AvgPool2d extends Module implements DynamicLinear, Layer {
     private final int kernel;
     private final int stride;
     private final int padding;
@@ -41,6 +41,12 @@ public final class AvgPool2d extends Module implements DynamicLinear {
     @Override
     public NDArray linear(NDArray v, Trace trace) {
         return linearMap(v);
+    }
+
+    /** The plain forward (standard networks). */
+    @Override
+    public NDArray forward(NDArray x) {
+        return linearMap(x);
     }
 
     private NDArray linearMap(NDArray x) {

@@ -3,19 +3,34 @@ package e2kd.nn;
 import ai.djl.ndarray.NDArray;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** {@code nn.Sequential} of dynamic-linear blocks, children named "0", "1", … as in PyTorch state dicts. */
+/**
+ * {@code nn.Sequential} of dynamic-linear blocks: children named "0", "1", … as in PyTorch state dicts, or by the
+ * names given ({@code nn.Sequential(OrderedDict(...))}, e.g. DenseNet's {@code features.conv0}).
+ */
 public final class BcosSequential extends Module implements DynamicLinear {
     private final DynamicChain chain;
 
     public BcosSequential(List<? extends Module> blocks) {
+        this(numbered(blocks));
+    }
+
+    /** Children under the given names, applied in the map's order. */
+    public BcosSequential(Map<String, ? extends Module> blocks) {
         List<DynamicLinear> linear = new ArrayList<>();
-        for (int i = 0; i < blocks.size(); i++) {
-            Module m = child(Integer.toString(i), blocks.get(i));
-            linear.add((DynamicLinear) m);
-        }
+        blocks.forEach((name, block) -> linear.add((DynamicLinear) child(name, block)));
         this.chain = new DynamicChain(linear);
+    }
+
+    private static Map<String, Module> numbered(List<? extends Module> blocks) {
+        Map<String, Module> named = new LinkedHashMap<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            named.put(Integer.toString(i), blocks.get(i));
+        }
+        return named;
     }
 
     @Override

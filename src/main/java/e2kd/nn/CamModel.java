@@ -17,6 +17,15 @@ public interface CamModel {
     /** Stage names a tap may name. */
     List<String> tapNames();
 
+    /** Fails with a one-line message naming the valid stages when a tap names an unknown one. */
+    default void checkTaps(Map<String, ?> taps) {
+        for (String name : taps.keySet()) {
+            if (!tapNames().contains(name)) {
+                throw new IllegalArgumentException("unknown layer '" + name + "'; valid: " + String.join(", ", tapNames()));
+            }
+        }
+    }
+
     /** The stage right before the pooled-linear head. */
     String lastStage();
 

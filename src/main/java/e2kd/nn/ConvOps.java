@@ -20,7 +20,7 @@ public final class ConvOps {
      * The transpose (adjoint) of {@link #conv} with respect to its input: for g of the output's shape returns
      * Jᵀg of shape (B, I, inH, inW). Written as a stride-1 conv2d with the kernel flipped and in/out swapped
      * (padding k−1−p), after interleaving zeros for stride s; the output padding that restores the input size
-     * comes from trimming (METHOD.md §2).
+     * comes from trimming or zero-padding (METHOD.md §2).
      */
     public static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, int groups,
                                         long inH, long inW) {
@@ -28,15 +28,24 @@ public final class ConvOps {
         NDArray up = stride == 1 ? g : interleaveZeros(g, stride);
         NDArray wt = transposedKernel(w, groups);
         NDArray full = conv(up, wt, 1, (int) (k - 1 - padding), groups);
-        long h = full.getShape().get(2);
-        long wd = full.getShape().get(3);
-        if (h == inH && wd == inW) {
-            return full;
+        return fit(fit(full, 2, inH), 3, inW);
+    }
+
+    /**
+     * Trims {@code x} along {@code axis} to {@code size}, or pads it with zeros at the end: input rows that no window
+     * covered (e.g. the last row of an odd input under 2×2 stride-2 pooling) get no gradient.
+     */
+    private static NDArray fit(NDArray x, int axis, long size) {
+        long n = x.getShape().get(axis);
+        if (n == size) {
+            return x;
         }
-        if (h < inH || wd < inW) {
-            throw new IllegalStateException("transposed conv gives " + h + "x" + wd + " for input " + inH + "x" + inW);
+        if (n > size) {
+            return x.get(axis == 2 ? new NDIndex(":, :, :{}", size) : new NDIndex(":, :, :, :{}", size));
         }
-        return full.get(new NDIndex(":, :, :{}, :{}", inH, inW));
+        long[] padShape = x.getShape().getShape();
+        padShape[axis] = size - n;
+        return x.concat(x.getManager().zeros(new Shape(padShape), x.getDataType()), axis);
     }
 
     /** (O, I/G, k, k) → (I, O/G, k, k), flipped in both spatial dims. */

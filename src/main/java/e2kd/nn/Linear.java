@@ -20,6 +20,11 @@ public final class Linear extends Module implements Layer {
         return ai.djl.nn.core.Linear.linear(x, weight(), param("bias")).singletonOrThrow();
     }
 
+    /** Global average pooling, then this layer: features (B, I, h, w) → (B, O) (the torchvision ResNet/DenseNet head). */
+    public NDArray pooled(NDArray features) {
+        return forward(GlobalAvgPool.of(features));
+    }
+
     /** (O, I). */
     NDArray weight() {
         return param("weight");

@@ -15,6 +15,12 @@ public abstract class Model extends Module {
         return spec;
     }
 
+    @Override
+    String describe() {
+        return spec.id() + " (" + String.join(",", spec.options().asMap().entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")";
+    }
+
     /** Logits, (B, numClasses). */
     public abstract NDArray forward(NDArray x);
 

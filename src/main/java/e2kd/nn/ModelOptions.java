@@ -3,19 +3,23 @@ package e2kd.nn;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Options every registered model takes.
+ * Options every registered model takes, plus the DenseNet growth rate.
  *
  * @param stem       {@code imagenet} (7×7 stride-2 conv + pooling) or {@code small} (3×3 stride-1 conv, no stem
  *                   pooling; for 24–64 px images)
- * @param base       channels of the first stage (64 in torchvision); stages have base·{1,2,4,8}
+ * @param base       channels of the first stage: ResNet stages have base·{1,2,4,8} (64 in torchvision); DenseNet's
+ *                   stem has base channels ({@code num_init_features}, 64 in torchvision)
  * @param inChannels input channels (3 for standard models, 6 for B-cos)
+ * @param growth     DenseNet growth rate k (32 in torchvision); 0 for models without one
  */
-public record ModelOptions(Stem stem, int base, int inChannels) {
+public record ModelOptions(Stem stem, int base, int inChannels, int growth) {
     public enum Stem { IMAGENET, SMALL }
 
     public static final Set<String> KEYS = Set.of("stem", "base", "in_channels");
+    private static final String GROWTH = "growth";
 
     public ModelOptions {
         if (base < 1) {
@@ -24,13 +28,33 @@ public record ModelOptions(Stem stem, int base, int inChannels) {
         if (inChannels < 1) {
             throw new IllegalArgumentException("option in_channels=" + inChannels + " must be positive");
         }
+        if (growth < 0) {
+            throw new IllegalArgumentException("option growth=" + growth + " must be a positive channel count");
+        }
     }
 
-    /** Parses {@code key=value} options; unknown keys and bad values are errors naming the valid ones. */
+    /** Options of a model without a growth rate. */
+    public ModelOptions(Stem stem, int base, int inChannels) {
+        this(stem, base, inChannels, 0);
+    }
+
+    /** Parses {@code key=value} options of a model without a growth rate. */
     public static ModelOptions parse(Map<String, String> raw, int defaultInChannels) {
+        return parse(raw, defaultInChannels, 0);
+    }
+
+    /**
+     * Parses {@code key=value} options; unknown keys and bad values are errors naming the valid ones. {@code growth}
+     * is a valid key only where {@code defaultGrowth > 0} (DenseNets).
+     */
+    public static ModelOptions parse(Map<String, String> raw, int defaultInChannels, int defaultGrowth) {
+        Set<String> valid = new TreeSet<>(KEYS);
+        if (defaultGrowth > 0) {
+            valid.add(GROWTH);
+        }
         for (String key : raw.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown model option '" + key + "'; valid options: " + String.join(", ", KEYS.stream().sorted().toList()));
+            if (!valid.contains(key)) {
+                throw new IllegalArgumentException("unknown model option '" + key + "'; valid options: " + String.join(", ", valid));
             }
         }
         String stemText = raw.getOrDefault("stem", "imagenet");
@@ -39,7 +63,11 @@ public record ModelOptions(Stem stem, int base, int inChannels) {
             case "small" -> Stem.SMALL;
             default -> throw new IllegalArgumentException("model option stem=" + stemText + " is not valid; expected imagenet or small");
         };
-        return new ModelOptions(stem, integer(raw, "base", 64), integer(raw, "in_channels", defaultInChannels));
+        int growth = defaultGrowth > 0 ? integer(raw, GROWTH, defaultGrowth) : 0;
+        if (defaultGrowth > 0 && growth < 1) {
+            throw new IllegalArgumentException("option growth=" + growth + " must be a positive channel count");
+        }
+        return new ModelOptions(stem, integer(raw, "base", 64), integer(raw, "in_channels", defaultInChannels), growth);
     }
 
     private static int integer(Map<String, String> raw, String key, int fallback) {
@@ -54,12 +82,15 @@ public record ModelOptions(Stem stem, int base, int inChannels) {
         }
     }
 
-    /** The options as {@code key=value} strings (for checkpoints and configs). */
+    /** The options as {@code key=value} strings (for checkpoints and configs); growth only where the model has one. */
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("stem", stem.name().toLowerCase(java.util.Locale.ROOT));
         m.put("base", Integer.toString(base));
         m.put("in_channels", Integer.toString(inChannels));
+        if (growth > 0) {
+            m.put(GROWTH, Integer.toString(growth));
+        }
         return m;
     }
 }

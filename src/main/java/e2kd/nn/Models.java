@@ -12,7 +12,10 @@ public final class Models {
         Model create(NDManager manager, ModelSpec spec);
     }
 
-    private record Entry(int defaultInChannels, Factory factory) {}
+    private record Entry(int defaultInChannels, int defaultGrowth, Factory factory) {}
+
+    /** torchvision's DenseNet growth rate k. */
+    private static final int DENSENET_GROWTH = 32;
 
     private static final Map<String, Entry> REGISTRY = new TreeMap<>();
 
@@ -23,12 +26,20 @@ public final class Models {
         register("bcos_resnet18", 6, (m, s) -> new BcosResNet(m, s, new int[] {2, 2, 2, 2}, false));
         register("bcos_resnet34", 6, (m, s) -> new BcosResNet(m, s, new int[] {3, 4, 6, 3}, false));
         register("bcos_resnet50", 6, (m, s) -> new BcosResNet(m, s, new int[] {3, 4, 6, 3}, true));
+        registerDenseNet("densenet121", 3, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET121));
+        registerDenseNet("densenet169", 3, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET169));
+        registerDenseNet("bcos_densenet121", 6, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET121));
+        registerDenseNet("bcos_densenet169", 6, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET169));
     }
 
     private Models() {}
 
     private static void register(String id, int defaultInChannels, Factory factory) {
-        REGISTRY.put(id, new Entry(defaultInChannels, factory));
+        REGISTRY.put(id, new Entry(defaultInChannels, 0, factory));
+    }
+
+    private static void registerDenseNet(String id, int defaultInChannels, Factory factory) {
+        REGISTRY.put(id, new Entry(defaultInChannels, DENSENET_GROWTH, factory));
     }
 
     /** The registered ids, sorted. */
@@ -44,7 +55,7 @@ public final class Models {
     /** Builds model {@code id} with parameters owned by {@code manager}; options as in {@link ModelOptions}. */
     public static Model create(String id, int numClasses, Map<String, String> options, NDManager manager) {
         Entry e = entry(id);
-        return create(new ModelSpec(id, numClasses, ModelOptions.parse(options, e.defaultInChannels)), manager);
+        return create(new ModelSpec(id, numClasses, ModelOptions.parse(options, e.defaultInChannels, e.defaultGrowth)), manager);
     }
 
     public static Model create(ModelSpec spec, NDManager manager) {
@@ -55,7 +66,7 @@ public final class Models {
 
     /** Default options of {@code id} as key=value strings. */
     public static Map<String, String> defaultOptions(String id) {
-        return new LinkedHashMap<>(ModelOptions.parse(Map.of(), entry(id).defaultInChannels).asMap());
+        return new LinkedHashMap<>(ModelOptions.parse(Map.of(), entry(id).defaultInChannels, entry(id).defaultGrowth).asMap());
     }
 
     private static Entry entry(String id) {

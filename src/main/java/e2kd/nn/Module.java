@@ -4,9 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * A node of a model tree, shaped like PyTorch's {@code nn.Module}: named parameters, named buffers and named
@@ -20,6 +23,8 @@ import java.util.Map;
  * PyTorch keys), for use with DJL's {@code Model}, {@code Predictor} and {@code Trainer}.
  */
 public abstract class Module {
+    /** Names listed per kind of problem in a state-dict error before the rest is only counted. */
+    private static final int LISTED = 8;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
@@ -95,24 +100,39 @@ public abstract class Module {
      * @throws IllegalArgumentException listing missing, unexpected and mis-shaped keys by name
      */
     public final void loadStateDict(Map<String, NDArray> values) {
+        loadStateDict(values, key -> false);
+    }
+
+    /**
+     * As {@link #loadStateDict(Map)}, but own keys for which {@code keepOwn} holds are neither required nor accepted
+     * in {@code values}: they keep their current value (e.g. a freshly initialised classifier).
+     */
+    public final void loadStateDict(Map<String, NDArray> values, Predicate<String> keepOwn) {
         Map<String, NDArray> own = stateDict();
-        StringBuilder problems = new StringBuilder();
+        own.keySet().removeIf(keepOwn);
+        List<String> missing = new ArrayList<>();
+        List<String> unexpected = new ArrayList<>();
+        List<String> misShaped = new ArrayList<>();
         for (String key : own.keySet()) {
             if (!values.containsKey(key)) {
-                problems.append(" missing key ").append(key).append(';');
+                missing.add(key);
             }
         }
         for (Map.Entry<String, NDArray> e : values.entrySet()) {
             NDArray target = own.get(e.getKey());
             if (target == null) {
-                problems.append(" unexpected key ").append(e.getKey()).append(';');
+                unexpected.add(e.getKey());
             } else if (!sameShape(target.getShape(), e.getValue().getShape())) {
-                problems.append(" ").append(e.getKey()).append(" has shape ").append(e.getValue().getShape())
-                        .append(", expected ").append(target.getShape()).append(';');
+                misShaped.add(e.getKey() + " " + e.getValue().getShape() + " vs model " + target.getShape());
             }
         }
-        if (problems.length() > 0) {
-            throw new IllegalArgumentException("state dict does not fit the model:" + problems);
+        if (!missing.isEmpty() || !unexpected.isEmpty() || !misShaped.isEmpty()) {
+            List<String> parts = new ArrayList<>();
+            listed(parts, missing, "missing key");
+            listed(parts, unexpected, "unexpected key");
+            listed(parts, misShaped, "shape mismatch");
+            throw new IllegalArgumentException("state dict does not fit model " + describe() + ": "
+                    + String.join("; ", parts));
         }
         Autograd.noGrad(() -> {
             own.forEach((key, target) -> {
@@ -123,6 +143,22 @@ public abstract class Module {
             });
             return null;
         });
+    }
+
+    /** How errors name this module: the model id where there is one. */
+    String describe() {
+        return getClass().getSimpleName();
+    }
+
+    /** "3 missing keys: a, b, c" with at most {@value #LISTED} names, then "… (N more)". */
+    private static void listed(List<String> parts, List<String> names, String what) {
+        if (names.isEmpty()) {
+            return;
+        }
+        String shown = String.join(", ", names.subList(0, Math.min(LISTED, names.size())));
+        String more = names.size() > LISTED ? ", … (" + (names.size() - LISTED) + " more)" : "";
+        String plural = names.size() == 1 ? what : what.endsWith("h") ? what + "es" : what + "s";
+        parts.add(names.size() + " " + plural + ": " + shown + more);
     }
 
     private static boolean sameShape(Shape a, Shape b) {

@@ -68,11 +68,7 @@ public final class ResNet extends Model implements CamModel {
     @Override
     public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
         checkInput(x);
-        for (String name : taps.keySet()) {
-            if (!tapNames().contains(name)) {
-                throw new IllegalArgumentException("unknown layer '" + name + "' of " + spec().id() + "; valid: " + String.join(", ", tapNames()));
-            }
-        }
+        checkTaps(taps);
         NDArray out = Activation.relu(bn1.forward(conv1.forward(x)));
         if (maxPool) {
             out = Pool.maxPool2d(out, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
@@ -81,12 +77,7 @@ public final class ResNet extends Model implements CamModel {
         for (Map.Entry<String, Layer> stage : stages.entrySet()) {
             out = taps.getOrDefault(stage.getKey(), UnaryOperator.identity()).apply(stage.getValue().forward(out));
         }
-        return head(out);
-    }
-
-    /** Global average pooling + fc: features (B, K, h, w) → logits (B, C). */
-    public NDArray head(NDArray features) {
-        return fc.forward(GlobalAvgPool.of(features));
+        return fc.pooled(out);
     }
 
     @Override

@@ -2,24 +2,39 @@ package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
 
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 
-/** {@code nn.Sequential} of plain layers, children named "0", "1", …. */
+/**
+ * {@code nn.Sequential} of plain layers: children named "0", "1", …, or by the names given
+ * ({@code nn.Sequential(OrderedDict(...))}, e.g. torchvision DenseNet's {@code features.conv0}).
+ */
 public final class Sequential extends Module implements Layer {
-    private final List<Layer> layers = new ArrayList<>();
+    private final Map<String, Layer> layers = new LinkedHashMap<>();
 
     public Sequential(List<? extends Module> modules) {
         for (int i = 0; i < modules.size(); i++) {
-            layers.add((Layer) child(Integer.toString(i), modules.get(i)));
+            layers.put(Integer.toString(i), (Layer) child(Integer.toString(i), modules.get(i)));
         }
+    }
+
+    /** Children under the given names, applied in the map's order. */
+    public Sequential(Map<String, ? extends Module> modules) {
+        modules.forEach((name, m) -> layers.put(name, (Layer) child(name, m)));
     }
 
     @Override
     public NDArray forward(NDArray x) {
+        return forward(x, Map.of());
+    }
+
+    /** The forward with the output of each child named in {@code taps} passed through its operator. */
+    public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
         NDArray out = x;
-        for (Layer l : layers) {
-            out = l.forward(out);
+        for (Map.Entry<String, Layer> l : layers.entrySet()) {
+            out = taps.getOrDefault(l.getKey(), UnaryOperator.identity()).apply(l.getValue().forward(out));
         }
         return out;
     }

@@ -8,13 +8,17 @@ import java.util.Set;
  * A run's resolved configuration; YAML keys are the snake_case component names (defaults in
  * {@code e2kd/train/defaults.yaml}). {@code method} is {@code labels} (training from labels), {@code kd} or
  * {@code e2kd}; {@code clip} and {@code explainer} {@code auto} pick by model family (B-cos: agc / bcos,
- * standard: none / gradcam).
+ * standard: none / gradcam). {@code teacher} is a run directory, an e2kd checkpoint or, with {@code teacher_model}
+ * (a model id) and optionally {@code teacher_model_options}, a PyTorch state dict; {@code init} starts the student
+ * from such a file (a PyTorch file for {@code model}), {@code reset_head} replacing its classifier; a positive
+ * {@code num_classes} must equal the data's class count.
  */
 public record TrainConfig(
         String model, String modelOptions, String data, String dataDir, int imageSize, int shotsPerClass,
         int valPerClass, int testLimit, long seed, int epochs, int batch, String optimizer, double lr,
         double weightDecay, double momentum, int warmupEpochs, String clip, double clipValue, int evalEvery,
         int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
+        String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
         String explainer, double tau, double lambda, double gamma, int guidedEvery) {
     public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd");
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
@@ -36,8 +40,11 @@ public record TrainConfig(
         if (!(lr > 0)) {
             throw new IllegalArgumentException("config lr=" + lr + " must be positive");
         }
-        if (warmupEpochs < 0 || testLimit < 0 || logEvery < 0) {
-            throw new IllegalArgumentException("config warmup_epochs, test_limit and log_every must be >= 0");
+        if (warmupEpochs < 0 || testLimit < 0 || logEvery < 0 || numClasses < 0) {
+            throw new IllegalArgumentException("config warmup_epochs, test_limit, log_every and num_classes must be >= 0");
+        }
+        if (resetHead && init.isBlank()) {
+            throw new IllegalArgumentException("config reset_head needs init (--init FILE)");
         }
         if (!"labels".equals(method) && mixupAlpha < 0 || "labels".equals(method) && mixupAlpha != 0) {
             throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha
@@ -47,14 +54,23 @@ public record TrainConfig(
 
     /** The model options as a map (from {@code "stem=small,base=8"}). */
     public Map<String, String> modelOptionMap() {
+        return optionMap("model_options", modelOptions);
+    }
+
+    /** The teacher's model options as a map (for a PyTorch teacher file). */
+    public Map<String, String> teacherModelOptionMap() {
+        return optionMap("teacher_model_options", teacherModelOptions);
+    }
+
+    private static Map<String, String> optionMap(String key, String text) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (String part : modelOptions.split(",")) {
+        for (String part : text.split(",")) {
             if (part.isBlank()) {
                 continue;
             }
             int eq = part.indexOf('=');
             if (eq < 1) {
-                throw new IllegalArgumentException("config model_options entry '" + part.trim() + "' is not key=value");
+                throw new IllegalArgumentException("config " + key + " entry '" + part.trim() + "' is not key=value");
             }
             out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
         }

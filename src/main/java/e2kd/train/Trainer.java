@@ -26,6 +26,7 @@ import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.ModelCheckpoint;
 import e2kd.nn.Models;
+import e2kd.nn.Pretrained;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,6 +61,10 @@ public final class Trainer {
     public JsonNode run(boolean resume, int stopAfter) throws IOException {
         Splits splits = Splits.open(config);
         int classes = splits.numClasses();
+        if (config.numClasses() > 0 && config.numClasses() != classes) {
+            throw new IllegalArgumentException("--classes " + config.numClasses() + " does not match the data, which has "
+                    + classes + " classes");
+        }
         InputContract contract = InputContract.forModel(config.model(), config.imageSize());
         boolean bcos = Models.isBcos(config.model());
         if (resume && !Files.exists(run.last())) {
@@ -81,8 +86,7 @@ public final class Trainer {
                 state = last.trainer();
                 optimizerState = last.trainerTensors();
             } else {
-                Engine.getInstance().setRandomSeed((int) config.seed());
-                student = Models.create(config.model(), classes, config.modelOptionMap(), base);
+                student = initialStudent(classes, base);
             }
             run.start(config);
             Explainer studentExplainer = teacher == null ? null : Explainers.create(config.explainer(), student);
@@ -208,16 +212,11 @@ public final class Trainer {
 
     private Model loadTeacher(int classes, InputContract contract, NDManager base) {
         if (config.teacher().isBlank()) {
-            throw new IllegalArgumentException("method " + config.method() + " needs a teacher (--teacher RUN_DIR|CKPT)");
+            throw new IllegalArgumentException("method " + config.method() + " needs a teacher (--teacher RUN_DIR|CKPT|FILE.pth)");
         }
+        ModelFiles.Source t = ModelFiles.load(config.teacher(), config.teacherModel(), config.teacherModelOptionMap(),
+                config.imageSize(), "--teacher-model", base);
         Path path = Path.of(config.teacher());
-        if (Files.isDirectory(path)) {
-            path = path.resolve("best.ckpt");
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new E2kdIoException(path, "no such teacher checkpoint");
-        }
-        ModelCheckpoint.Loaded t = ModelCheckpoint.load(path, base);
         if (t.model().spec().numClasses() != classes) {
             throw new E2kdIoException(path, "teacher " + t.model().spec().id() + " has "
                     + t.model().spec().numClasses() + " classes but the data has " + classes);
@@ -227,6 +226,39 @@ public final class Trainer {
                     + config.model() + " expects " + contract.encoding());
         }
         return t.model();
+    }
+
+    /**
+     * A new student: freshly initialised, or from {@code init} (an e2kd checkpoint of the same model id, or a
+     * PyTorch state dict for it), with a new classifier for the data's classes when {@code reset_head} is set.
+     */
+    private Model initialStudent(int classes, NDManager base) {
+        Engine.getInstance().setRandomSeed((int) config.seed());
+        if (config.init().isBlank()) {
+            return Models.create(config.model(), classes, config.modelOptionMap(), base);
+        }
+        Path path = Path.of(config.init());
+        NDManager scope = config.resetHead() ? base.newSubManager() : base;
+        try {
+            Model init = ModelFiles.load(config.init(), config.model(), config.modelOptionMap(), config.imageSize(),
+                    "--set model=ID", scope).model();
+            if (!init.spec().id().equals(config.model())) {
+                throw new E2kdIoException(path, "init model is " + init.spec().id() + " but the run trains "
+                        + config.model());
+            }
+            if (config.resetHead()) {
+                return Pretrained.withNewHead(init, classes, base);
+            }
+            if (init.spec().numClasses() != classes) {
+                throw new E2kdIoException(path, "init model has " + init.spec().numClasses()
+                        + " classes but the data has " + classes + "; use --reset-head to replace its classifier");
+            }
+            return init;
+        } finally {
+            if (scope != base) {
+                scope.close();
+            }
+        }
     }
 
     private DataLoader evalLoader(LabeledDataset split, Encoding encoding) {

@@ -17,7 +17,7 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /** Test resources and hand-made torch.save-style zips. */
-final class Fixtures {
+public final class Fixtures {
     private Fixtures() {
     }
 
@@ -70,7 +70,7 @@ final class Fixtures {
     }
 
     /** Asserts equal keys in the same order and bit-identical tensors. */
-    static void assertSameStateDict(StateDict expected, StateDict actual) {
+    public static void assertSameStateDict(StateDict expected, StateDict actual) {
         assertEquals(List.copyOf(expected.keys()), List.copyOf(actual.keys()));
         for (String key : expected.keys()) {
             TensorData e = expected.get(key);

@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,22 +92,6 @@ class TorchInteropTest {
     }
 
     private static String python(Path... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-c", SCRIPT);
-        for (Path a : args) {
-            pb.command().add(a.toString());
-        }
-        pb.environment().put("OMP_NUM_THREADS", "2");
-        pb.redirectErrorStream(true);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException noPython) {
-            return "NO_TORCH";
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return new String(out, StandardCharsets.UTF_8);
+        return e2kd.TorchPython.run(SCRIPT, args);
     }
 }

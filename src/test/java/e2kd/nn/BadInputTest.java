@@ -29,7 +29,8 @@ class BadInputTest {
         m.close();
     }
 
-    private static String message(Runnable r) {
+    /** The message of the IllegalArgumentException {@code r} throws, asserted to be one line. */
+    static String message(Runnable r) {
         String msg = assertThrows(IllegalArgumentException.class, r::run).getMessage();
         assertEquals(1, msg.lines().count(), "one line: " + msg);
         return msg;

@@ -1,0 +1,50 @@
+package e2kd.cli;
+
+import ai.djl.ndarray.NDManager;
+import e2kd.nn.InputContract;
+import e2kd.nn.Model;
+import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.Pretrained;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code e2kd convert}: a PyTorch state dict (torchvision / B-cos-v2 keys) to an e2kd checkpoint. */
+@Command(name = "convert", mixinStandardHelpOptions = true,
+        description = "Convert a PyTorch state dict (torchvision or B-cos-v2 keys) into an e2kd checkpoint.")
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE.pth", description = "torch.save file holding a state dict.")
+    Path file;
+
+    @Option(names = "--model", required = true, paramLabel = "ID", description = "Model id (resnet18/34/50, "
+            + "densenet121/169 and their bcos_ variants).")
+    String model;
+
+    @Option(names = "--options", split = ",", paramLabel = "K=V", description = "Model options (stem, base, growth, "
+            + "in_channels); by default read off the weights' shapes.")
+    Map<String, String> options = new LinkedHashMap<>();
+
+    @Option(names = "--size", defaultValue = "224", description = "Input size in pixels recorded in the checkpoint "
+            + "(default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.ckpt", description = "Checkpoint to write.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Model m = Pretrained.read(file, model, options, manager);
+            InputContract contract = InputContract.forModel(model, size);
+            ModelCheckpoint.save(out, m, contract, null, Map.of());
+            System.out.println(model + " " + m.spec().options().asMap() + ", " + m.spec().numClasses() + " classes, "
+                    + contract.encoding() + " input -> " + out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,118 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * torchvision DenseNet-BC ({@code torchvision/models/densenet.py}): {@code features} = conv0, norm0, relu0, pool0
+ * (max 3/2/1), denseblock1, transition1, …, denseblock4, norm5; then ReLU, global average pooling and the linear
+ * {@code classifier}. Dense layers are norm1-relu1-conv1 (1×1 to 4k) - norm2-relu2-conv2 (3×3 to k); transitions
+ * norm-relu-conv (1×1 halving)-avgpool 2×2 (layout in {@link DenseNetLayout}). With the small stem, {@code features}
+ * starts with a 3×3 stride-1 conv0 alone (as in B-cos-v2's {@code small_inputs}).
+ *
+ * <p>Taps (GradCAM): the output of every child of {@code features} by its name, and {@code features} = ReLU of
+ * norm5's output, the last stage, which feeds a head of global average pooling + linear (closed-form GradCAM).
+ * x (B, inChannels, H, W) → logits (B, C).
+ */
+public final class DenseNet extends Model implements CamModel {
+    private static final String LAST = "features";
+    private final Sequential features;
+    private final Linear classifier;
+    private final List<String> tapNames = new ArrayList<>();
+
+    DenseNet(NDManager m, ModelSpec spec, int[] blocks) {
+        super(spec);
+        DenseNetLayout.Features layout = DenseNetLayout.features(spec.options(), blocks, new Family(m));
+        features = child("features", new Sequential(layout.modules()));
+        classifier = child("classifier", new Linear(m, layout.channels(), spec.numClasses()));
+        tapNames.addAll(layout.modules().keySet());
+        tapNames.add(LAST);
+    }
+
+    /** torchvision's modules: Conv2d, BatchNorm2d, ReLU, pooling. */
+    private record Family(NDManager m) implements DenseNetLayout.Family {
+        @Override
+        public Map<String, Module> stem(int in, int out, boolean small) {
+            Map<String, Module> stem = new LinkedHashMap<>();
+            stem.put("conv0", small ? new Conv2d(m, in, out, 3, 1, 1) : new Conv2d(m, in, out, 7, 2, 3));
+            if (!small) {
+                stem.put("norm0", new BatchNorm2d(m, out));
+                stem.put("relu0", new Relu());
+                stem.put("pool0", new MaxPool2d(3, 2, 1));
+            }
+            return stem;
+        }
+
+        @Override
+        public Module denseLayer(int in, int bottleneck, int growth) {
+            Map<String, Module> layer = new LinkedHashMap<>();
+            layer.put("norm1", new BatchNorm2d(m, in));
+            layer.put("relu1", new Relu());
+            layer.put("conv1", new Conv2d(m, in, bottleneck, 1, 1, 0));
+            layer.put("norm2", new BatchNorm2d(m, bottleneck));
+            layer.put("relu2", new Relu());
+            layer.put("conv2", new Conv2d(m, bottleneck, growth, 3, 1, 1));
+            return new Sequential(layer);
+        }
+
+        @Override
+        public Module denseBlock(List<Module> layers, int in, int growth) {
+            return new DenseBlock(layers);
+        }
+
+        @Override
+        public Module transition(int in, int out) {
+            Map<String, Module> t = new LinkedHashMap<>();
+            t.put("norm", new BatchNorm2d(m, in));
+            t.put("relu", new Relu());
+            t.put("conv", new Conv2d(m, in, out, 1, 1, 0));
+            t.put("pool", new AvgPool2d(2, 2, 0));
+            return new Sequential(t);
+        }
+
+        @Override
+        public Module norm(int channels) {
+            return new BatchNorm2d(m, channels);
+        }
+    }
+
+    @Override
+    public NDArray forward(NDArray x) {
+        return forward(x, Map.of());
+    }
+
+    @Override
+    public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
+        checkInput(x);
+        checkTaps(taps);
+        NDArray out = Activation.relu(features.forward(x, taps));
+        return classifier.pooled(taps.getOrDefault(LAST, UnaryOperator.identity()).apply(out));
+    }
+
+    @Override
+    public List<String> tapNames() {
+        return List.copyOf(tapNames);
+    }
+
+    @Override
+    public String lastStage() {
+        return LAST;
+    }
+
+    @Override
+    public NDArray classifierWeight() {
+        return classifier.weight();
+    }
+
+    @Override
+    public Module module() {
+        return this;
+    }
+}

@@ -1,0 +1,12 @@
+package e2kd.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/** {@code nn.ReLU}: max(x, 0) element-wise; no parameters. */
+public final class Relu extends Module implements Layer {
+    @Override
+    public NDArray forward(NDArray x) {
+        return Activation.relu(x);
+    }
+}
