@@ -15,7 +15,7 @@ import java.util.List;
 /** Options shared by {@code train} and {@code distill}: config sources, run folder, resume. */
 final class RunOptions {
     @Option(names = "--preset", description = "Start from a bundled preset (fmnist-teacher, fmnist-e2kd, "
-            + "imagenet-50shot-bcos, imagenet-200shot-std).")
+            + "imagenet-50shot-bcos, imagenet-200shot-std, demo-teacher, demo-student, demo-quick).")
     String preset;
 
     @Option(names = "--config", description = "YAML config file (applied after the preset).")
