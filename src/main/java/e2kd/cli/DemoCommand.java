@@ -48,6 +48,12 @@ final class DemoCommand implements Callable<Integer> {
             + "src/main/resources" + TEACHER_RESOURCE + " to commit it).")
     boolean retrainTeacher;
 
+    @Option(names = "--teacher", description = "Use this teacher checkpoint instead of the committed one.")
+    Path teacherCheckpoint;
+
+    @Option(names = "--set", description = "Override a student config key: key=value (repeatable), e.g. lambda=5.")
+    List<String> sets = new ArrayList<>();
+
     @Option(names = "--test-per-class", description = "Test scenes per class (default 100, 3 with --quick).")
     Integer testPerClass;
 
@@ -66,10 +72,13 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream log = System.err;
         int tests = testPerClass != null ? testPerClass : quick ? 3 : 100;
         Files.createDirectories(out);
-        Path teacher = retrainTeacher ? trainTeacher(tests, log) : committedTeacher(log);
+        if (retrainTeacher && teacherCheckpoint != null) {
+            throw new IllegalArgumentException("give at most one of --retrain-teacher and --teacher");
+        }
+        Path teacher = retrainTeacher ? trainTeacher(tests, log)
+                : teacherCheckpoint != null ? givenTeacher(log) : committedTeacher(log);
 
-        TrainConfig student = config("demo-student", List.of("teacher=" + teacher,
-                "data_dir=" + out.resolve("scenes")));
+        TrainConfig student = studentConfig("e2kd", teacher);
         log.printf(Locale.ROOT, "[2/5] writing student scenes to %s: %d training + %d validation images per class, "
                         + "each class always on its own background; %d test images per class on random backgrounds%n",
                 out.resolve("scenes"), student.shotsPerClass(), student.valPerClass(), tests);
@@ -104,14 +113,21 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoResults.Run distill(String method, String stage, Path teacher, PrintStream log) throws IOException {
-        TrainConfig c = config("demo-student", List.of("method=" + method, "teacher=" + teacher,
-                "data_dir=" + out.resolve("scenes")));
+        TrainConfig c = studentConfig(method, teacher);
         Path dir = out.resolve(method);
         log.printf(Locale.ROOT, "%s distilling the %s student (%s, %s, tau %s%s) for %d epochs into %s%n", stage,
                 "kd".equals(method) ? "KD" : "e2KD", c.model(), c.modelOptions(), c.tau(),
                 "kd".equals(method) ? "" : ", lambda " + c.lambda(), c.epochs(), dir);
         new Trainer(c, dir, progress(c, log)).run(false, 0);
         return new DemoResults.Run("kd".equals(method) ? "KD student" : "e2KD student", dir);
+    }
+
+    private Path givenTeacher(PrintStream log) {
+        if (!Files.isRegularFile(teacherCheckpoint)) {
+            throw new E2kdIoException(teacherCheckpoint, "no such teacher checkpoint");
+        }
+        log.printf(Locale.ROOT, "[1/5] teacher: %s%n", teacherCheckpoint);
+        return teacherCheckpoint;
     }
 
     private Path committedTeacher(PrintStream log) throws IOException {
@@ -144,12 +160,19 @@ final class DemoCommand implements Callable<Integer> {
         return best;
     }
 
-    private TrainConfig config(String preset, List<String> sets) {
+    /** demo-student (+ demo-quick), then --set, then the method, teacher and scenes. */
+    private TrainConfig studentConfig(String method, Path teacher) {
+        List<String> all = new ArrayList<>(sets);
+        all.addAll(List.of("method=" + method, "teacher=" + teacher, "data_dir=" + out.resolve("scenes")));
+        return config("demo-student", all);
+    }
+
+    private TrainConfig config(String preset, List<String> overrides) {
         ConfigLoader loader = ConfigLoader.defaults().preset(preset);
         if (quick) {
             loader.preset("demo-quick");
         }
-        return loader.set(sets).resolve();
+        return loader.set(overrides).resolve();
     }
 
     private static Progress progress(TrainConfig c, PrintStream log) {
