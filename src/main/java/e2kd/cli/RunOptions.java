@@ -24,7 +24,8 @@ final class RunOptions {
     @Option(names = "--set", description = "Override a config key: key=value (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--data", description = "Data folder (Fashion-MNIST IDX files or image-folder root).")
+    @Option(names = "--data", description = "Data folder (Fashion-MNIST IDX files, image-folder root, or a "
+            + "Waterbirds-layout folder with metadata.csv for data=waterbirds).")
     String data;
 
     @Option(names = "--out", description = "Run directory to create.")
