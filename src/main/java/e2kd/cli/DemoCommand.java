@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import e2kd.data.FashionMnist;
 import e2kd.io.AtomicFiles;
 import e2kd.io.E2kdIoException;
 import e2kd.train.ConfigLoader;
@@ -66,15 +67,26 @@ final class DemoCommand implements Callable<Integer> {
         if (threads < 1) {
             throw new IllegalArgumentException("--threads must be at least 1");
         }
-        Engine.getInstance();
-        JniUtils.setNumThreads(threads);
-        long started = System.nanoTime();
-        PrintStream log = System.err;
-        int tests = testPerClass != null ? testPerClass : quick ? 3 : 100;
-        Files.createDirectories(out);
         if (retrainTeacher && teacherCheckpoint != null) {
             throw new IllegalArgumentException("give at most one of --retrain-teacher and --teacher");
         }
+        Engine.getInstance();
+        int previousThreads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(threads);
+        try {
+            run(System.err);
+        } finally {
+            JniUtils.setNumThreads(previousThreads);
+        }
+        return 0;
+    }
+
+    private void run(PrintStream log) throws IOException {
+        long started = System.nanoTime();
+        int tests = testPerClass != null ? testPerClass : quick ? 3 : 100;
+        Files.createDirectories(out);
+        log.println("e2kd demo: KD vs e2KD students of a teacher that ignores the background, distilled on few images "
+                + "whose background gives the class away" + (quick ? " (--quick: steps only)" : ""));
         Path teacher = retrainTeacher ? trainTeacher(tests, log)
                 : teacherCheckpoint != null ? givenTeacher(log) : committedTeacher(log);
 
@@ -88,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
         runs.add(distill("kd", "[3/5]", teacher, log));
         runs.add(distill("e2kd", "[4/5]", teacher, log));
 
-        log.printf(Locale.ROOT, "[5/5] evaluating teacher and students on %d test scenes%n", 10 * tests);
+        log.printf(Locale.ROOT, "[5/5] evaluating teacher and students on %d test scenes%n",
+                FashionMnist.CLASS_NAMES.size() * tests);
         DemoResults results = DemoResults.evaluate(student, teacher, runs);
         PrintStream stdout = System.out;
         results.print(stdout);
@@ -100,7 +113,6 @@ final class DemoCommand implements Callable<Integer> {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         AtomicFiles.write(out.resolve("demo.json"), o -> o.write(bytes));
         stdout.printf(Locale.ROOT, "results: %s (%.0f s)%n", out.resolve("demo.json"), seconds);
-        return 0;
     }
 
     /**

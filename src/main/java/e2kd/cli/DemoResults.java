@@ -120,17 +120,22 @@ final class DemoResults {
             o.put("top1_out_of_distribution", r.groups().outOfDistribution());
             o.put("in_distribution_count", r.groups().inCount());
             o.put("out_of_distribution_count", r.groups().outCount());
-            ObjectNode worst = o.putObject("worst_group");
-            worst.put("label", r.groups().worstGroup().label());
-            worst.put("place", r.groups().worstGroup().place());
-            worst.put("count", r.groups().worstGroup().count());
-            worst.put("accuracy", r.groups().worstGroup().accuracy());
+            group(o.putObject("worst_group"), r.groups().worstGroup());
+            ArrayNode groups = o.putArray("groups");
+            r.groups().groups().forEach(g -> group(groups.addObject(), g));
             o.put("agreement", r.agreement());
             o.put("explanation_similarity", r.similarity());
         }
         root.put("claim_holds", holds());
         root.put("claim", claim(quick));
         return root;
+    }
+
+    private static void group(ObjectNode node, GroupAccuracy.Group g) {
+        node.put("label", g.label());
+        node.put("place", g.place());
+        node.put("count", g.count());
+        node.put("accuracy", g.accuracy());
     }
 
     private static String difference(Double kd, Double e2kd) {
