@@ -106,22 +106,15 @@ final class DemoCommand implements Callable<Integer> {
         PrintStream stdout = System.out;
         results.print(stdout);
         stdout.println(results.claim(quick));
-        stdout.println(reportLine(runs));
+        Path report = out.resolve("report.html");
+        RunReports.write(report, runs.stream().map(DemoResults.Run::dir).toList());
+        stdout.println("comparison report: " + report);
         double seconds = (System.nanoTime() - started) / 1e9;
         ObjectNode json = results.json(quick);
         json.put("seconds", seconds);
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         AtomicFiles.write(out.resolve("demo.json"), o -> o.write(bytes));
         stdout.printf(Locale.ROOT, "results: %s (%.0f s)%n", out.resolve("demo.json"), seconds);
-    }
-
-    /**
-     * The comparison report of the two students. The report package (issue 4) has not landed yet: this is the one
-     * place to call it (e.g. {@code Report.compare(runs, out.resolve("report.html"))}) and print its path.
-     */
-    private static String reportLine(List<DemoResults.Run> runs) {
-        return "comparison report: not available yet; compare the run folders "
-                + String.join(" and ", runs.stream().map(r -> r.dir().toString()).toList());
     }
 
     private DemoResults.Run distill(String method, String stage, Path teacher, PrintStream log) throws IOException {

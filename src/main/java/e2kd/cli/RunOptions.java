@@ -67,10 +67,20 @@ final class RunOptions {
         if (summary == null) {
             System.out.println("stopped after epoch " + stopAfter + "; resume with --resume " + dir);
         } else {
+            writeReport(dir);
             System.out.println("top1 " + summary.path("top1").asText() + "  agreement "
                     + summary.path("agreement").asText() + "  explanation_similarity "
                     + summary.path("explanation_similarity").asText() + "  (" + dir.resolve("summary.json") + ")");
         }
         return 0;
+    }
+
+    /** The run's report.html; a failure here is reported but does not fail the finished run. */
+    private static void writeReport(Path dir) {
+        try {
+            RunReports.write(dir.resolve("report.html"), List.of(dir));
+        } catch (RuntimeException e) {
+            System.err.println("e2kd: report.html not written: " + e.getMessage());
+        }
     }
 }

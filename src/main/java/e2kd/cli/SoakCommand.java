@@ -25,9 +25,9 @@ final class SoakCommand implements Callable<Integer> {
         if (steps < 1 || batch < 1 || every < 1) {
             throw new IllegalArgumentException("--steps, --batch and --every must be positive");
         }
-        System.out.println("step  live_arrays  rss_mib  loss");
-        List<Soak.Sample> samples = Soak.run(steps, batch, every, s -> System.out.printf("%5d  %11d  %7.1f  %.4f%n",
-                s.step(), s.liveArrays(), s.rssKiB() / 1024.0, s.loss()));
+        System.out.println("step  live_arrays  rss_mib  loss  skipped");
+        List<Soak.Sample> samples = Soak.run(steps, batch, every, s -> System.out.printf("%5d  %11d  %7.1f  %.4f  %d%n",
+                s.step(), s.liveArrays(), s.rssKiB() / 1024.0, s.loss(), s.skippedSteps()));
         // After warm-up (allocator pools, JIT): step 200 of a long run, the middle of a short one.
         long warm = steps >= 400 ? 200 : steps * 3 / 5;
         Soak.Sample first = samples.stream().filter(s -> s.step() >= warm).findFirst().orElse(samples.get(0));

@@ -37,12 +37,6 @@ public record CompositeScenes(int canvas, int itemMin, int itemMax, int clutter,
   public record Scene(Image image, int label, int place, Box box) {}
 
   /**
-   * A pixel box: columns {@code [x0, x1)} (x to the right), rows {@code [y0, y1)} (y down); x1 and
-   * y1 are exclusive.
-   */
-  public record Box(int x0, int y0, int x1, int y1) {}
-
-  /**
    * The items of one split and the class/background correlation to render them with.
    *
    * @param split Waterbirds split id ({@link Waterbirds#TRAIN}, {@link Waterbirds#VAL}, {@link

@@ -60,6 +60,11 @@ public final class DataLoader {
     return new EpochIterator(this, epoch, manager, prefetch);
   }
 
+  /** Whether batches carry paired maps ({@link Builder#maps}). */
+  public boolean hasMaps() {
+    return maps != null;
+  }
+
   /** The dataset indices visited in epoch {@code epoch}, {@code (N)}. */
   public int[] order(int epoch) {
     int[] order = new int[dataset.size()];

@@ -66,6 +66,32 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * The {@code {height, width}} of {@code file} from its header, without decoding the pixels.
+   *
+   * @throws E2kdDataException one line naming the file when it is missing or not an image
+   */
+  public static int[] size(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new E2kdDataException(file + ": image file not found");
+    }
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+      if (readers == null || !readers.hasNext()) {
+        throw new E2kdDataException(file + ": not a decodable image (no ImageIO reader)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        return new int[] {reader.getHeight(0), reader.getWidth(0)};
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
+      throw new E2kdDataException(file + ": cannot read image header (" + e + ")", e);
+    }
+  }
+
   private static Image toImage(BufferedImage img) {
     int h = img.getHeight();
     int w = img.getWidth();

@@ -47,7 +47,7 @@ final class SceneWriter {
     }
     metadata.append(name).append(',').append(scene.label()).append(',').append(scene.place())
         .append(',').append(split).append('\n');
-    CompositeScenes.Box b = scene.box();
+    Box b = scene.box();
     boxes.append(name).append(',').append(b.x0()).append(',').append(b.y0()).append(',')
         .append(b.x1()).append(',').append(b.y1()).append('\n');
   }

@@ -1,6 +1,7 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.Scalars;
 
 /**
  * The explanation term of e²KD (Eq. 2): L_exp = mean_b (1 − cos(flat E_T, flat E_S)), each map flattened whole
@@ -27,6 +28,6 @@ public final class ExplanationLoss {
         NDArray fb = b.reshape(batch, -1);
         NDArray dot = fa.mul(fb).sum(new int[] {1});
         NDArray norms = fa.square().sum(new int[] {1}).mul(fb.square().sum(new int[] {1}));
-        return dot.div(norms.maximum(EPS * EPS).sqrt());
+        return dot.div(Scalars.maximum(norms, EPS * EPS).sqrt());
     }
 }

@@ -1,6 +1,7 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.Scalars;
 
 /**
  * The optional label term γ·L_gt (γ = 0 in every paper run): cross-entropy for standard models; for B-cos models
@@ -19,9 +20,9 @@ public enum GroundTruthLoss {
         @Override
         public NDArray of(NDArray logits, NDArray labels) {
             int classes = (int) logits.getShape().get(1);
-            NDArray target = labels.oneHot(classes, logits.getDataType()).maximum(1.0 / classes);
+            NDArray target = Scalars.maximum(labels.oneHot(classes, logits.getDataType()), 1.0 / classes);
             // BCE with logits, stable form: max(z, 0) − z·t + log(1 + e^{−|z|})
-            NDArray loss = logits.maximum(0).sub(logits.mul(target)).add(ai.djl.nn.Activation.softPlus(logits.abs().neg()));
+            NDArray loss = Scalars.maximum(logits, 0).sub(logits.mul(target)).add(ai.djl.nn.Activation.softPlus(logits.abs().neg()));
             return loss.mean();
         }
     };

@@ -1,6 +1,7 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.Scalars;
 
 /**
  * The logit term of e²KD (Eq. 1; Hinton et al.): L_KD = τ² · mean_b Σ_j p_T,j (log p_T,j − log p_S,j),
@@ -11,9 +12,9 @@ public final class KdLoss {
 
     /** teacher, student logits (B, C) → scalar. */
     public static NDArray of(NDArray teacherLogits, NDArray studentLogits, double tau) {
-        NDArray logPt = teacherLogits.stopGradient().div(tau).logSoftmax(1);
-        NDArray logPs = studentLogits.div(tau).logSoftmax(1);
+        NDArray logPt = Scalars.div(teacherLogits.stopGradient(), tau).logSoftmax(1);
+        NDArray logPs = Scalars.div(studentLogits, tau).logSoftmax(1);
         NDArray perSample = logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1});
-        return perSample.mul(tau * tau).mean();
+        return Scalars.mul(perSample, tau * tau).mean();
     }
 }

@@ -1,6 +1,7 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.Scalars;
 
 /**
  * e²KD's objective (paper Eq. 3): L = L_KD + λ·L_exp (+ γ·L_gt).
@@ -31,12 +32,12 @@ public record Objective(double tau, double lambda, double gamma, GroundTruthLoss
         NDArray exp = null;
         if (teacherMap != null && studentMap != null) {
             exp = ExplanationLoss.of(teacherMap, studentMap);
-            total = total.add(exp.mul(lambda));
+            total = total.add(Scalars.mul(exp, lambda));
         }
         NDArray gt = null;
         if (gamma > 0) {
             gt = groundTruth.of(studentLogits, labels);
-            total = total.add(gt.mul(gamma));
+            total = total.add(Scalars.mul(gt, gamma));
         }
         return new LossParts(total, kd, exp, gt);
     }

@@ -1,6 +1,8 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.GlobalAvgPool;
+import e2kd.nn.Scalars;
 import ai.djl.pytorch.engine.PtNDArrayEx;
 import ai.djl.nn.Activation;
 import e2kd.nn.CamModel;
@@ -56,7 +58,7 @@ public final class GradCam implements Explainer {
         NDArray a = features[0];
         NDArray rows = classes.oneHot((int) logits.getShape().get(1), logits.getDataType())
                 .matMul(model.classifierWeight());
-        NDArray alpha = rows.div(a.getShape().get(2) * a.getShape().get(3));
+        NDArray alpha = Scalars.div(rows, a.getShape().get(2) * a.getShape().get(3));
         return new Explained(logits, classes, camFrom(alpha, a, x));
     }
 
@@ -70,7 +72,7 @@ public final class GradCam implements Explainer {
         NDArray logits = model.forward(x, Map.of(layer, tap));
         NDArray classes = choice.choose(logits);
         NDArray gradient = InputGradients.of(logits, classes, tapped[0], model.module());
-        NDArray alpha = gradient.sum(new int[] {2, 3}).div(gradient.getShape().get(2) * gradient.getShape().get(3));
+        NDArray alpha = GlobalAvgPool.of(gradient);
         return new Explained(logits, classes, camFrom(alpha, tapped[1], x));
     }
 

@@ -59,6 +59,6 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         NDArray squares = x.square().sum(new int[] {1}, true);
         NDArray mean = Pool.avgPool2d(squares, new Shape(k, k), new Shape(linear.stride, linear.stride),
                 new Shape(linear.padding, linear.padding), false, true);
-        return mean.mul(k * k).add(1e-6).sqrt();
+        return Scalars.mul(mean, k * k).add(1e-6).sqrt();
     }
 }

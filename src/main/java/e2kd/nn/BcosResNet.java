@@ -65,7 +65,7 @@ public final class BcosResNet extends Model {
         if (trace != null) {
             trace.record(this, new Trace.Entry(null, null, classMap.getShape().get(2), classMap.getShape().get(3)));
         }
-        return spatialMean(classMap).add(logitBias);
+        return GlobalAvgPool.of(classMap).add(logitBias);
     }
 
     /**
@@ -87,10 +87,6 @@ public final class BcosResNet extends Model {
 
     /** Logits without the bias computed by the linear stream J(x)·v with the traced factors (test oracle). */
     public NDArray linearLogits(NDArray v, Trace trace) {
-        return spatialMean(chain.linear(v, trace));
-    }
-
-    private static NDArray spatialMean(NDArray x) {
-        return x.sum(new int[] {2, 3}).div(x.getShape().get(2) * x.getShape().get(3));
+        return GlobalAvgPool.of(chain.linear(v, trace));
     }
 }

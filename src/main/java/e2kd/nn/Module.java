@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>Why not DJL's {@code AbstractBlock}: it numbers child names ({@code 01conv1}) and routes parameters through a
  * {@code ParameterStore}; our blocks also need a traced forward and a transposed pass (see {@link DynamicLinear}),
  * which Block's {@code forward(ParameterStore, NDList, boolean)} cannot express. Tensor math still runs in libtorch
- * through DJL NDArrays.
+ * through DJL NDArrays, and every {@link Model} is a DJL Block through {@link ModelBlock} (parameters under their
+ * PyTorch keys), for use with DJL's {@code Model}, {@code Predictor} and {@code Trainer}.
  */
 public abstract class Module {
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();

@@ -86,8 +86,7 @@ public final class ResNet extends Model implements CamModel {
 
     /** Global average pooling + fc: features (B, K, h, w) → logits (B, C). */
     public NDArray head(NDArray features) {
-        NDArray pooled = features.sum(new int[] {2, 3}).div(features.getShape().get(2) * features.getShape().get(3));
-        return fc.forward(pooled);
+        return fc.forward(GlobalAvgPool.of(features));
     }
 
     @Override

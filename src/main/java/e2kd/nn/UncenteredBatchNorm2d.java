@@ -47,8 +47,8 @@ public final class UncenteredBatchNorm2d extends Module implements DynamicLinear
     private NDArray batchVariance(NDArray x) {
         int[] axes = {0, 2, 3};
         long count = x.getShape().get(0) * x.getShape().get(2) * x.getShape().get(3);
-        NDArray mean = x.sum(axes, true).div(count);
-        NDArray variance = x.sub(mean).square().sum(axes, true).div(count);
+        NDArray mean = Scalars.div(x.sum(axes, true), count);
+        NDArray variance = Scalars.div(x.sub(mean).square().sum(axes, true), count);
         Autograd.noGrad(() -> {
             NDArray runningVar = buf("running_var");
             // B-cos-v2: running_var.copy_((1 - momentum) * running_var + momentum * var)

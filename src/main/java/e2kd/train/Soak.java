@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  * number of live NDArrays and the process RSS. Proves that steps release everything they allocate.
  */
 public final class Soak {
-    /** One sample: after {@code step} steps. */
-    public record Sample(long step, int liveArrays, long rssKiB, double loss) {}
+    /** One sample: after {@code step} steps; {@code skippedSteps}: steps so far whose loss or gradients were not finite. */
+    public record Sample(long step, int liveArrays, long rssKiB, double loss, long skippedSteps) {}
 
     private Soak() {}
 
@@ -38,15 +38,18 @@ public final class Soak {
                     new BcosExplainer(student), new Objective(1, 1, 0, null), 1);
             DistillStep step = new DistillStep(distiller, student, new Adam(0, false));
             double loss = Double.NaN;
+            long skipped = 0;
             for (long s = 0; s < steps; s++) {
                 try (NDManager scope = base.newSubManager()) {
                     NDArray x = scope.randomUniform(0, 1, new Shape(batch, 3, 32, 32));
                     NDArray encoded = x.concat(x.neg().add(1), 1);
                     NDArray labels = scope.randomInteger(0, 10, new Shape(batch), ai.djl.ndarray.types.DataType.INT64);
-                    loss = step.run(encoded, labels, s, 1e-3).total();
+                    StepResult result = step.run(encoded, labels, s, 1e-3);
+                    loss = result.total();
+                    skipped += result.skipped() ? 1 : 0;
                 }
                 if ((s + 1) % every == 0) {
-                    Sample sample = new Sample(s + 1, base.getManagedArrays().size(), rssKiB(), loss);
+                    Sample sample = new Sample(s + 1, base.getManagedArrays().size(), rssKiB(), loss, skipped);
                     samples.add(sample);
                     progress.accept(sample);
                 }

@@ -196,6 +196,7 @@ public final class Trainer {
 
     private static void putMetrics(ObjectNode node, EvalResult r) {
         node.put("top1", r.top1());
+        node.put("top5", r.top5());
         if (r.agreement() == null) {
             node.putNull("agreement");
             node.putNull("explanation_similarity");

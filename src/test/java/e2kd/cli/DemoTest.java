@@ -27,7 +27,8 @@ class DemoTest {
         }
         assertTrue(stdout.contains("top-1 OOD") && stdout.contains("expl. sim."), stdout);
         assertTrue(stdout.lines().anyMatch(l -> l.startsWith("claim ")), stdout);
-        assertTrue(stdout.contains("comparison report"), stdout);
+        assertTrue(stdout.contains("comparison report: " + out.resolve("report.html")), stdout);
+        assertTrue(Files.readString(out.resolve("report.html")).contains("e2kd"));
         JsonNode json = JSON.readTree(out.resolve("demo.json").toFile());
         assertTrue(json.path("quick").asBoolean());
         assertEquals(3, json.path("rows").size());

@@ -70,7 +70,7 @@ class CompositeScenesTest {
     for (int seed = 0; seed < 5; seed++) {
       CompositeScenes.Scene s = new CompositeScenes(40, 28, 28, 0, seed)
           .render(new CompositeScenes.Part(Waterbirds.TRAIN, item, 0.0), 0);
-      CompositeScenes.Box b = s.box();
+      Box b = s.box();
       assertEquals(12, b.x1() - b.x0(), s.box().toString());
       assertEquals(6, b.y1() - b.y0(), s.box().toString());
       for (int y = 0; y < 40; y++) {
@@ -112,7 +112,10 @@ class CompositeScenesTest {
     }
   }
 
-  /** Written in the Waterbirds layout and read back: labels, places, pixels (to 8 bits) and boxes as rendered. */
+  /**
+   * Written in the Waterbirds layout and read back: labels, places, pixels (to 8 bits) and boxes as rendered, the
+   * boxes also through the box-list reader.
+   */
   @Test
   void writtenScenesReadBackAsWaterbirdsWithTheirBoxes(@TempDir Path dir) throws IOException {
     CompositeScenes scenes = CompositeScenes.localization(11);
@@ -125,6 +128,8 @@ class CompositeScenesTest {
     assertEquals(FashionMnist.CLASS_NAMES, read.classNames());
     assertEquals(Textures.FAMILIES, read.placeNames());
     List<String> boxes = Files.readAllLines(dir.resolve("boxes.csv"));
+    BoxList boxList = BoxList.read(dir.resolve("boxes.csv"));
+    assertEquals(5, boxList.size());
     assertEquals("img_filename,x0,y0,x1,y1", boxes.get(0));
     assertEquals("img_filename,y,place,split", Files.readAllLines(dir.resolve("metadata.csv")).get(0));
     int row = 0;
@@ -140,8 +145,9 @@ class CompositeScenesTest {
           assertEquals(expected[k], actual[k], 0.5 / 255 + 1e-6);
         }
         String name = dir.relativize(split.file(i)).toString();
-        CompositeScenes.Box b = s.box();
+        Box b = s.box();
         assertEquals(name + "," + b.x0() + "," + b.y0() + "," + b.x1() + "," + b.y1(), boxes.get(row + 1));
+        assertEquals(List.of(b), boxList.find(split.file(i)).boxes());
       }
     }
     assertEquals(List.of("train/00000.png", "train/00001.png", "train/00002.png", "test/00000.png",

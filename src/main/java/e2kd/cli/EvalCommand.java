@@ -1,0 +1,110 @@
+package e2kd.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import e2kd.data.BoxedDataset;
+import e2kd.data.DataLoader;
+import e2kd.data.EvalTransform;
+import e2kd.eval.EvalResult;
+import e2kd.eval.Evaluator;
+import e2kd.explain.Explainer;
+import e2kd.explain.Explainers;
+import e2kd.io.E2kdIoException;
+import e2kd.nn.Model;
+import e2kd.nn.ModelCheckpoint;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity
+ * (null without a teacher). Optional sections, present only when the data supports them: {@code localization}
+ * (energy pointing game, data with boxes).
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Evaluate a run or checkpoint: top-1/top-5, agreement and explanation similarity with a teacher,"
+                + " EPG when the data has boxes. JSON on stdout.")
+final class EvalCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(index = "0", paramLabel = "RUN_DIR|CHECKPOINT", description = "Run directory (its best.ckpt) or checkpoint.")
+    Path model;
+
+    @Option(names = "--teacher", description = "Teacher run directory or checkpoint (for agreement and similarity).")
+    Path teacher;
+
+    @Option(names = "--data", description = "fashion-mnist, a VOC folder, a Fashion-MNIST IDX folder or an image "
+            + "folder (default: the run's own data).")
+    String data;
+
+    @Option(names = "--split", description = "Split (default: test for runs and Fashion-MNIST, val for folders).")
+    String split;
+
+    @Option(names = "--boxes", description = "Box list file for an image folder: img_filename,x0,y0,x1,y1 per line.")
+    Path boxes;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Override
+    public Integer call() {
+        EvalData d = EvalData.resolve(model, data, split, boxes);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelCheckpoint.Loaded student = ModelSources.checkpoint(model, manager);
+            ModelCheckpoint.Loaded t = teacher == null ? null : ModelSources.checkpoint(teacher, manager);
+            checkClasses(student.model(), d, model);
+            if (t != null) {
+                checkClasses(t.model(), d, teacher);
+                if (!t.input().equals(student.input())) {
+                    throw new E2kdIoException(teacher, "teacher input contract (" + t.input().size() + " px, "
+                            + t.input().encoding() + ") differs from the student's (" + student.input().size()
+                            + " px, " + student.input().encoding() + ")");
+                }
+            }
+            DataLoader.Builder loader = DataLoader.builder(d.dataset(), batch)
+                    .augmentation(EvalTransform.standard(student.input().size()))
+                    .encoding(ModelSources.encoding(student.input())).prefetch(1);
+            if (d.dataset() instanceof BoxedDataset boxed) {
+                loader.maps(i -> boxed.boxes(i).mask());
+            }
+            Explainer studentExplainer = Explainers.create("auto", student.model());
+            Model teacherModel = t == null ? null : t.model();
+            Explainer teacherExplainer = t == null ? null : Explainers.create("auto", teacherModel);
+            EvalResult r = Evaluator.evaluate(student.model(), studentExplainer, teacherModel, teacherExplainer,
+                    loader.build(), manager);
+            ObjectNode out = JSON.createObjectNode();
+            out.put("model", student.model().spec().id());
+            out.put("checkpoint", model.toString());
+            out.put("teacher", teacher == null ? null : teacher.toString());
+            out.put("data", d.description());
+            out.put("split", d.split());
+            out.put("count", r.count());
+            out.put("top1", r.top1());
+            out.put("top5", r.top5());
+            out.put("agreement", r.agreement());
+            out.put("explanation_similarity", r.explanationSimilarity());
+            if (r.localization() != null) {
+                ObjectNode loc = out.putObject("localization");
+                loc.put("epg", r.localization().epg());
+                loc.put("teacher_epg", r.localization().teacherEpg());
+                loc.put("count", r.localization().count());
+            }
+            System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+        }
+        return 0;
+    }
+
+    private static void checkClasses(Model m, EvalData d, Path source) {
+        int classes = d.dataset().classNames().size();
+        if (m.spec().numClasses() != classes) {
+            throw new E2kdIoException(source, m.spec().id() + " has " + m.spec().numClasses() + " classes but "
+                    + d.description() + " has " + classes);
+        }
+    }
+}

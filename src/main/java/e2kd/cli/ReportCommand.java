@@ -1,0 +1,27 @@
+package e2kd.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code e2kd report}: several runs side by side in one self-contained HTML page. */
+@Command(name = "report", mixinStandardHelpOptions = true,
+        description = "Write one self-contained HTML page comparing runs (metrics, curves, explanations).")
+final class ReportCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run directories.")
+    List<Path> runs;
+
+    @Option(names = "--out", required = true, description = "The HTML file to write.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        RunReports.write(out, runs);
+        System.out.println("wrote " + out);
+        return 0;
+    }
+}
