@@ -52,14 +52,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--teacher", description = "Use this teacher checkpoint instead of the committed one.")
     Path teacherCheckpoint;
 
-    @Option(names = "--set", description = "Override a student config key: key=value (repeatable), e.g. lambda=5.")
+    @Option(names = "--set", description = "Override a student config key: key=value (repeatable), e.g. lambda=1.")
     List<String> sets = new ArrayList<>();
 
     @Option(names = "--test-per-class", description = "Test scenes per class (default 100, 3 with --quick).")
     Integer testPerClass;
 
     @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads (default "
-            + "${DEFAULT-VALUE}: these small convolutions gain little from more, and lose much on a busy machine).")
+            + "${DEFAULT-VALUE}; on a busy 2-core machine 2 threads ran several times slower than 1).")
     int threads;
 
     @Override
