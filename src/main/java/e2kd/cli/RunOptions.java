@@ -15,7 +15,7 @@ import java.util.List;
 /** Options shared by {@code train} and {@code distill}: config sources, run folder, resume. */
 final class RunOptions {
     @Option(names = "--preset", description = "Start from a bundled preset (fmnist-teacher, fmnist-e2kd, "
-            + "imagenet-50shot-bcos, imagenet-200shot-std).")
+            + "imagenet-50shot-bcos, imagenet-200shot-std, demo-teacher, demo-student, demo-quick).")
     String preset;
 
     @Option(names = "--config", description = "YAML config file (applied after the preset).")
@@ -24,7 +24,8 @@ final class RunOptions {
     @Option(names = "--set", description = "Override a config key: key=value (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--data", description = "Data folder (Fashion-MNIST IDX files or image-folder root).")
+    @Option(names = "--data", description = "Data folder (Fashion-MNIST IDX files, image-folder root, or a "
+            + "Waterbirds-layout folder with metadata.csv for data=waterbirds).")
     String data;
 
     @Option(names = "--out", description = "Run directory to create.")

@@ -20,6 +20,8 @@ public final class Seeds {
   public static final long MIXUP = 3;
   /** Stream tag for per-class few-shot selection. */
   public static final long FEW_SHOT = 4;
+  /** Stream tag for per-scene composition ({@link CompositeScenes}). */
+  public static final long SCENES = 5;
 
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 

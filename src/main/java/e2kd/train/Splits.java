@@ -4,6 +4,7 @@ import e2kd.data.FashionMnist;
 import e2kd.data.FewShot;
 import e2kd.data.ImageFolder;
 import e2kd.data.LabeledDataset;
+import e2kd.data.Waterbirds;
 
 import java.nio.file.Path;
 import java.util.stream.IntStream;
@@ -11,7 +12,8 @@ import java.util.stream.IntStream;
 /**
  * The three splits of a run: few-shot training and validation subsets of the training data ({@link FewShot}, the
  * config's seed) and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to
- * its first {@code test_limit} samples.
+ * its first {@code test_limit} samples. A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits:
+ * the shots come from its train split, the validation images from its val split, the test split is its test split.
  */
 public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset test) {
     public int numClasses() {
@@ -19,6 +21,9 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
     }
 
     public static Splits open(TrainConfig c) {
+        if ("waterbirds".equals(c.data())) {
+            return waterbirds(c);
+        }
         LabeledDataset trainSource;
         LabeledDataset test;
         if ("fashion-mnist".equals(c.data())) {
@@ -33,9 +38,23 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
             test = ImageFolder.open(Path.of(c.dataDir()), "val");
         }
         FewShot.Split split = FewShot.split(trainSource.labels(), c.shotsPerClass(), c.valPerClass(), c.seed());
-        if (c.testLimit() > 0 && c.testLimit() < test.size()) {
-            test = test.subset(IntStream.range(0, c.testLimit()).toArray());
+        return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), limited(test, c));
+    }
+
+    private static Splits waterbirds(TrainConfig c) {
+        if (c.dataDir().isBlank()) {
+            throw new IllegalArgumentException("config data=waterbirds needs data_dir (or --data DIR with metadata.csv)");
         }
-        return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), test);
+        Waterbirds all = Waterbirds.open(Path.of(c.dataDir()));
+        LabeledDataset train = all.split(Waterbirds.TRAIN);
+        LabeledDataset val = all.split(Waterbirds.VAL);
+        int[] shots = FewShot.split(train.labels(), c.shotsPerClass(), 0, c.seed()).train();
+        int[] valShots = FewShot.split(val.labels(), c.valPerClass(), 0, c.seed()).train();
+        return new Splits(train.subset(shots), val.subset(valShots), limited(all.split(Waterbirds.TEST), c));
+    }
+
+    private static LabeledDataset limited(LabeledDataset test, TrainConfig c) {
+        return c.testLimit() > 0 && c.testLimit() < test.size()
+                ? test.subset(IntStream.range(0, c.testLimit()).toArray()) : test;
     }
 }

@@ -22,7 +22,7 @@ public record TrainConfig(
         String explainer, double tau, double lambda, double gamma, int guidedEvery) {
     public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd");
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
-    public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder");
+    public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
 
     public TrainConfig {
         oneOf("method", method, METHODS);

@@ -1,0 +1,47 @@
+package e2kd.cli;
+
+import e2kd.data.CompositeScenes;
+import e2kd.data.FashionMnist;
+import e2kd.data.FewShot;
+import e2kd.data.LabeledDataset;
+import e2kd.data.Waterbirds;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The demo's shortcut scenes (Waterbirds layout) from the embedded Fashion-MNIST subset. The teacher's scenes put
+ * every item on a background independent of its class (correlation 0), so the teacher must look at the item; the
+ * students' training and validation scenes put every class on its own background, always (correlation 1); the test
+ * scenes are background-independent again, so most are out of distribution for the students.
+ */
+final class DemoScenes {
+    /** Teacher scenes: background independent of the class. */
+    static final double TEACHER_CORRELATION = 0;
+    /** Student training and validation scenes: each class always on its own background. */
+    static final double STUDENT_CORRELATION = 1;
+    /** Test scenes: background independent of the class. */
+    static final double TEST_CORRELATION = 0;
+
+    private DemoScenes() {}
+
+    /** Teacher scenes: {@code shots} training and {@code val} validation items per class, {@code test} test items. */
+    static void teacher(Path dir, int shots, int val, int test, long seed) {
+        write(dir, shots, val, test, TEACHER_CORRELATION, seed);
+    }
+
+    /** Student scenes: {@code shots} training and {@code val} validation items per class, {@code test} test items. */
+    static void student(Path dir, int shots, int val, int test, long seed) {
+        write(dir, shots, val, test, STUDENT_CORRELATION, seed);
+    }
+
+    private static void write(Path dir, int shots, int val, int test, double correlation, long seed) {
+        FashionMnist fmnist = FashionMnist.embedded();
+        FewShot.Split train = FewShot.split(fmnist.train().labels(), shots, val, seed);
+        LabeledDataset testItems = fmnist.test().subset(FewShot.split(fmnist.test().labels(), test, 0, seed).train());
+        CompositeScenes.shortcut(seed).write(dir, FashionMnist.CLASS_NAMES, List.of(
+                new CompositeScenes.Part(Waterbirds.TRAIN, fmnist.train().subset(train.train()), correlation),
+                new CompositeScenes.Part(Waterbirds.VAL, fmnist.train().subset(train.val()), correlation),
+                new CompositeScenes.Part(Waterbirds.TEST, testItems, TEST_CORRELATION)));
+    }
+}

@@ -1,0 +1,38 @@
+package e2kd.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import e2kd.data.Batch;
+import e2kd.data.DataLoader;
+import e2kd.data.EpochIterator;
+import e2kd.nn.Autograd;
+import e2kd.nn.Model;
+
+/** Per-sample top-1 classes of a model (eval mode, no graph), for metrics that need more than a mean. */
+public final class Predictions {
+    private Predictions() {}
+
+    /**
+     * The top-1 class of every sample, (N), in the loader's order (epoch 0; build it without shuffling to get
+     * dataset order).
+     */
+    public static int[] top1(Model model, DataLoader loader, NDManager manager) {
+        boolean wasTraining = model.isTraining();
+        model.setTraining(false);
+        int[] out = new int[loader.order(0).length];
+        int n = 0;
+        try (EpochIterator it = loader.epoch(0, manager)) {
+            while (it.hasNext()) {
+                try (Batch b = it.next()) {
+                    NDArray logits = Autograd.noGrad(() -> model.forward(b.images()));
+                    for (long c : logits.argMax(1).toLongArray()) {
+                        out[n++] = (int) c;
+                    }
+                }
+            }
+        } finally {
+            model.setTraining(wasTraining);
+        }
+        return out;
+    }
+}
