@@ -14,7 +14,6 @@ import java.util.Properties;
 /** The {@code e2kd} command line. */
 @Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
-        subcommands = {TrainCommand.class, DistillCommand.class, EvalCommand.class, ExplainCommand.class,
         subcommands = {DemoCommand.class, TrainCommand.class, DistillCommand.class, EvalCommand.class,
                 ExplainCommand.class, ReportCommand.class, ConvertCommand.class, ExportCommand.class,
                 SoakCommand.class})
