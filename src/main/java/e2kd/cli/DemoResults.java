@@ -116,26 +116,13 @@ final class DemoResults {
         for (Row r : rows) {
             ObjectNode o = array.addObject();
             o.put("name", r.name());
-            o.put("top1_in_distribution", r.groups().inDistribution());
-            o.put("top1_out_of_distribution", r.groups().outOfDistribution());
-            o.put("in_distribution_count", r.groups().inCount());
-            o.put("out_of_distribution_count", r.groups().outCount());
-            group(o.putObject("worst_group"), r.groups().worstGroup());
-            ArrayNode groups = o.putArray("groups");
-            r.groups().groups().forEach(g -> group(groups.addObject(), g));
+            GroupJson.write(o, r.groups());
             o.put("agreement", r.agreement());
             o.put("explanation_similarity", r.similarity());
         }
         root.put("claim_holds", holds());
         root.put("claim", claim(quick));
         return root;
-    }
-
-    private static void group(ObjectNode node, GroupAccuracy.Group g) {
-        node.put("label", g.label());
-        node.put("place", g.place());
-        node.put("count", g.count());
-        node.put("accuracy", g.accuracy());
     }
 
     private static String difference(Double kd, Double e2kd) {

@@ -8,6 +8,9 @@ import e2kd.data.DataLoader;
 import e2kd.data.EvalTransform;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
+import e2kd.eval.GroupAccuracy;
+import e2kd.eval.Predictions;
+import e2kd.data.Waterbirds;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
 import e2kd.io.E2kdIoException;
@@ -23,11 +26,12 @@ import java.util.concurrent.Callable;
 /**
  * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity
  * (null without a teacher). Optional sections, present only when the data supports them: {@code localization}
- * (energy pointing game, data with boxes).
+ * (energy pointing game, data with boxes) and {@code groups} (per-group, worst-group, in- and out-of-distribution
+ * top-1; data with a place label per image, Waterbirds layout).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a run or checkpoint: top-1/top-5, agreement and explanation similarity with a teacher,"
-                + " EPG when the data has boxes. JSON on stdout.")
+                + " EPG when the data has boxes, group accuracy on Waterbirds-layout data. JSON on stdout.")
 final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,8 +41,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--teacher", description = "Teacher run directory or checkpoint (for agreement and similarity).")
     Path teacher;
 
-    @Option(names = "--data", description = "fashion-mnist, a VOC folder, a Fashion-MNIST IDX folder or an image "
-            + "folder (default: the run's own data).")
+    @Option(names = "--data", description = "fashion-mnist, a VOC folder, a Waterbirds-layout folder (metadata.csv), a "
+            + "Fashion-MNIST IDX folder or an image folder (default: the run's own data).")
     String data;
 
     @Option(names = "--split", description = "Split (default: test for runs and Fashion-MNIST, val for folders).")
@@ -76,6 +80,9 @@ final class EvalCommand implements Callable<Integer> {
             Explainer teacherExplainer = t == null ? null : Explainers.create("auto", teacherModel);
             EvalResult r = Evaluator.evaluate(student.model(), studentExplainer, teacherModel, teacherExplainer,
                     loader.build(), manager);
+            GroupAccuracy groups = d.dataset() instanceof Waterbirds wb
+                    ? GroupAccuracy.of(Predictions.top1(student.model(), loader.build(), manager), wb.labels(), wb.places())
+                    : null;
             ObjectNode out = JSON.createObjectNode();
             out.put("model", student.model().spec().id());
             out.put("checkpoint", model.toString());
@@ -92,6 +99,9 @@ final class EvalCommand implements Callable<Integer> {
                 loc.put("epg", r.localization().epg());
                 loc.put("teacher_epg", r.localization().teacherEpg());
                 loc.put("count", r.localization().count());
+            }
+            if (groups != null) {
+                GroupJson.write(out.putObject("groups"), groups);
             }
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -5,6 +5,7 @@ import e2kd.data.FashionMnist;
 import e2kd.data.ImageFolder;
 import e2kd.data.LabeledDataset;
 import e2kd.data.VocDataset;
+import e2kd.data.Waterbirds;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Splits;
 
@@ -52,6 +53,15 @@ record EvalData(String description, String split, LabeledDataset dataset) {
         if (VocDataset.isLayout(dir)) {
             String s = split == null ? "val" : split;
             return new EvalData("voc " + dir, s, VocDataset.open(dir, s));
+        }
+        if (Files.isRegularFile(dir.resolve(Waterbirds.METADATA))) {
+            String s = split == null ? "test" : split;
+            int index = Waterbirds.SPLITS.indexOf(s);
+            if (index < 0) {
+                throw new IllegalArgumentException("--split " + s + " is not a Waterbirds split; expected "
+                        + String.join(", ", Waterbirds.SPLITS));
+            }
+            return new EvalData("waterbirds " + dir, s, Waterbirds.open(dir).split(index));
         }
         if (Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
             return fashionMnist(FashionMnist.load(dir), "fashion-mnist " + dir, split);
