@@ -10,16 +10,21 @@ import java.util.concurrent.Callable;
 
 /** {@code e2kd distill}: KD or e²KD of a student from a teacher checkpoint. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Distill a student from a teacher (run directory or checkpoint) with kd or e2kd.")
+        description = "Distill a student from a teacher (run directory or checkpoint) with kd or e2kd, live or frozen.")
 final class DistillCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt) or checkpoint file.")
+    @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt) or checkpoint file (frozen methods: "
+            + "default the one the outputs were computed with).")
     String teacher;
 
-    @Option(names = "--method", description = "kd or e2kd.")
+    @Option(names = "--method", description = "kd, e2kd, or with teacher outputs from 'e2kd precompute' (--frozen DIR) "
+            + "kd-frozen, e2kd-frozen.")
     String method;
+
+    @Option(names = "--frozen", description = "Folder written by 'e2kd precompute' (for kd-frozen and e2kd-frozen).")
+    String frozen;
 
     @Option(names = "--explainer", description = "gradcam, bcos or ixg (default by family: bcos for B-cos, gradcam otherwise).")
     String explainer;
@@ -36,11 +41,12 @@ final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ("labels".equals(method)) {
-            throw new IllegalArgumentException("--method must be kd or e2kd (use 'e2kd train' for labels)");
+            throw new IllegalArgumentException("--method must be kd, e2kd, kd-frozen or e2kd-frozen (use 'e2kd train' for labels)");
         }
         List<String> sets = new ArrayList<>();
         add(sets, "teacher", teacher);
         add(sets, "method", method);
+        add(sets, "frozen_dir", frozen);
         add(sets, "explainer", explainer);
         add(sets, "tau", tau);
         add(sets, "lambda", lambda);
