@@ -27,14 +27,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -44,9 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class FrozenRunsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TINY = {"--set", "model=bcos_resnet18", "--set", "model_options=stem=small,base=4",
-            "--set", "shots_per_class=6", "--set", "val_per_class=2", "--set", "test_limit=20", "--set", "batch=20",
-            "--set", "image_size=28", "--set", "scale_min=0.5", "--set", "seed=7", "--set", "threads=1"};
+    private static final String[] TINY = Cli.args(Cli.TINY, new String[] {"--set", "test_limit=20", "--set", "batch=20"});
 
     @TempDir
     Path tmp;
@@ -75,12 +70,12 @@ class FrozenRunsTest {
         assertArrayEquals(shard2, Files.readAllBytes(frozen.resolve("maps-00002.npy")));
         assertEquals(shard1Time, Files.getLastModifiedTime(frozen.resolve("logits-00001.npy")));
 
-        String other = error("precompute", "--teacher", teacher.toString(), "--out", frozen.toString(),
-                "--shard-size", "16", "--set", "seed=8");
+        String other = Cli.oneLineError(Cli.args(new String[] {"precompute", "--teacher", teacher.toString(), "--out",
+                frozen.toString(), "--shard-size", "16"}, TINY, new String[] {"--set", "seed=8"}));
         assertTrue(other.startsWith("e2kd: ") && other.contains("index.json") && other.contains("source_indices"), other);
 
         Path run = tmp.resolve("student");
-        assertEquals(0, Main.run(cat(new String[] {"distill", "--out", run.toString(), "--method", "e2kd-frozen",
+        assertEquals(0, Main.run(Cli.args(new String[] {"distill", "--out", run.toString(), "--method", "e2kd-frozen",
                 "--frozen", frozen.toString(), "--set", "epochs=1"}, TINY)));
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals("e2kd-frozen", summary.path("method").asText());
@@ -110,7 +105,7 @@ class FrozenRunsTest {
         PrintStream old = System.out;
         System.setOut(new PrintStream(bytes, true));
         try {
-            assertEquals(0, Main.run(cat(new String[] {"precompute", "--teacher", teacher.toString(), "--out",
+            assertEquals(0, Main.run(Cli.args(new String[] {"precompute", "--teacher", teacher.toString(), "--out",
                     out.toString(), "--shard-size", "16"}, TINY)));
         } finally {
             System.setOut(old);
@@ -118,26 +113,4 @@ class FrozenRunsTest {
         return bytes.toString();
     }
 
-    /** Runs {@code command} with the tiny config, then {@code args} (which override it); it must fail with one line. */
-    static String error(String command, String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(err, true));
-        int code;
-        try {
-            code = Main.run(cat(cat(new String[] {command}, TINY), args));
-        } finally {
-            System.setErr(old);
-        }
-        String text = err.toString().strip();
-        assertEquals(2, code, text);
-        assertFalse(text.contains("\n"), text);
-        return text;
-    }
-
-    static String[] cat(String[] a, String[] b) {
-        List<String> all = new ArrayList<>(Arrays.asList(a));
-        all.addAll(Arrays.asList(b));
-        return all.toArray(String[]::new);
-    }
 }
