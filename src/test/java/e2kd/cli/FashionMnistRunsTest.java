@@ -47,7 +47,8 @@ class FashionMnistRunsTest {
      * cos(GradCAM_S, GradCAM_T) on every training image directly; KD matches logits only, which in a dozen steps
      * barely shapes where the student's last stage looks, so its maps stay near their initial similarity. Both
      * students share the seed (same init, same batches), so the gap is the explanation term's doing. Evaluated once,
-     * after the last epoch, on 300 test images.
+     * after the last of 30 steps, on 300 test images. Measured with an 86.7% teacher: kd 0.725 vs e2kd 0.835 (seed 1),
+     * 0.771 vs 0.875 (seed 2), twice the required margin.
      */
     @Test
     void e2kdStudentExplainsLikeTheTeacherMoreThanKd() throws IOException {
@@ -56,9 +57,9 @@ class FashionMnistRunsTest {
         for (int i = 0; i < 2; i++) {
             Path out = tmp.resolve(methods[i]);
             assertEquals(0, Main.run("distill", "--preset", "fmnist-e2kd", "--teacher", teacher.toString(),
-                    "--out", out.toString(), "--method", methods[i], "--lambda", "10", "--set", "shots_per_class=10",
-                    "--set", "val_per_class=5", "--set", "batch=25", "--set", "epochs=3", "--set", "eval_every=3",
-                    "--set", "warmup_epochs=0", "--set", "test_limit=300", "--set", "seed=1"));
+                    "--out", out.toString(), "--method", methods[i], "--lambda", "10", "--set", "shots_per_class=20",
+                    "--set", "val_per_class=5", "--set", "batch=20", "--set", "epochs=3", "--set", "eval_every=3",
+                    "--set", "warmup_epochs=0", "--set", "lr=0.003", "--set", "test_limit=300", "--set", "seed=1"));
             similarity[i] = summary(out).path("explanation_similarity").asDouble();
         }
         assertTrue(similarity[1] >= similarity[0] + 0.05, "e2kd " + similarity[1] + " vs kd " + similarity[0]);
