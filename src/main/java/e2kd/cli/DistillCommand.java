@@ -10,13 +10,13 @@ import java.util.concurrent.Callable;
 
 /** {@code e2kd distill}: KD or e²KD of a student from a teacher checkpoint. */
 @Command(name = "distill", mixinStandardHelpOptions = true,
-        description = "Distill a student from a teacher (run directory or checkpoint) with kd or e2kd.")
+        description = "Distill a student from a teacher (run directory or checkpoint) with kd or e2kd, live or frozen.")
 final class DistillCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
     @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt), checkpoint file, or PyTorch "
-            + "state dict (FILE.pth, with --teacher-model).")
+            + "state dict (FILE.pth, with --teacher-model); frozen methods: default the one the outputs were computed with.")
     String teacher;
 
     @Option(names = "--teacher-model", paramLabel = "ID", description = "Model id of a PyTorch teacher file "
@@ -27,8 +27,12 @@ final class DistillCommand implements Callable<Integer> {
             + "teacher file where they cannot be read off its weights.")
     String teacherOptions;
 
-    @Option(names = "--method", description = "kd or e2kd.")
+    @Option(names = "--method", description = "kd, e2kd, or with teacher outputs from 'e2kd precompute' (--frozen DIR) "
+            + "kd-frozen, e2kd-frozen.")
     String method;
+
+    @Option(names = "--frozen", description = "Folder written by 'e2kd precompute' (for kd-frozen and e2kd-frozen).")
+    String frozen;
 
     @Option(names = "--explainer", description = "gradcam, bcos or ixg (default by family: bcos for B-cos, gradcam otherwise).")
     String explainer;
@@ -45,13 +49,14 @@ final class DistillCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ("labels".equals(method)) {
-            throw new IllegalArgumentException("--method must be kd or e2kd (use 'e2kd train' for labels)");
+            throw new IllegalArgumentException("--method must be kd, e2kd, kd-frozen or e2kd-frozen (use 'e2kd train' for labels)");
         }
         List<String> sets = new ArrayList<>();
         add(sets, "teacher", teacher);
         add(sets, "teacher_model", teacherModel);
         add(sets, "teacher_model_options", teacherOptions);
         add(sets, "method", method);
+        add(sets, "frozen_dir", frozen);
         add(sets, "explainer", explainer);
         add(sets, "tau", tau);
         add(sets, "lambda", lambda);

@@ -14,9 +14,9 @@ import java.util.Properties;
 /** The {@code e2kd} command line. */
 @Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, DistillCommand.class, EvalCommand.class,
-                ExplainCommand.class, ReportCommand.class, ConvertCommand.class, ExportCommand.class,
-                SoakCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, DistillCommand.class, PrecomputeCommand.class,
+                EvalCommand.class, ExplainCommand.class, ReportCommand.class, ConvertCommand.class,
+                ExportCommand.class, SoakCommand.class})
 public final class Main {
     @Option(names = {"-v", "--verbose"}, description = "Log more (repeat for debug output).", scope = CommandLine.ScopeType.INHERIT)
     void verbose(boolean[] flags) {

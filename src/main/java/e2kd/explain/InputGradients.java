@@ -21,9 +21,17 @@ final class InputGradients {
 
     /** Gradient of the selected logits w.r.t. {@code leaf}; {@code model}'s parameter gradients are reset. */
     static NDArray of(NDArray selectedLogits, NDArray classes, NDArray leaf, Module model) {
+        return of(selectedLogits, classes, leaf, model, true);
+    }
+
+    /**
+     * As {@link #of(NDArray, NDArray, NDArray, Module)}; with {@code createGraph} false a plain first-order gradient
+     * (a constant, for a frozen teacher).
+     */
+    static NDArray of(NDArray selectedLogits, NDArray classes, NDArray leaf, Module model, boolean createGraph) {
         NDArray oneHot = classes.oneHot((int) selectedLogits.getShape().get(1), selectedLogits.getDataType());
         NDArray target = selectedLogits.mul(oneHot).sum();
-        Autograd.backward(target, true);
+        Autograd.backward(target, createGraph);
         NDArray gradient = leaf.getGradient();
         gradient.attach(selectedLogits.getManager());
         Autograd.zeroGradients(model.parameters().values());

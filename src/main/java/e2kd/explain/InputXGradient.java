@@ -1,9 +1,15 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.Autograd;
 import e2kd.nn.Model;
 
-/** Input×Gradient: x ⊙ ∂y_c/∂x, differentiable by double backprop. Map (B, C_in, H, W). */
+/**
+ * Input×Gradient: x ⊙ ∂y_c/∂x. Map (B, C_in, H, W). Called while the graph is recorded (a student), the map is
+ * differentiable w.r.t. the parameters by double backprop. Called under {@code Autograd.noGrad} (a frozen teacher),
+ * the graph is recorded for this one first-order input gradient only and the map and logits come back as constants;
+ * a teacher's parameters must not require gradients ({@code setTrainable(false)}), so none are touched.
+ */
 public final class InputXGradient implements Explainer {
     private final Model model;
 
@@ -13,10 +19,18 @@ public final class InputXGradient implements Explainer {
 
     @Override
     public Explained explain(NDArray x, ClassChoice choice) {
+        if (!Autograd.isRecording()) {
+            Explained e = Autograd.recording(() -> explain(x, choice, false));
+            return new Explained(e.logits().stopGradient(), e.classes(), e.map());
+        }
+        return explain(x, choice, true);
+    }
+
+    private Explained explain(NDArray x, ClassChoice choice, boolean differentiable) {
         NDArray v = InputGradients.leaf(x);
         NDArray logits = model.forward(v);
         NDArray classes = choice.choose(logits);
-        NDArray gradient = InputGradients.of(logits, classes, v, model);
+        NDArray gradient = InputGradients.of(logits, classes, v, model, differentiable);
         return new Explained(logits, classes, gradient.mul(x));
     }
 

@@ -21,6 +21,11 @@ public final class Autograd {
         return withGradMode(true, body);
     }
 
+    /** Whether the autograd graph is being recorded on this thread. */
+    public static boolean isRecording() {
+        return JniUtils.isGradMode();
+    }
+
     private static <T> T withGradMode(boolean enabled, Supplier<T> body) {
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(enabled);

@@ -25,13 +25,9 @@ public final class Progress {
 
     /** After a step: global step {@code step} (1-based) of {@code total}. */
     public void step(int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond, double etaSeconds) {
-        String line = String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%s%s  %.1f img/s  ETA %s",
-                epoch, epochs, step, total, r.total(), part(" kd", r.kd()), part(" exp", r.explanation()),
-                imagesPerSecond, eta(etaSeconds));
+        String line = line(epoch, epochs, step, total, r, imagesPerSecond, etaSeconds);
         if (terminal) {
-            int width = 20;
-            int filled = (int) (width * step / Math.max(1, total));
-            out.print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + line);
+            out.print(bar(step, total, line));
             out.flush();
         }
         if (every > 0 && step % every == 0) {
@@ -46,6 +42,29 @@ public final class Progress {
         }
         out.println(String.format(Locale.ROOT, "epoch %d/%d done  loss %.4f%s  %.1f img/s", epoch, epochs, loss,
                 valTop1 == null ? "" : String.format(Locale.ROOT, "  val top-1 %.4f", valTop1), imagesPerSecond));
+    }
+
+    /** A line of its own (e.g. skipped input files); ends the terminal bar first. */
+    public void note(String text) {
+        if (terminal) {
+            out.println();
+        }
+        out.println(text);
+    }
+
+    /** The step line: epoch, step/total, loss and its parts, images/s, ETA as h:mm:ss. */
+    static String line(int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond,
+                       double etaSeconds) {
+        return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%s%s%s  %.1f img/s  ETA %s",
+                epoch, epochs, step, total, r.total(), part(" kd", r.kd()), part(" exp", r.explanation()),
+                part(" gt", r.groundTruth()), imagesPerSecond, eta(etaSeconds));
+    }
+
+    /** The terminal form: carriage return, a 20-cell bar, the line, then erase to the end of the terminal line. */
+    static String bar(long step, long total, String line) {
+        int width = 20;
+        int filled = (int) Math.min(width, width * step / Math.max(1, total));
+        return "\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + line + "\033[K";
     }
 
     private static String part(String name, double v) {

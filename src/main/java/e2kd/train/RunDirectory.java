@@ -59,6 +59,34 @@ public record RunDirectory(Path dir) {
         }
     }
 
+    /**
+     * On resume from a checkpoint taken after epoch {@code epoch}: drops metrics lines of later epochs (written
+     * before a kill that came ahead of the checkpoint) and a torn last line, so no epoch is reported twice.
+     */
+    public void trimMetrics(int epoch) {
+        if (!Files.exists(metrics())) {
+            return;
+        }
+        try {
+            StringBuilder kept = new StringBuilder();
+            for (String line : Files.readAllLines(metrics(), StandardCharsets.UTF_8)) {
+                JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (IOException torn) {
+                    continue;
+                }
+                if (node != null && node.path("epoch").asInt(Integer.MAX_VALUE) <= epoch) {
+                    kept.append(line).append('\n');
+                }
+            }
+            byte[] text = kept.toString().getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(metrics(), out -> out.write(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(metrics() + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     /** Writes summary.json. */
     public void writeSummary(JsonNode summary) {
         try {

@@ -7,6 +7,8 @@ import e2kd.data.LabeledDataset;
 import e2kd.data.Waterbirds;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -14,8 +16,12 @@ import java.util.stream.IntStream;
  * config's seed) and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to
  * its first {@code test_limit} samples. A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits:
  * the shots come from its train split, the validation images from its val split, the test split is its test split.
+ * {@code trainIndices[i]} is training sample i's index in the full training data (the Waterbirds train split; how
+ * frozen teacher outputs are looked up); {@code skipped} lists image files dropped as unreadable
+ * ({@code skip_bad_images}).
  */
-public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset test) {
+public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset test, int[] trainIndices,
+                     List<Path> skipped) {
     public int numClasses() {
         return train.classNames().size();
     }
@@ -26,6 +32,7 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
         }
         LabeledDataset trainSource;
         LabeledDataset test;
+        List<Path> skipped = new ArrayList<>();
         if ("fashion-mnist".equals(c.data())) {
             FashionMnist f = c.dataDir().isBlank() ? FashionMnist.embedded() : FashionMnist.load(Path.of(c.dataDir()));
             trainSource = f.train();
@@ -34,11 +41,16 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
             if (c.dataDir().isBlank()) {
                 throw new IllegalArgumentException("config data=image-folder needs data_dir (or --data DIR)");
             }
-            trainSource = ImageFolder.open(Path.of(c.dataDir()), "train");
-            test = ImageFolder.open(Path.of(c.dataDir()), "val");
+            ImageFolder train = ImageFolder.open(Path.of(c.dataDir()), "train", c.skipBadImages());
+            ImageFolder val = ImageFolder.open(Path.of(c.dataDir()), "val", c.skipBadImages());
+            skipped.addAll(train.skippedFiles());
+            skipped.addAll(val.skippedFiles());
+            trainSource = train;
+            test = val;
         }
         FewShot.Split split = FewShot.split(trainSource.labels(), c.shotsPerClass(), c.valPerClass(), c.seed());
-        return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), limited(test, c));
+        return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), limited(test, c),
+                split.train(), List.copyOf(skipped));
     }
 
     private static Splits waterbirds(TrainConfig c) {
@@ -50,7 +62,8 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
         LabeledDataset val = all.split(Waterbirds.VAL);
         int[] shots = FewShot.split(train.labels(), c.shotsPerClass(), 0, c.seed()).train();
         int[] valShots = FewShot.split(val.labels(), c.valPerClass(), 0, c.seed()).train();
-        return new Splits(train.subset(shots), val.subset(valShots), limited(all.split(Waterbirds.TEST), c));
+        return new Splits(train.subset(shots), val.subset(valShots), limited(all.split(Waterbirds.TEST), c), shots,
+                List.of());
     }
 
     private static LabeledDataset limited(LabeledDataset test, TrainConfig c) {

@@ -6,12 +6,16 @@ import java.util.Set;
 
 /**
  * A run's resolved configuration; YAML keys are the snake_case component names (defaults in
- * {@code e2kd/train/defaults.yaml}). {@code method} is {@code labels} (training from labels), {@code kd} or
- * {@code e2kd}; {@code clip} and {@code explainer} {@code auto} pick by model family (B-cos: agc / bcos,
- * standard: none / gradcam). {@code teacher} is a run directory, an e2kd checkpoint or, with {@code teacher_model}
- * (a model id) and optionally {@code teacher_model_options}, a PyTorch state dict; {@code init} starts the student
- * from such a file (a PyTorch file for {@code model}), {@code reset_head} replacing its classifier; a positive
- * {@code num_classes} must equal the data's class count.
+ * {@code e2kd/train/defaults.yaml}). {@code method} is {@code labels} (training from labels), {@code kd},
+ * {@code e2kd}, or their frozen-teacher variants {@code kd-frozen} / {@code e2kd-frozen} (teacher outputs read from
+ * {@code frozen_dir}, written by {@code e2kd precompute}); {@code clip} and {@code explainer} {@code auto} pick by
+ * model family (B-cos: agc / bcos, standard: none / gradcam). {@code teacher} is a run directory, an e2kd checkpoint
+ * or, with {@code teacher_model} (a model id) and optionally {@code teacher_model_options}, a PyTorch state dict;
+ * {@code init} starts the student from such a file (a PyTorch file for {@code model}), {@code reset_head} replacing
+ * its classifier; a positive {@code num_classes} must equal the data's class count. {@code threads}: libtorch
+ * intra-op threads (0: libtorch's default, one per core); part of what determinism depends on. {@code eval_crop}:
+ * evaluation resizes the shorter side to image_size / eval_crop and takes the centred image_size crop
+ * (0.875: 256 → 224; 1: the whole image, e.g. for Fashion-MNIST at its native 28 px).
  */
 public record TrainConfig(
         String model, String modelOptions, String data, String dataDir, int imageSize, int shotsPerClass,
@@ -19,8 +23,9 @@ public record TrainConfig(
         double weightDecay, double momentum, int warmupEpochs, String clip, double clipValue, int evalEvery,
         int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
         String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
-        String explainer, double tau, double lambda, double gamma, int guidedEvery) {
-    public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd");
+        String explainer, double tau, double lambda, double gamma, int guidedEvery, String frozenDir,
+        boolean skipBadImages, int threads, double evalCrop) {
+    public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd", "kd-frozen", "e2kd-frozen");
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
 
@@ -40,16 +45,42 @@ public record TrainConfig(
         if (!(lr > 0)) {
             throw new IllegalArgumentException("config lr=" + lr + " must be positive");
         }
-        if (warmupEpochs < 0 || testLimit < 0 || logEvery < 0 || numClasses < 0) {
-            throw new IllegalArgumentException("config warmup_epochs, test_limit, log_every and num_classes must be >= 0");
+        if (warmupEpochs < 0 || testLimit < 0 || logEvery < 0 || numClasses < 0 || threads < 0) {
+            throw new IllegalArgumentException("config warmup_epochs, test_limit, log_every, num_classes and threads "
+                    + "must be >= 0");
         }
         if (resetHead && init.isBlank()) {
             throw new IllegalArgumentException("config reset_head needs init (--init FILE)");
+        }
+        if (!(evalCrop > 0 && evalCrop <= 1)) {
+            throw new IllegalArgumentException("config eval_crop=" + evalCrop + " must be in (0, 1]");
+        }
+        if (method.endsWith("-frozen") && frozenDir.isBlank()) {
+            throw new IllegalArgumentException("method " + method + " needs frozen_dir (--frozen DIR from e2kd precompute)");
+        }
+        if (method.endsWith("-frozen") && mixupAlpha != 0) {
+            throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha + " needs a live teacher; the stored "
+                    + "logits of method " + method + " cannot be mixed");
         }
         if (!"labels".equals(method) && mixupAlpha < 0 || "labels".equals(method) && mixupAlpha != 0) {
             throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha
                     + " is not supported here; mixup needs method kd or e2kd and alpha >= 0");
         }
+    }
+
+    /** Whether the student learns from a teacher (kd, e2kd and their frozen variants). */
+    public boolean distills() {
+        return !"labels".equals(method);
+    }
+
+    /** Whether the teacher's outputs are read from {@code frozen_dir} instead of computed live. */
+    public boolean frozen() {
+        return method.endsWith("-frozen");
+    }
+
+    /** λ as applied: 0 for the kd methods. */
+    public double appliedLambda() {
+        return method.startsWith("kd") ? 0 : lambda;
     }
 
     /** The model options as a map (from {@code "stem=small,base=8"}). */

@@ -3,6 +3,7 @@ package e2kd.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,7 +36,7 @@ import java.util.Map;
 
 /**
  * The training loop for both training from labels ({@code method: labels}) and distillation ({@code kd},
- * {@code e2kd}) into a {@link RunDirectory}: per epoch the steps, then (every {@code eval_every} epochs and at the
+ * {@code e2kd}, and with a {@link FrozenTeacher} {@code kd-frozen}, {@code e2kd-frozen}) into a {@link RunDirectory}: per epoch the steps, then (every {@code eval_every} epochs and at the
  * end) validation metrics, best checkpoint by validation top-1 and last checkpoint (with optimizer state, so
  * {@code resume} continues exactly); at the end the best checkpoint's test metrics go to summary.json.
  * Each step's arrays live in its batch's sub-manager.
@@ -59,7 +60,12 @@ public final class Trainer {
      * @return summary.json's content, or null when stopped early
      */
     public JsonNode run(boolean resume, int stopAfter) throws IOException {
+        useThreads(config.threads());
         Splits splits = Splits.open(config);
+        if (!splits.skipped().isEmpty()) {
+            progress.note("skipped " + splits.skipped().size() + " unreadable image file(s) (skip_bad_images), first: "
+                    + splits.skipped().get(0));
+        }
         int classes = splits.numClasses();
         if (config.numClasses() > 0 && config.numClasses() != classes) {
             throw new IllegalArgumentException("--classes " + config.numClasses() + " does not match the data, which has "
@@ -70,11 +76,15 @@ public final class Trainer {
         if (resume && !Files.exists(run.last())) {
             throw new E2kdIoException(run.last(), "cannot resume: no last checkpoint");
         }
-        try (NDManager base = NDManager.newBaseManager()) {
+        String explainerName = Explainers.resolve(config.explainer(), config.model());
+        try (NDManager base = NDManager.newBaseManager();
+             FrozenTeacher frozen = config.frozen() ? FrozenTeacher.open(Path.of(config.frozenDir()),
+                     splits.trainIndices(), classes, explainerName) : null) {
             Model teacher = null;
             Explainer teacherExplainer = null;
-            if (!"labels".equals(config.method())) {
-                teacher = loadTeacher(classes, contract, base);
+            if (config.distills()) {
+                String teacherPath = frozen != null && config.teacher().isBlank() ? frozen.teacherPath() : config.teacher();
+                teacher = loadTeacher(teacherPath, classes, contract, base);
                 teacherExplainer = Explainers.create(config.explainer(), teacher);
             }
             Model student;
@@ -89,19 +99,30 @@ public final class Trainer {
                 student = initialStudent(classes, base);
             }
             run.start(config);
+            if (state != null) {
+                run.trimMetrics(state.path("epoch").asInt());
+            }
             Explainer studentExplainer = teacher == null ? null : Explainers.create(config.explainer(), student);
             Optimizer optimizer = optimizer();
             GroundTruthLoss gt = bcos ? GroundTruthLoss.UNIFORM_OFF_LABEL_BCE : GroundTruthLoss.CROSS_ENTROPY;
             GradientClipping clipping = clipping(bcos);
-            Step step = teacher == null ? new LabelStep(student, gt, optimizer, clipping)
-                    : new DistillStep(new Distiller(teacher, teacherExplainer, student, studentExplainer,
-                    new Objective(config.tau(), "kd".equals(config.method()) ? 0 : config.lambda(), config.gamma(), gt),
-                    config.guidedEvery()), student, optimizer, clipping);
+            BatchStep step;
+            if (teacher == null) {
+                LabelStep labels = new LabelStep(student, gt, optimizer, clipping);
+                step = (b, s, lr) -> labels.run(b.images(), b.labels(), s, lr);
+            } else {
+                Distiller distiller = new Distiller(teacher, teacherExplainer, student, studentExplainer,
+                        new Objective(config.tau(), config.appliedLambda(), config.gamma(), gt), config.guidedEvery());
+                DistillStep distill = new DistillStep(distiller, student, optimizer, clipping);
+                step = frozen == null ? (b, s, lr) -> distill.run(b.images(), b.labels(), s, lr)
+                        : (b, s, lr) -> distill.run(b.images(), b.labels(), frozen.output(b, distiller.guided(s)), s, lr);
+            }
             Encoding encoding = bcos ? Encoding.bcos() : Encoding.imagenet();
             DataLoader train = DataLoader.builder(splits.train(), config.batch()).shuffle(true).seed(config.seed())
                     .augmentation(new TrainAugmentation(config.imageSize(), config.scaleMin(), config.scaleMax(),
                             3.0 / 4.0, 4.0 / 3.0, 0.5))
                     .encoding(encoding).mixup(config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null)
+                    .maps(frozen != null && config.appliedLambda() > 0 ? frozen.maps() : null)
                     .prefetch(1).build();
             DataLoader val = evalLoader(splits.val(), encoding);
 
@@ -124,7 +145,7 @@ public final class Trainer {
                 try (EpochIterator it = train.epoch(epoch, base)) {
                     while (it.hasNext()) {
                         try (Batch b = it.next()) {
-                            StepResult r = step.run(b.images(), b.labels(), global, schedule.at(global));
+                            StepResult r = step.run(b, global, schedule.at(global));
                             global++;
                             images += b.size();
                             losses.add(r);
@@ -176,8 +197,17 @@ public final class Trainer {
             summary.put("steps", global);
             summary.put("seconds", seconds(started));
             summary.put("images_per_second", images / seconds(started));
+            summary.put("skipped_images", splits.skipped().size());
             run.writeSummary(summary);
             return summary;
+        }
+    }
+
+    /** Sets libtorch's intra-op thread count (process-wide); 0 leaves libtorch's default. */
+    static void useThreads(int threads) {
+        if (threads > 0) {
+            Engine.getInstance(); // loads libtorch, whose setter this is
+            JniUtils.setNumThreads(threads);
         }
     }
 
@@ -210,20 +240,14 @@ public final class Trainer {
         }
     }
 
-    private Model loadTeacher(int classes, InputContract contract, NDManager base) {
-        if (config.teacher().isBlank()) {
+    private Model loadTeacher(String path, int classes, InputContract contract, NDManager base) {
+        if (path.isBlank()) {
             throw new IllegalArgumentException("method " + config.method() + " needs a teacher (--teacher RUN_DIR|CKPT|FILE.pth)");
         }
-        ModelFiles.Source t = ModelFiles.load(config.teacher(), config.teacherModel(), config.teacherModelOptionMap(),
-                config.imageSize(), "--teacher-model", base);
-        Path path = Path.of(config.teacher());
-        if (t.model().spec().numClasses() != classes) {
-            throw new E2kdIoException(path, "teacher " + t.model().spec().id() + " has "
-                    + t.model().spec().numClasses() + " classes but the data has " + classes);
-        }
+        Teachers.Loaded t = Teachers.load(path, config, classes, base);
         if (!t.input().encoding().equals(contract.encoding())) {
-            throw new E2kdIoException(path, "teacher expects " + t.input().encoding() + " input but student "
-                    + config.model() + " expects " + contract.encoding());
+            throw new E2kdIoException(t.file(), "teacher " + t.model().spec().id() + " expects " + t.input().encoding()
+                    + " input but student " + config.model() + " expects " + contract.encoding());
         }
         return t.model();
     }
@@ -261,8 +285,14 @@ public final class Trainer {
         }
     }
 
+    /** One training step on a batch: from labels, from the live teacher, or from the frozen teacher's outputs. */
+    private interface BatchStep {
+        StepResult run(Batch b, long step, double lr);
+    }
+
     private DataLoader evalLoader(LabeledDataset split, Encoding encoding) {
-        return DataLoader.builder(split, config.batch()).augmentation(EvalTransform.standard(config.imageSize()))
+        return DataLoader.builder(split, config.batch())
+                .augmentation(new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize()))
                 .encoding(encoding).prefetch(1).build();
     }
 

@@ -33,9 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistillRunsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TINY = {"--set", "model=bcos_resnet18", "--set", "model_options=stem=small,base=4",
-            "--set", "shots_per_class=6", "--set", "val_per_class=2", "--set", "test_limit=30", "--set", "batch=30",
-            "--set", "image_size=28", "--set", "scale_min=0.5", "--set", "seed=7"};
+    private static final String[] TINY = Cli.TINY;
 
     @TempDir
     static Path tmp;

@@ -1,0 +1,41 @@
+package e2kd.cli;
+
+import e2kd.train.Precompute;
+import e2kd.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code e2kd precompute}: a teacher's logits and explanations for a config's training split, once. */
+@Command(name = "precompute", mixinStandardHelpOptions = true,
+        description = "Store a teacher's logits and explanations (top-1 class) for the training split, in shards, "
+                + "for 'distill --method e2kd-frozen --frozen DIR'. Re-running resumes: complete shards are skipped.")
+final class PrecomputeCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions config;
+
+    @Option(names = "--teacher", required = true, description = "Teacher run directory (its best.ckpt) or checkpoint file.")
+    String teacher;
+
+    @Option(names = "--out", required = true, description = "Folder for index.json and the shards.")
+    Path out;
+
+    @Option(names = "--explainer", description = "gradcam, bcos or ixg (default by the student model's family).")
+    String explainer;
+
+    @Option(names = "--shard-size", defaultValue = "256", description = "Samples per shard (default ${DEFAULT-VALUE}).")
+    int shardSize;
+
+    @Override
+    public Integer call() {
+        TrainConfig resolved = config.resolve(null, explainer == null ? List.of() : List.of("explainer=" + explainer));
+        Precompute.Result r = Precompute.run(resolved, teacher, out, shardSize);
+        System.out.println(r.samples() + " samples: " + r.written() + " shards written, " + r.skipped()
+                + " already complete (" + out.resolve("index.json") + ")");
+        return 0;
+    }
+}

@@ -1,0 +1,46 @@
+package e2kd.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Helpers for end-to-end tests through {@link Main#run}. */
+final class Cli {
+    /** A tiny B-cos run on the embedded Fashion-MNIST: 6 shots per class, 30 test images, one libtorch thread. */
+    static final String[] TINY = {"--set", "model=bcos_resnet18", "--set", "model_options=stem=small,base=4",
+            "--set", "shots_per_class=6", "--set", "val_per_class=2", "--set", "test_limit=30", "--set", "batch=30",
+            "--set", "image_size=28", "--set", "scale_min=0.5", "--set", "seed=7", "--set", "threads=1"};
+
+    private Cli() {}
+
+    /** The parts joined in order (a later {@code --set} of a key wins). */
+    static String[] args(String[]... parts) {
+        List<String> all = new ArrayList<>();
+        for (String[] p : parts) {
+            all.addAll(Arrays.asList(p));
+        }
+        return all.toArray(String[]::new);
+    }
+
+    /** Runs a command that must fail with exit 2 and a one-line message on stderr; returns that line. */
+    static String oneLineError(String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream old = System.err;
+        System.setErr(new PrintStream(err, true));
+        int code;
+        try {
+            code = Main.run(args);
+        } finally {
+            System.setErr(old);
+        }
+        String text = err.toString().strip();
+        assertEquals(2, code, text);
+        assertFalse(text.contains("\n"), text);
+        return text;
+    }
+}

@@ -1,0 +1,85 @@
+package e2kd.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import e2kd.nn.ModelCheckpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A training process killed with SIGKILL in the middle of an epoch (after epoch 1's checkpoint, during epoch 2's
+ * steps) leaves a run directory that {@code --resume} finishes: summary.json, loadable checkpoints, one metrics line
+ * per epoch.
+ */
+class KillResumeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] TINY = Cli.args(Cli.TINY, new String[] {"--set", "test_limit=20",
+            "--set", "batch=10", "--set", "epochs=3", "--set", "log_every=1"});
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigkillMidEpochThenResumeFinishesAValidRun() throws IOException, InterruptedException {
+        Path run = tmp.resolve("run");
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx192m",
+                "-cp", System.getProperty("java.class.path"), "e2kd.cli.Main", "train", "--out", run.toString()));
+        command.addAll(Arrays.asList(TINY));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TORCH_CPP_LOG_LEVEL", "ERROR");
+        Process p = builder.start();
+        StringBuilder seen = new StringBuilder();
+        boolean midEpoch = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                seen.append(line).append('\n');
+                // Epoch 2 has steps 7..12; after its second step the process is mid-epoch, epoch 1 checkpointed.
+                if (line.startsWith("epoch 2/3  step 8/18")) {
+                    midEpoch = true;
+                    p.destroyForcibly();
+                    break;
+                }
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertTrue(midEpoch, "never reached epoch 2: " + seen);
+        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+        assertTrue(Files.exists(run.resolve("last.ckpt")) && !Files.exists(run.resolve("summary.json")));
+
+        assertEquals(0, Main.run("train", "--resume", run.toString()));
+        JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+        assertTrue(summary.path("top1").isNumber(), summary.toString());
+        assertEquals(3, summary.path("epochs").asInt());
+        assertEquals(18, summary.path("steps").asInt());
+        List<Integer> epochs = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
+            epochs.add(JSON.readTree(line).path("epoch").asInt());
+        }
+        assertEquals(List.of(1, 2, 3), epochs);
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertEquals(3, ModelCheckpoint.load(run.resolve("last.ckpt"), m).trainer().path("epoch").asInt());
+            assertEquals("bcos_resnet18", ModelCheckpoint.load(run.resolve("best.ckpt"), m).model().spec().id());
+        }
+        try (var files = Files.list(run)) {
+            assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "temporary files left");
+        }
+    }
+}
