@@ -28,14 +28,28 @@ final class SoakCommand implements Callable<Integer> {
         System.out.println("step  live_arrays  rss_mib  loss  skipped");
         List<Soak.Sample> samples = Soak.run(steps, batch, every, s -> System.out.printf("%5d  %11d  %7.1f  %.4f  %d%n",
                 s.step(), s.liveArrays(), s.rssKiB() / 1024.0, s.loss(), s.skippedSteps()));
-        // After warm-up (allocator pools, JIT): step 200 of a long run, the middle of a short one.
+        // After warm-up (allocator pools, JIT): step 200 of a long run, the middle of a short one. RSS moves up and
+        // down by a few MiB as malloc reuses memory, so growth compares peaks: the later half's highest RSS against
+        // the earlier half's (a per-step leak raises every later peak).
         long warm = steps >= 400 ? 200 : steps * 3 / 5;
-        Soak.Sample first = samples.stream().filter(s -> s.step() >= warm).findFirst().orElse(samples.get(0));
-        Soak.Sample last = samples.get(samples.size() - 1);
+        List<Soak.Sample> after = samples.stream().filter(s -> s.step() >= warm).toList();
+        if (after.size() < 2) {
+            throw new IllegalArgumentException("--every " + every + " leaves fewer than two samples after step " + warm);
+        }
+        List<Soak.Sample> earlier = after.subList(0, after.size() / 2);
+        List<Soak.Sample> later = after.subList(after.size() / 2, after.size());
+        Soak.Sample first = after.get(0);
+        Soak.Sample last = after.get(after.size() - 1);
         System.out.printf("live arrays: %d at step %d, %d at step %d%n", first.liveArrays(), first.step(),
                 last.liveArrays(), last.step());
-        System.out.printf("rss growth after step %d: %+.2f%%%n", first.step(),
-                100.0 * (last.rssKiB() - first.rssKiB()) / first.rssKiB());
+        long before = peak(earlier);
+        System.out.printf("rss growth after step %d: %+.2f%% (peak %.1f MiB in steps %d-%d, %.1f MiB in steps %d-%d)%n",
+                first.step(), 100.0 * (peak(later) - before) / before, before / 1024.0, earlier.get(0).step(),
+                earlier.get(earlier.size() - 1).step(), peak(later) / 1024.0, later.get(0).step(), last.step());
         return 0;
+    }
+
+    private static long peak(List<Soak.Sample> samples) {
+        return samples.stream().mapToLong(Soak.Sample::rssKiB).max().orElseThrow();
     }
 }

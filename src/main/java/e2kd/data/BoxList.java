@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class BoxList {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new E2kdDataException(file + ": cannot read box list (" + e + ")", e);
+      throw new E2kdDataException(file + ": cannot read box list (" + E2kdIoException.reason(e) + ")", e);
     }
     Path dir = file.toAbsolutePath().getParent();
     Map<Path, List<Box>> boxes = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ public final class FashionMnist {
       return new GrayDataset(IdxReader.readImages(images, imageStream),
           IdxReader.readLabels(labels, labelStream), CLASS_NAMES, labels);
     } catch (IOException e) {
-      throw new E2kdDataException(RESOURCE_DIR + images + ": cannot read (" + e + ")", e);
+      throw new E2kdDataException(RESOURCE_DIR + images + ": cannot read (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -31,18 +32,18 @@ public final class IdxReader {
   /** Reads an IDX3 image file; errors name the file. */
   public static IdxImages readImages(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return readImages(file.getFileName().toString(), in);
+      return readImages(file.toString(), in);
     } catch (IOException e) {
-      throw ioError(file.getFileName().toString(), e);
+      throw ioError(file.toString(), e);
     }
   }
 
   /** Reads an IDX1 label file; errors name the file. */
   public static byte[] readLabels(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return readLabels(file.getFileName().toString(), in);
+      return readLabels(file.toString(), in);
     } catch (IOException e) {
-      throw ioError(file.getFileName().toString(), e);
+      throw ioError(file.toString(), e);
     }
   }
 
@@ -143,6 +144,6 @@ public final class IdxReader {
   }
 
   private static E2kdDataException ioError(String name, IOException e) {
-    return new E2kdDataException(name + ": cannot read (" + e + ")", e);
+    return new E2kdDataException(name + ": cannot read (" + E2kdIoException.reason(e) + ")", e);
   }
 }

@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -36,7 +37,7 @@ public final class IdxWriter {
       }
       out.write(payload);
     } catch (IOException e) {
-      throw new E2kdDataException(file + ": cannot write (" + e + ")", e);
+      throw new E2kdDataException(file + ": cannot write (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
@@ -62,7 +63,7 @@ public final class ImageDecoder {
       if (e instanceof E2kdDataException known) {
         throw known;
       }
-      throw new E2kdDataException(file + ": corrupt or truncated image (" + e + ")", e);
+      throw new E2kdDataException(file + ": corrupt or truncated image (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 
@@ -88,7 +89,7 @@ public final class ImageDecoder {
         reader.dispose();
       }
     } catch (IOException e) {
-      throw new E2kdDataException(file + ": cannot read image header (" + e + ")", e);
+      throw new E2kdDataException(file + ": cannot read image header (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 

@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.IOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
@@ -116,7 +117,7 @@ public final class ImageFolder implements LabeledDataset {
       }
       return classes;
     } catch (IOException e) {
-      throw new E2kdDataException(dir + ": cannot list (" + e + ")", e);
+      throw new E2kdDataException(dir + ": cannot list (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 
@@ -129,7 +130,7 @@ public final class ImageFolder implements LabeledDataset {
       }
       return found;
     } catch (IOException e) {
-      throw new E2kdDataException(classDir + ": cannot list (" + e + ")", e);
+      throw new E2kdDataException(classDir + ": cannot list (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 

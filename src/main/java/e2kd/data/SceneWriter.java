@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import e2kd.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class SceneWriter {
         throw new IOException("no PNG writer");
       }
     } catch (IOException e) {
-      throw new E2kdDataException(file + ": cannot write (" + e + ")", e);
+      throw new E2kdDataException(file + ": cannot write (" + E2kdIoException.reason(e) + ")", e);
     }
     metadata.append(name).append(',').append(scene.label()).append(',').append(scene.place())
         .append(',').append(split).append('\n');

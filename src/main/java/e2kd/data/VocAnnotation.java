@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public record VocAnnotation(String filename, int height, int width, List<VocObje
     } catch (SAXException | ParserConfigurationException e) {
       throw new E2kdDataException(file + ": cannot parse XML (" + e.getMessage() + ")", e);
     } catch (IOException e) {
-      throw new E2kdDataException(file + ": cannot read annotation (" + e + ")", e);
+      throw new E2kdDataException(file + ": cannot read annotation (" + E2kdIoException.reason(e) + ")", e);
     }
     return handler.result();
   }

@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,7 @@ public final class VocDataset implements BoxedDataset {
       try (Stream<Path> list = Files.list(annotations)) {
         list.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().forEach(files::add);
       } catch (IOException e) {
-        throw new E2kdDataException(annotations + ": cannot list (" + e + ")", e);
+        throw new E2kdDataException(annotations + ": cannot list (" + E2kdIoException.reason(e) + ")", e);
       }
     } else {
       Path ids = root.resolve("ImageSets").resolve("Main").resolve(split + ".txt");
@@ -63,7 +64,7 @@ public final class VocDataset implements BoxedDataset {
         }
       } catch (IOException e) {
         throw new E2kdDataException(ids + ": cannot read split list (use split 'all' to take every"
-            + " annotation) (" + e + ")", e);
+            + " annotation) (" + E2kdIoException.reason(e) + ")", e);
       }
     }
     if (files.isEmpty()) {

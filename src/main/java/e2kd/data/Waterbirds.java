@@ -1,5 +1,6 @@
 package e2kd.data;
 
+import e2kd.io.E2kdIoException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -186,7 +187,7 @@ public final class Waterbirds implements LabeledDataset {
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new E2kdDataException(file + ": cannot read (" + e + ")", e);
+      throw new E2kdDataException(file + ": cannot read (" + E2kdIoException.reason(e) + ")", e);
     }
   }
 

@@ -45,7 +45,7 @@ public final class AtomicFiles {
             tmp = null;
             syncDirectory(dir);
         } catch (IOException e) {
-            throw new E2kdIoException(target, "cannot write: " + e, e);
+            throw new E2kdIoException(target, "cannot write: " + E2kdIoException.reason(e), e);
         } finally {
             if (tmp != null) {
                 try {

@@ -17,6 +17,21 @@ public class E2kdIoException extends RuntimeException {
         super(oneLine(file + ": " + problem), cause);
     }
 
+    /**
+     * The cause in words for a one-line message: its message (e.g. "No space left on device", "Error reading PNG
+     * image data"), or its simple class name when it has none; never a stack trace.
+     */
+    public static String reason(Throwable cause) {
+        if (cause instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (cause instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        String message = cause.getMessage();
+        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : oneLine(message);
+    }
+
     /** Quotes text taken from an untrusted file for use in a message: control characters escaped, at most 80 chars. */
     static String quote(String untrusted) {
         StringBuilder sb = new StringBuilder("'");

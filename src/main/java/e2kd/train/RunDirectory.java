@@ -3,6 +3,7 @@ package e2kd.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.io.AtomicFiles;
+import e2kd.io.E2kdIoException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,22 @@ public record RunDirectory(Path dir) {
 
     public Path summary() {
         return dir.resolve("summary.json");
+    }
+
+    /**
+     * Fails before any work when the folder cannot be created or written (a path through a file, a read-only or full
+     * file system, missing permissions): creates it and a probe file, then deletes the probe.
+     */
+    public void checkWritable() {
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".write-check.", ".tmp"));
+        } catch (IOException e) {
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a path component is a file"
+                    : e.getClass().getSimpleName();
+            throw new E2kdIoException(dir, "cannot write run directory (" + reason + ")", e);
+        }
     }
 
     /** Creates the folder and writes config.yaml. */

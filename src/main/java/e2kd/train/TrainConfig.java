@@ -15,7 +15,9 @@ import java.util.Set;
  * its classifier; a positive {@code num_classes} must equal the data's class count. {@code threads}: libtorch
  * intra-op threads (0: libtorch's default, one per core); part of what determinism depends on. {@code eval_crop}:
  * evaluation resizes the shorter side to image_size / eval_crop and takes the centred image_size crop
- * (0.875: 256 → 224; 1: the whole image, e.g. for Fashion-MNIST at its native 28 px).
+ * (0.875: 256 → 224; 1: the whole image, e.g. for Fashion-MNIST at its native 28 px). {@code on_nonfinite}: what a
+ * step whose loss or gradients are NaN/Inf does (the update is never applied): {@code skip} the batch and go on, or
+ * {@code stop} the run (last.ckpt keeps the last good epoch); either way the batch's sample indices are logged.
  */
 public record TrainConfig(
         String model, String modelOptions, String data, String dataDir, int imageSize, int shotsPerClass,
@@ -24,7 +26,7 @@ public record TrainConfig(
         int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
         String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
         String explainer, double tau, double lambda, double gamma, int guidedEvery, String frozenDir,
-        boolean skipBadImages, int threads, double evalCrop) {
+        boolean skipBadImages, int threads, double evalCrop, String onNonfinite) {
     public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd", "kd-frozen", "e2kd-frozen");
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
@@ -35,6 +37,7 @@ public record TrainConfig(
         oneOf("data", data, DATA);
         oneOf("clip", clip, Set.of("auto", "none", "agc", "norm"));
         oneOf("explainer", explainer, Set.of("auto", "bcos", "gradcam", "ixg"));
+        oneOf("on_nonfinite", onNonfinite, Set.of("skip", "stop"));
         positive("epochs", epochs);
         positive("batch", batch);
         positive("image_size", imageSize);

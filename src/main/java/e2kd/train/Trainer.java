@@ -60,6 +60,7 @@ public final class Trainer {
      * @return summary.json's content, or null when stopped early
      */
     public JsonNode run(boolean resume, int stopAfter) throws IOException {
+        run.checkWritable();
         useThreads(config.threads());
         Splits splits = Splits.open(config);
         if (!splits.skipped().isEmpty()) {
@@ -137,6 +138,7 @@ public final class Trainer {
                 optimizer.restoreState(state.path("optimizer_steps").asLong(), optimizerState);
             }
             LossMeter losses = new LossMeter();
+            long skippedSteps = state == null ? 0 : state.path("skipped_steps").asLong();
             long started = System.nanoTime();
             long startStep = global;
             long images = 0;
@@ -146,9 +148,14 @@ public final class Trainer {
                     while (it.hasNext()) {
                         try (Batch b = it.next()) {
                             StepResult r = step.run(b, global, schedule.at(global));
+                            if (r.skipped()) {
+                                skippedSteps++;
+                                nonFinite(global, epoch + 1, b);
+                            } else {
+                                losses.add(r);
+                            }
                             global++;
                             images += b.size();
-                            losses.add(r);
                             double seconds = seconds(started);
                             progress.step(epoch + 1, config.epochs(), global, total, r, images / seconds,
                                     seconds / (global - startStep) * (total - global));
@@ -181,6 +188,7 @@ public final class Trainer {
                 trainer.put("optimizer_steps", optimizer.steps());
                 trainer.put("best_top1", bestTop1);
                 trainer.put("best_epoch", bestEpoch);
+                trainer.put("skipped_steps", skippedSteps);
                 ModelCheckpoint.save(run.last(), student, contract, trainer, optimizer.state());
                 progress.epoch(done, config.epochs(), losses.total(), valTop1, imagesPerSecond);
                 if (valTop1 != null) {
@@ -198,6 +206,7 @@ public final class Trainer {
             summary.put("seconds", seconds(started));
             summary.put("images_per_second", images / seconds(started));
             summary.put("skipped_images", splits.skipped().size());
+            summary.put("skipped_steps", skippedSteps);
             run.writeSummary(summary);
             return summary;
         }
@@ -283,6 +292,20 @@ public final class Trainer {
                 scope.close();
             }
         }
+    }
+
+    /**
+     * Reports a step whose loss or gradients were not finite (its update was not applied) with the dataset indices of
+     * its samples; with {@code on_nonfinite: stop} ends the run, leaving last.ckpt at the last completed epoch.
+     */
+    private void nonFinite(long step, int epoch, Batch b) {
+        String what = "step " + (step + 1) + " (epoch " + epoch + "): loss or gradients not finite, update not applied; "
+                + "batch sample indices " + java.util.Arrays.toString(b.indices());
+        if ("stop".equals(config.onNonfinite())) {
+            throw new IllegalStateException(what + "; stopped (on_nonfinite=stop), last good checkpoint "
+                    + (Files.exists(run.last()) ? run.last() : "none yet"));
+        }
+        progress.note(what + "; skipped (on_nonfinite=skip)");
     }
 
     /** One training step on a batch: from labels, from the live teacher, or from the frozen teacher's outputs. */

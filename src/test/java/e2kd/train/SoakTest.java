@@ -14,12 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The 200-step version of {@code e2kd soak}, forked with a small fixed heap so that RSS measures native memory
- * (a growing Java heap would otherwise dominate it): live NDArrays constant, RSS growth below 5%.
+ * and pre-touched (a growing or first-touched Java heap would otherwise dominate RSS): live NDArrays constant, RSS
+ * growth below 5%.
  */
 class SoakTest {
     @Test
     void e2kdStepsReleaseEverythingTheyAllocate() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx160m", "-Xms160m",
+        Process p = new ProcessBuilder(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx160m", "-Xms160m", "-XX:+AlwaysPreTouch",
                 "-cp", System.getProperty("java.class.path"), "e2kd.cli.Main", "soak", "--steps", "200", "--every", "20"))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
