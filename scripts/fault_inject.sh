@@ -28,7 +28,8 @@ kill_loop() {
     attempts=$((attempts + 1))
     "$@" >/dev/null 2>>"$work/$name.stderr" & local pid=$!
     sleep "$(rand_delay 1.0 6.0)"
-    if kill -9 "$pid" 2>/dev/null; then n=$((n + 1)); fi
+    # The background job is a subshell running the function; SIGKILL its java child, the process under test.
+    if pkill -9 -P "$pid" java 2>/dev/null; then n=$((n + 1)); fi
     wait "$pid" 2>/dev/null || true
     [ "$attempts" -gt $((kills * 3)) ] && fail "$name finished too early to be killed $kills times"
   done

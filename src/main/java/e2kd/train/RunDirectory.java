@@ -40,18 +40,41 @@ public record RunDirectory(Path dir) {
     }
 
     /**
-     * Fails before any work when the folder cannot be created or written (a path through a file, a read-only or full
-     * file system, missing permissions): creates it and a probe file, then deletes the probe.
+     * Takes the folder for this process before any work: creates it, fails when it cannot be written (a path through
+     * a file, a read-only or full file system, missing permissions) or when another e2kd process holds it (two runs
+     * writing one folder would interleave their metrics). The lock ends with the process, also on SIGKILL.
+     *
+     * @return the lock; close its channel ({@code acquiredBy()}) when the run ends
      */
-    public void checkWritable() {
+    public java.nio.channels.FileLock lock() {
+        Path file = dir.resolve(".lock");
+        java.nio.channels.FileChannel channel = null;
         try {
             Files.createDirectories(dir);
-            Files.delete(Files.createTempFile(dir, ".write-check.", ".tmp"));
-        } catch (IOException e) {
+            channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            java.nio.channels.FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new E2kdIoException(dir, "run directory is in use by another e2kd process");
+            }
+            return lock;
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            closeQuietly(channel);
             String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
                     : e instanceof java.nio.file.FileAlreadyExistsException ? "a path component is a file"
-                    : e.getClass().getSimpleName();
+                    : e instanceof java.nio.channels.OverlappingFileLockException ? "already in use by this process"
+                    : E2kdIoException.reason(e);
             throw new E2kdIoException(dir, "cannot write run directory (" + reason + ")", e);
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing; the first error is the one to report
+            }
         }
     }
 

@@ -60,7 +60,12 @@ public final class Trainer {
      * @return summary.json's content, or null when stopped early
      */
     public JsonNode run(boolean resume, int stopAfter) throws IOException {
-        run.checkWritable();
+        try (java.nio.channels.Channel held = run.lock().acquiredBy()) { // closing the channel releases the lock
+            return train(resume, stopAfter);
+        }
+    }
+
+    private JsonNode train(boolean resume, int stopAfter) throws IOException {
         useThreads(config.threads());
         Splits splits = Splits.open(config);
         if (!splits.skipped().isEmpty()) {

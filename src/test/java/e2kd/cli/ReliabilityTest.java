@@ -77,6 +77,34 @@ class ReliabilityTest {
         assertTrue(error.contains(file.resolve("run").toString()) && error.contains("cannot write run directory"), error);
     }
 
+    @Test
+    void aRunDirectoryInUseByAnotherProcessIsRefused() throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("busy"));
+        Process holder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+                System.getProperty("java.class.path"), LockHolder.class.getName(), run.resolve(".lock").toString())
+                .redirectErrorStream(true).start();
+        try {
+            assertEquals("locked", new String(holder.getInputStream().readNBytes(6)));
+            String error = Cli.oneLineError(Cli.args(new String[] {"train", "--out", run.toString()}, Cli.TINY));
+            assertTrue(error.contains(run + ": run directory is in use by another e2kd process"), error);
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Holds a file lock (as a running e2kd process holds its run folder) until killed. */
+    public static final class LockHolder {
+        public static void main(String[] args) throws Exception {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(args[0]),
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.lock();
+                System.out.print("locked");
+                System.out.flush();
+                Thread.sleep(60_000);
+            }
+        }
+    }
+
     /** Every broken input, fed to the command that reads it. */
     @Test
     void brokenInputCorpusGivesOneLineErrorsNamingTheFile() throws IOException {
