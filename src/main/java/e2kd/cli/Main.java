@@ -14,7 +14,7 @@ import java.util.Properties;
 /** The {@code e2kd} command line. */
 @Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
-        subcommands = {TrainCommand.class, DistillCommand.class, SoakCommand.class})
+        subcommands = {TrainCommand.class, DistillCommand.class, SoakCommand.class, BenchCommand.class})
 public final class Main {
     @Option(names = {"-v", "--verbose"}, description = "Log more (repeat for debug output).", scope = CommandLine.ScopeType.INHERIT)
     void verbose(boolean[] flags) {

@@ -123,6 +123,7 @@ public abstract class Module {
             });
             return null;
         });
+        notifyWeightsChanged();
     }
 
     private static boolean sameShape(Shape a, Shape b) {
@@ -136,6 +137,7 @@ public abstract class Module {
             convert(this, type);
             return null;
         });
+        notifyWeightsChanged();
     }
 
     private static void convert(Module m, DataType type) {
@@ -158,6 +160,18 @@ public abstract class Module {
     /** Stops (or restarts) gradient recording for every parameter: a frozen teacher gets no gradient at all. */
     public final void setTrainable(boolean trainable) {
         parameters().values().forEach(p -> p.setRequiresGradient(trainable));
+        notifyWeightsChanged();
+    }
+
+    /**
+     * Called on every module of the tree after its parameters or buffers were reloaded, converted or made
+     * (un)trainable: a module that keeps arrays derived from its weights drops them here.
+     */
+    protected void weightsChanged() {}
+
+    private void notifyWeightsChanged() {
+        weightsChanged();
+        children.values().forEach(Module::notifyWeightsChanged);
     }
 
     /** Training mode (batch statistics, buffer updates) or eval mode, recursively. */
