@@ -213,6 +213,11 @@ def kd_step(teacher, student, images):
     return kd_loss(s_out, t_out)
 
 
+def median(values):
+    v = sorted(values)
+    return (v[len(v) // 2] + v[(len(v) - 1) // 2]) / 2
+
+
 def peak_rss_mib():
     with open("/proc/self/status") as f:
         for line in f:
@@ -229,6 +234,7 @@ def main():
     parser.add_argument("--batch", type=int)
     parser.add_argument("--size", type=int)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--profile", help="write the PyTorch profiler trace (Chrome JSON) of the last timed step here")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     family, explained, size, batch = CASES[args.case]
@@ -246,9 +252,13 @@ def main():
     optimizer = torch.optim.Adam(student.parameters(), lr=1e-3)
     print(f"case {args.case}: batch {batch}, {size}x{size} px, {args.warmup} warm-up + {args.steps} timed steps, "
           f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
-    millis = []
+    millis, cpu_millis = [], []
     for s in range(args.warmup + args.steps):
-        start = time.perf_counter()
+        profiler = None
+        if args.profile and s == args.warmup + args.steps - 1:
+            profiler = torch.profiler.profile(record_shapes=True)
+            profiler.__enter__()
+        start, cpu_start = time.perf_counter(), time.thread_time()
         if family == "bcos":
             rgb = torch.rand(batch, 3, size, size)
             images = torch.cat([rgb, 1 - rgb], 1)
@@ -260,12 +270,17 @@ def main():
         optimizer.step()
         loss.item()
         elapsed = (time.perf_counter() - start) * 1000
+        cpu_elapsed = (time.thread_time() - cpu_start) * 1000
+        if profiler is not None:
+            profiler.__exit__(None, None, None)
+            profiler.export_chrome_trace(args.profile)
         if s >= args.warmup:
             millis.append(elapsed)
+            cpu_millis.append(cpu_elapsed)
             print(f"step_ms={elapsed:.1f}", flush=True)
-    millis.sort()
     n = len(millis)
-    print(f"median_step_ms={(millis[n // 2] + millis[(n - 1) // 2]) / 2:.1f}")
+    print(f"median_step_ms={median(millis):.1f}")
+    print(f"median_step_cpu_ms={median(cpu_millis):.1f}")
     print(f"peak_rss_mib={peak_rss_mib():.1f}")
     print(f"images_per_second={batch * n / (sum(millis) / 1000):.2f}")
 

@@ -29,6 +29,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", description = "Image size in pixels (default: the case's).")
     Integer size;
 
+    @Option(names = "--threads", defaultValue = "0",
+            description = "libtorch intra-op threads (default: libtorch's, one per core).")
+    int threads;
+
+    @Option(names = "--profile", description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
+    java.nio.file.Path profile;
+
     @Override
     public Integer call() {
         BenchCase c = BenchCase.named(caseName);
@@ -39,8 +46,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n", c.label(), b,
                 s, s, warmup, steps, c.target() ? "" : " (semantics changed: not a target case)");
-        Bench.Result r = Bench.run(c, steps, warmup, b, s, ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        Bench.Result r = Bench.run(c, steps, warmup, b, s, threads, profile,
+                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
         System.out.printf(Locale.ROOT, "median_step_ms=%.1f%n", r.medianStepMillis());
+        System.out.printf(Locale.ROOT, "median_step_cpu_ms=%.1f%n", r.medianStepCpuMillis());
         System.out.printf(Locale.ROOT, "peak_rss_mib=%.1f%n", r.peakRssKiB() / 1024.0);
         System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", r.imagesPerSecond());
         return 0;

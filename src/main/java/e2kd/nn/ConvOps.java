@@ -16,45 +16,8 @@ public final class ConvOps {
     }
 
     private static NDArray conv(NDArray x, NDArray w, int stride, long padH, long padW, int groups) {
-        if (stride == 1 && padH == padW && foldsBatch(x.getShape(), w.getShape(), padH)) {
-            return convBatchInWidth(x, w, padH, groups);
-        }
         return Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(padH, padW), new Shape(1, 1),
                 groups).singletonOrThrow();
-    }
-
-    /**
-     * Whether a stride-1 conv has so few output pixels (≤ 4, e.g. 2×2 maps of the last ResNet stage at 64 px) that
-     * libtorch's kernels, the weight gradient above all, run far below speed; then the batch goes side by side.
-     */
-    private static boolean foldsBatch(Shape x, Shape w, long pad) {
-        long kh = w.get(2);
-        long kw = w.get(3);
-        long outPixels = (x.get(2) + 2 * pad - kh + 1) * (x.get(3) + 2 * pad - kw + 1);
-        return x.get(0) > 1 && kh == kw && kh > 1 && pad <= kh - 1 && outPixels <= 4;
-    }
-
-    /**
-     * The same stride-1 conv computed on one wide image: the B samples side by side along the width, each followed
-     * by p zero columns (a k×k window with padding p ≤ k − 1 never reaches past them into the next sample), then
-     * cut apart again.
-     */
-    private static NDArray convBatchInWidth(NDArray x, NDArray w, long pad, int groups) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long c = s.get(1);
-        long h = s.get(2);
-        long span = s.get(3) + pad;
-        NDArray wide = (pad == 0 ? x : x.pad(new Shape(0, pad), 0)).transpose(1, 2, 0, 3).reshape(1, c, h, b * span);
-        NDArray y = Conv2d.conv2d(wide, w, null, new Shape(1, 1), new Shape(pad, pad), new Shape(1, 1), groups)
-                .singletonOrThrow();
-        long o = y.getShape().get(1);
-        long outH = y.getShape().get(2);
-        long outW = s.get(3) + 2 * pad - w.getShape().get(3) + 1;
-        long wideW = y.getShape().get(3);
-        NDArray blocks = wideW >= b * span ? y.get(new NDIndex(":, :, :, :{}", b * span))
-                : y.pad(new Shape(0, b * span - wideW), 0); // the missing columns lie past the last sample's outW
-        return blocks.reshape(o, outH, b, span).get(new NDIndex(":, :, :, :{}", outW)).transpose(2, 0, 1, 3);
     }
 
     /**

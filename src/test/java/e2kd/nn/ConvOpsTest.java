@@ -76,38 +76,6 @@ class ConvOpsTest {
         }
     }
 
-    /** Tiny maps go through the batch-side-by-side form; it must equal the conv of each sample alone, gradients too. */
-    @ParameterizedTest
-    @CsvSource({"3,1,2", "3,1,1", "5,2,2", "3,1,3", "2,0,3", "3,0,4", "2,1,1"})
-    void smallMapsEqualPerSampleConvolutions(int k, int pad, int size) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = normal(m, 3, 8, size, size);
-            NDArray w = normal(m, 16, 8, k, k);
-            NDArray g = normal(m, 3, 16, size + 2L * pad - k + 1, size + 2L * pad - k + 1);
-            x.setRequiresGradient(true);
-            w.setRequiresGradient(true);
-            NDArray batched = Autograd.recording(() -> {
-                NDArray y = ConvOps.conv(x, w, 1, pad, 1);
-                Autograd.backward(y.mul(g).sum(), false);
-                return y;
-            });
-            NDArray[] batchedGrads = {x.getGradient().duplicate(), w.getGradient().duplicate()};
-            Autograd.zeroGradients(java.util.List.of(x, w));
-            NDArray perSample = Autograd.recording(() -> {
-                ai.djl.ndarray.NDList ys = new ai.djl.ndarray.NDList();
-                for (int i = 0; i < 3; i++) {
-                    ys.add(ConvOps.conv(x.get(i).expandDims(0), w, 1, pad, 1));
-                }
-                NDArray y = ai.djl.ndarray.NDArrays.concat(ys, 0);
-                Autograd.backward(y.mul(g).sum(), false);
-                return y;
-            });
-            Close.absolute(batched, perSample, 1e-10, "conv");
-            Close.absolute(batchedGrads[0], x.getGradient(), 1e-10, "gradient w.r.t. x");
-            Close.absolute(batchedGrads[1], w.getGradient(), 1e-10, "gradient w.r.t. w");
-        }
-    }
-
     /** Gradients of f(g, w) at fixed seeded g (2, 32, out, out) and w (32, 16/groups, k, k). */
     private static NDArray[] gradients(NDManager m, int k, int groups, long out,
                                        java.util.function.BiFunction<NDArray, NDArray, NDArray> f) {
