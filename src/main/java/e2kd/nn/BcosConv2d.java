@@ -13,9 +13,21 @@ import ai.djl.nn.pooling.Pool;
  *   out = s ⊙ o   with the dynamic factor s = |o| / ‖x_patch‖
  * </pre>
  * Shapes: x (B, I, H, W) → (B, O, H', W'). Transpose: Jᵀg = convᵀ(s ⊙ g, ŵ).
+ *
+ * <p>ŵ is never formed: ŵ ∗ x = (w ∗ x) / ‖w‖ per output channel, and convᵀ(h, ŵ) = convᵀ(h / ‖w‖, w), so the
+ * normalisation costs an activation-sized division instead of kernel-sized ones (the same map, also for its
+ * gradients). A weight that receives no gradient (a frozen teacher's) keeps its norms and the transposed pass's
+ * sub-kernels between calls, until {@link #weightsChanged()}.
  */
 public final class BcosConv2d extends Module implements DynamicLinear {
     private final Conv2d linear;
+    private Frozen frozen;
+
+    /**
+     * What a gradient-free weight's forward and transpose reuse: its norms (1, O, 1, 1) and the transposed pass's
+     * sub-kernels, all owned by {@code arrays} (a sub-manager of the weight's).
+     */
+    private record Frozen(NDArray weight, NDManager arrays, NDArray norm, ConvOps.SubPixelKernel kernels) {}
 
     public BcosConv2d(NDManager manager, int in, int out, int kernel, int stride, int padding) {
         this.linear = child("linear", new Conv2d(manager, in, out, kernel, stride, padding));
@@ -23,11 +35,13 @@ public final class BcosConv2d extends Module implements DynamicLinear {
 
     @Override
     public NDArray forward(NDArray x, Trace trace) {
-        NDArray w = unitWeight(x);
-        NDArray o = ConvOps.conv(x, w, linear.stride, linear.padding, 1);
+        NDArray w = linear.weight();
+        Frozen f = frozenOrNull(w);
+        NDArray norm = f != null ? f.norm() : unitNorms(w, x.getManager());
+        NDArray o = ConvOps.conv(x, w, linear.stride, linear.padding, 1).div(norm);
         NDArray scale = o.abs().div(patchNorm(x));
         if (trace != null) {
-            trace.record(this, new Trace.Entry(scale, w, x.getShape().get(2), x.getShape().get(3)));
+            trace.record(this, new Trace.Entry(scale, w, norm, x.getShape().get(2), x.getShape().get(3)));
         }
         return scale.mul(o);
     }
@@ -35,22 +49,47 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     @Override
     public NDArray transpose(NDArray g, Trace trace) {
         Trace.Entry e = trace.of(this);
-        return ConvOps.convTranspose(g.mul(e.factor()), e.weight(), linear.stride, linear.padding, 1,
-                e.inputHeight(), e.inputWidth());
+        NDArray h = g.mul(e.factor()).div(e.weightNorm());
+        if (frozen != null && frozen.weight() == e.weight()) {
+            return frozen.kernels().apply(h, e.inputHeight(), e.inputWidth());
+        }
+        return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(),
+                e.inputWidth());
     }
 
     @Override
     public NDArray linear(NDArray v, Trace trace) {
         Trace.Entry e = trace.of(this);
-        return e.factor().mul(ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1));
+        return e.factor().mul(ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1).div(e.weightNorm()));
     }
 
-    /** ŵ = w / ‖w‖ over (I, k, k), owned by x's manager. */
-    private NDArray unitWeight(NDArray x) {
-        NDArray w = linear.weight();
-        NDArray norm = w.norm(new int[] {1, 2, 3}, true);
-        norm.attach(x.getManager());
-        return Scopes.owned(x, w.div(norm));
+    /** ‖w_o‖ over (I, k, k) per output unit, as (1, O, 1, 1), owned by {@code owner}. */
+    private static NDArray unitNorms(NDArray w, NDManager owner) {
+        NDArray norms = w.norm(new int[] {1, 2, 3}, false);
+        norms.attach(owner);
+        return norms.reshape(1, -1, 1, 1);
+    }
+
+    /** The reusable arrays of {@code w} when w gets no gradient (built on first use), else null. */
+    private Frozen frozenOrNull(NDArray w) {
+        if (w.hasGradient()) {
+            return null;
+        }
+        if (frozen == null || frozen.weight() != w) {
+            weightsChanged();
+            NDManager arrays = w.getManager().newSubManager();
+            frozen = Autograd.noGrad(() -> new Frozen(w, arrays, unitNorms(w, arrays),
+                    ConvOps.SubPixelKernel.of(w, linear.stride, linear.padding, 1, arrays)));
+        }
+        return frozen;
+    }
+
+    @Override
+    protected void weightsChanged() {
+        if (frozen != null) {
+            frozen.arrays().close();
+            frozen = null;
+        }
     }
 
     /** sqrt(Σ over each k×k patch and all channels of x² + 1e-6), (B, 1, H', W'). */

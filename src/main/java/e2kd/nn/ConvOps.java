@@ -1,9 +1,9 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
 /** Convolutions and their transposes, built from libtorch's conv2d (DJL's PyTorch engine has no deconvolution). */
@@ -12,70 +12,135 @@ public final class ConvOps {
 
     /** conv2d without bias; x (B, I, H, W), w (O, I/groups, k, k) → (B, O, H', W'). */
     public static NDArray conv(NDArray x, NDArray w, int stride, int padding, int groups) {
-        return Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1),
+        return conv(x, w, stride, padding, padding, groups);
+    }
+
+    private static NDArray conv(NDArray x, NDArray w, int stride, long padH, long padW, int groups) {
+        return Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(padH, padW), new Shape(1, 1),
                 groups).singletonOrThrow();
     }
 
     /**
      * The transpose (adjoint) of {@link #conv} with respect to its input: for g of the output's shape returns
-     * Jᵀg of shape (B, I, inH, inW). Written as a stride-1 conv2d with the kernel flipped and in/out swapped
-     * (padding k−1−p), after interleaving zeros for stride s; the output padding that restores the input size
-     * comes from trimming or zero-padding (METHOD.md §2).
+     * Jᵀg of shape (B, I, inH, inW) (METHOD.md §2), as one stride-1 conv2d of g with the {@link SubPixelKernel}
+     * (for stride 1 simply the kernel flipped, in/out swapped, padding k−1−p). Where, at stride 1, the kernel holds
+     * more values than g and the result together, the data is flipped instead (flip ∘ conv(·, swapped kernel) ∘
+     * flip, the same map), so that no kernel-sized copy is made. Differentiable in g and w.
      */
     public static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, int groups,
                                         long inH, long inW) {
+        if (stride == 1 && flippingDataIsCheaper(g, w, groups, inH, inW, padding)) {
+            return convTransposeFlippingData(g, w, padding, groups);
+        }
+        return SubPixelKernel.of(w, stride, padding, groups, g.getManager()).apply(g, inH, inW);
+    }
+
+    /** Whether g and the result (both flipped) hold fewer values than the kernel (copied when flipped). */
+    private static boolean flippingDataIsCheaper(NDArray g, NDArray w, int groups, long inH, long inW, int padding) {
+        Shape ws = w.getShape();
+        long k = ws.get(2);
+        if (k == 1 || ws.get(3) != k || padding > k - 1) {
+            return false;
+        }
+        long result = g.getShape().get(0) * ws.get(1) * groups * inH * inW;
+        return g.size() + result < w.size();
+    }
+
+    /** Stride-1 Jᵀg as flip(conv(flip(g), w with in/out swapped, padding k−1−p)); for k > p, square kernels. */
+    static NDArray convTransposeFlippingData(NDArray g, NDArray w, int padding, int groups) {
         long k = w.getShape().get(2);
-        NDArray up = stride == 1 ? g : interleaveZeros(g, stride);
-        NDArray wt = transposedKernel(w, groups);
-        NDArray full = conv(up, wt, 1, (int) (k - 1 - padding), groups);
-        return fit(fit(full, 2, inH), 3, inW);
-    }
-
-    /**
-     * Trims {@code x} along {@code axis} to {@code size}, or pads it with zeros at the end: input rows that no window
-     * covered (e.g. the last row of an odd input under 2×2 stride-2 pooling) get no gradient.
-     */
-    private static NDArray fit(NDArray x, int axis, long size) {
-        long n = x.getShape().get(axis);
-        if (n == size) {
-            return x;
-        }
-        if (n > size) {
-            return x.get(axis == 2 ? new NDIndex(":, :, :{}", size) : new NDIndex(":, :, :, :{}", size));
-        }
-        long[] padShape = x.getShape().getShape();
-        padShape[axis] = size - n;
-        return x.concat(x.getManager().zeros(new Shape(padShape), x.getDataType()), axis);
-    }
-
-    /** (O, I/G, k, k) → (I, O/G, k, k), flipped in both spatial dims. */
-    private static NDArray transposedKernel(NDArray w, int groups) {
         Shape s = w.getShape();
         long o = s.get(0);
         long ig = s.get(1);
-        long k = s.get(2);
-        NDArray swapped;
-        if (groups == 1) {
-            swapped = w.transpose(1, 0, 2, 3);
-        } else {
-            swapped = w.reshape(groups, o / groups, ig, k, k).transpose(0, 2, 1, 3, 4)
-                    .reshape(groups * ig, o / groups, k, k);
-        }
-        return swapped.flip(2, 3);
+        NDArray swapped = groups == 1 ? Scopes.owned(g, w.transpose(1, 0, 2, 3))
+                : Scopes.owned(g, w.reshape(groups, o / groups, ig, k, k)).transpose(0, 2, 1, 3, 4)
+                        .reshape(groups * ig, o / groups, k, k);
+        return conv(g.flip(2, 3), swapped, 1, (int) (k - 1 - padding), groups).flip(2, 3);
     }
 
-    /** (B, C, m, n) → (B, C, m·s, n·s) with g at positions (i·s, j·s) and zeros elsewhere. */
-    private static NDArray interleaveZeros(NDArray g, int s) {
-        Shape sh = g.getShape();
-        long b = sh.get(0);
-        long c = sh.get(1);
-        long m = sh.get(2);
-        long n = sh.get(3);
-        NDArray cols = NDArrays.concat(new ai.djl.ndarray.NDList(g.expandDims(4),
-                g.getManager().zeros(new Shape(b, c, m, n, s - 1), g.getDataType())), 4)
-                .reshape(b, c, m, n * s);
-        return NDArrays.concat(new ai.djl.ndarray.NDList(cols.expandDims(3),
-                g.getManager().zeros(new Shape(b, c, m, s - 1, n * s), g.getDataType())), 3)
-                .reshape(b, c, m * s, n * s);
+    /**
+     * The transposed convolution of a stride-s convolution (k×k, padding p) as ONE stride-1 convolution whose s²
+     * output-channel blocks are the output phases ("sub-pixel" form; no zero interleaving, no per-phase slicing).
+     * Output pixel u = s·m + r only receives kernel taps a ≡ r + p (mod s): with padding P,
+     * x̄[s·m + r] = Σ_τ V_r[τ]·g[m + τ − P] where V_r[τ] = w[r + p + s·P − s·τ] (zero outside the kernel), per axis.
+     * V is w zero-padded to s·K per axis, split into (K, s), flipped along K, the s-axes moved in front of the
+     * swapped channels. The phases are then interleaved into (B, I, inH, inW) by one permutation. The kernel depends
+     * only on the weight and may be kept while it does not change (a frozen teacher's).
+     */
+    public static final class SubPixelKernel {
+        private final NDArray kernel;
+        private final int stride;
+        private final int groups;
+        private final long padding;
+
+        private SubPixelKernel(NDArray kernel, int stride, int groups, long padding) {
+            this.kernel = kernel;
+            this.stride = stride;
+            this.groups = groups;
+            this.padding = padding;
+        }
+
+        /** The kernel for w (O, I/G, k, k), stride s, padding p; it and every intermediate owned by {@code owner}. */
+        public static SubPixelKernel of(NDArray w, int stride, int padding, int groups, NDManager owner) {
+            Shape ws = w.getShape();
+            long o = ws.get(0);
+            long ig = ws.get(1);
+            int k = (int) ws.get(2);
+            int s = stride;
+            // P: the largest tap a of each phase r (a ≡ r + p mod s) must sit at τ = (r + p + sP − a)/s ≥ 0.
+            // K: the smallest tap of each phase at τ ≤ K − 1.
+            int pad = 0;
+            int size = 0;
+            for (int r = 0; r < s; r++) {
+                int first = Math.floorMod(r + padding, s);
+                if (first < k) {
+                    int last = first + (k - 1 - first) / s * s;
+                    pad = Math.max(pad, Math.floorDiv(last - r - padding, s));
+                }
+            }
+            for (int r = 0; r < s; r++) {
+                int first = Math.floorMod(r + padding, s);
+                if (first < k) {
+                    size = Math.max(size, (r + padding + s * pad - first) / s + 1);
+                }
+            }
+            int before = s * (size - 1) - padding - s * pad;
+            int after = s * size - before - k;
+            Shape splitShape = new Shape(groups, o / groups, ig, size, s, size, s);
+            NDArray split = before == 0 && after == 0 ? Scopes.owned(owner, w.reshape(splitShape))
+                    : Scopes.owned(owner, w.pad(new Shape(before, after, before, after), 0)).reshape(splitShape);
+            NDArray flipped = size == 1 ? split : split.flip(3, 5);
+            NDArray v = flipped.transpose(0, 4, 6, 2, 1, 3, 5).reshape(groups * s * s * ig, o / groups, size, size);
+            return new SubPixelKernel(v, s, groups, pad);
+        }
+
+        /** Jᵀg, (B, I, inH, inW), for g (B, O, H', W'); owned by g's manager. */
+        public NDArray apply(NDArray g, long inH, long inW) {
+            Shape gs = g.getShape();
+            long size = kernel.getShape().get(2);
+            long m = (inH + stride - 1) / stride;
+            long n = (inW + stride - 1) / stride;
+            // Outputs i < m need g[i + τ − P] for τ < K: P zeros before g and (m + K − 1 − P − length) after it.
+            long afterH = m + size - 1 - padding - gs.get(2);
+            long afterW = n + size - 1 - padding - gs.get(3);
+            NDArray padded = afterH > padding || afterW > padding
+                    ? g.pad(new Shape(0, Math.max(0, afterW - padding), 0, Math.max(0, afterH - padding)), 0) : g;
+            NDArray out = conv(padded, kernel, 1, padding, padding, groups);
+            Shape os = out.getShape();
+            if (os.get(2) != m || os.get(3) != n) {
+                out = out.get(new NDIndex(":, :, :{}, :{}", m, n));
+            }
+            if (stride == 1) {
+                return out;
+            }
+            long b = gs.get(0);
+            long ig = kernel.getShape().get(0) / (groups * stride * stride);
+            NDArray interleaved = out.reshape(b, groups, stride, stride, ig, m, n).transpose(0, 1, 4, 5, 2, 6, 3)
+                    .reshape(b, groups * ig, m * stride, n * stride);
+            if (m * stride == inH && n * stride == inW) {
+                return interleaved;
+            }
+            return interleaved.get(new NDIndex(":, :, :{}, :{}", inH, inW));
+        }
     }
 }

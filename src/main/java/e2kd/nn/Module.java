@@ -143,6 +143,7 @@ public abstract class Module {
             });
             return null;
         });
+        notifyWeightsChanged();
     }
 
     /** How errors name this module: the model id where there is one. */
@@ -172,6 +173,7 @@ public abstract class Module {
             convert(this, type);
             return null;
         });
+        notifyWeightsChanged();
     }
 
     private static void convert(Module m, DataType type) {
@@ -194,6 +196,18 @@ public abstract class Module {
     /** Stops (or restarts) gradient recording for every parameter: a frozen teacher gets no gradient at all. */
     public final void setTrainable(boolean trainable) {
         parameters().values().forEach(p -> p.setRequiresGradient(trainable));
+        notifyWeightsChanged();
+    }
+
+    /**
+     * Called on every module of the tree after its parameters or buffers were reloaded, converted or made
+     * (un)trainable: a module that keeps arrays derived from its weights drops them here.
+     */
+    protected void weightsChanged() {}
+
+    private void notifyWeightsChanged() {
+        weightsChanged();
+        children.values().forEach(Module::notifyWeightsChanged);
     }
 
     /** Training mode (batch statistics, buffer updates) or eval mode, recursively. */

@@ -11,7 +11,12 @@ final class Scopes {
 
     /** Attaches {@code result} to {@code like}'s manager and returns it. */
     static NDArray owned(NDArray like, NDArray result) {
-        result.attach(like.getManager());
+        return owned(like.getManager(), result);
+    }
+
+    /** Attaches {@code result} to {@code owner} and returns it. */
+    static NDArray owned(ai.djl.ndarray.NDManager owner, NDArray result) {
+        result.attach(owner);
         return result;
     }
 }

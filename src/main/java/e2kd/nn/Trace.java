@@ -11,8 +11,16 @@ import java.util.Map;
  * forward that produced them (METHOD.md §2: the explanation depends on θ through their values).
  */
 public final class Trace {
-    /** The record of one block: its dynamic factor (may be null for purely linear blocks) and input size. */
-    public record Entry(NDArray factor, NDArray weight, long inputHeight, long inputWidth) {}
+    /**
+     * The record of one block: its dynamic factor (may be null for purely linear blocks), its weight and the
+     * per-output-unit norms that normalise it (B-cos units; null elsewhere), and its input size.
+     */
+    public record Entry(NDArray factor, NDArray weight, NDArray weightNorm, long inputHeight, long inputWidth) {
+        /** An entry without weight norms. */
+        public Entry(NDArray factor, NDArray weight, long inputHeight, long inputWidth) {
+            this(factor, weight, null, inputHeight, inputWidth);
+        }
+    }
 
     private final Map<Module, Entry> entries = new IdentityHashMap<>();
     private final boolean detachFactors;
@@ -37,7 +45,8 @@ public final class Trace {
 
     void record(Module block, Entry entry) {
         if (detachFactors && entry.factor() != null) {
-            entry = new Entry(entry.factor().stopGradient(), entry.weight(), entry.inputHeight(), entry.inputWidth());
+            entry = new Entry(entry.factor().stopGradient(), entry.weight(), entry.weightNorm(), entry.inputHeight(),
+                    entry.inputWidth());
         }
         if (entries.put(block, entry) != null) {
             throw new IllegalStateException("block traced twice in one forward: " + block.getClass().getSimpleName());

@@ -1,0 +1,289 @@
+#!/usr/bin/python3
+"""The e2kd benchmark cases in plain PyTorch, the way the authors' code computes them.
+
+Run with Debian's PyTorch 1.13 (/usr/bin/python3), two intra-op threads:
+
+    /usr/bin/python3 bench/pytorch_reference.py --case bcos-r34-r18 [--steps N] [--warmup W] [--batch B] [--size S]
+
+Each timed step is a full e2KD (or KD) training step on random data: live teacher forward and explanation, student
+forward and differentiable explanation, loss, backward, Adam step. The last line printed is images_per_second=<n>.
+
+Route, as in the authors' code (GoodTeachersExplain, `explanation_aware_forward` / `TeachersExplainCriterion`):
+* B-cos: B-cos-v2 style modules written out below (unit-norm BcosConv2d B=2 with patch norm, uncentered bias-free
+  batch norm, AvgPool stem, 1x1 B-cos classifier before global pooling, logit bias -log(C-1)). Every dynamic factor
+  goes through a custom autograd function (forward factor*x; in explanation mode its backward passes g*factor to x
+  and nothing to the factor). The images require grad; in explanation mode the student is run, then the teacher;
+  the student's W(x) comes from backward(inputs=[images], create_graph=True), the teacher's from a plain backward.
+  The final loss.backward() runs with explanation mode off.
+* Standard: torchvision ResNets; GradCAM at layer4 from the feature-map gradient (backward(inputs=[features]),
+  create_graph=True for the student), ReLU, bilinear resize to the input size. The teacher's trunk runs without a
+  graph; only its head is differentiated (for its GradCAM).
+* KD: teacher without a graph, student forward, KD loss, backward, Adam.
+Loss: tau^2 * KL(softmax(z_T/tau) || softmax(z_S/tau)), tau = 1, + lambda * mean(1 - cos), lambda = 1.
+"""
+import argparse
+import math
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+
+CLASSES = 1000
+CASES = {
+    # name: (family, explanation term, default size, default batch)
+    "bcos-r34-r18": ("bcos", True, 64, 16),
+    "std-r34-r18-gradcam": ("standard", True, 224, 8),
+    "kd-r34-r18": ("standard", False, 224, 8),
+}
+
+
+class _DynamicMultiplication(torch.autograd.Function):
+    """factor * x; in explanation mode the backward treats the factor as a constant (the authors' trick)."""
+
+    @staticmethod
+    def forward(ctx, factor, x, state):
+        ctx.state = state
+        ctx.save_for_backward(factor, x)
+        return factor * x
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, x = ctx.saved_tensors
+        if ctx.state["explain"]:
+            return None, g * factor, None
+        return g * x, g * factor, None
+
+
+class BcosConv2d(nn.Module):
+    """B-cos conv, B=2: out = (|w^ x| / ||x_patch||) * (w^ x), w^ the unit-norm kernel."""
+
+    def __init__(self, state, cin, cout, k, stride=1, padding=0):
+        super().__init__()
+        self.state, self.k, self.stride, self.padding = state, k, stride, padding
+        self.linear = nn.Conv2d(cin, cout, k, stride, padding, bias=False)
+
+    def forward(self, x):
+        w = self.linear.weight
+        w = w / torch.linalg.vector_norm(w, dim=(1, 2, 3), keepdim=True)
+        out = F.conv2d(x, w, None, self.stride, self.padding)
+        norm = (F.avg_pool2d((x ** 2).sum(1, keepdim=True), self.k, padding=self.padding, stride=self.stride,
+                             divisor_override=1) + 1e-6).sqrt_()
+        return _DynamicMultiplication.apply(out.abs() / norm, out, self.state)
+
+
+class BatchNormUncentered2d(nn.BatchNorm2d):
+    """x / sqrt(var + eps) * gamma, never centred, no bias; 1/sigma is a dynamic factor."""
+
+    def __init__(self, state, channels):
+        super().__init__(channels)
+        self.bias = None
+        self.state = state
+
+    def forward(self, x):
+        if self.training:
+            self.num_batches_tracked.add_(1)
+            var = x.var(dim=(0, 2, 3), unbiased=False)
+            self.running_var.copy_((1 - self.momentum) * self.running_var + self.momentum * var.detach())
+        else:
+            var = self.running_var
+        std = (var + self.eps).sqrt()[None, :, None, None]
+        return self.weight[None, :, None, None] * _DynamicMultiplication.apply(1 / std, x, self.state)
+
+
+class BcosBasicBlock(nn.Module):
+    def __init__(self, state, cin, planes, stride):
+        super().__init__()
+        self.conv1 = BcosConv2d(state, cin, planes, 3, stride, 1)
+        self.bn1 = BatchNormUncentered2d(state, planes)
+        self.conv2 = BcosConv2d(state, planes, planes, 3, 1, 1)
+        self.bn2 = BatchNormUncentered2d(state, planes)
+        self.downsample = None
+        if stride != 1 or cin != planes:
+            self.downsample = nn.Sequential(BcosConv2d(state, cin, planes, 1, stride, 0),
+                                            BatchNormUncentered2d(state, planes))
+
+    def forward(self, x):
+        identity = x if self.downsample is None else self.downsample(x)
+        out = self.bn2(self.conv2(self.bn1(self.conv1(x))))
+        out += identity
+        return out
+
+
+class BcosResNet(nn.Module):
+    """B-cos-v2 ResNet: conv 7x7/2, norm, AvgPool(3,2,1) (small_inputs: conv 3x3/1, no pool), 4 stages, 1x1 B-cos
+    classifier, spatial mean, logit bias."""
+
+    def __init__(self, blocks, classes=CLASSES, base=64, small_inputs=False):
+        super().__init__()
+        self.state = {"explain": False}
+        self.conv1 = (BcosConv2d(self.state, 6, base, 3, 1, 1) if small_inputs
+                      else BcosConv2d(self.state, 6, base, 7, 2, 3))
+        self.bn1 = BatchNormUncentered2d(self.state, base)
+        self.pool = nn.Identity() if small_inputs else nn.AvgPool2d(3, 2, 1)
+        layers, cin = [], base
+        for stage, n in enumerate(blocks):
+            planes = base << stage
+            layers.append(nn.Sequential(*[BcosBasicBlock(self.state, cin if i == 0 else planes, planes,
+                                                         2 if i == 0 and stage > 0 else 1) for i in range(n)]))
+            cin = planes
+        self.layer1, self.layer2, self.layer3, self.layer4 = layers
+        self.fc = BcosConv2d(self.state, cin, classes, 1)
+        self.logit_bias = -math.log(classes - 1)
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
+
+    def forward(self, x):
+        x = self.pool(self.bn1(self.conv1(x)))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(x).mean((2, 3)) + self.logit_bias
+
+
+def kd_loss(student_logits, teacher_logits, tau=1.0):
+    log_ps = F.log_softmax(student_logits / tau, 1)
+    pt = F.softmax(teacher_logits / tau, 1)
+    return F.kl_div(log_ps, pt, reduction="none").sum(-1).mean(0) * tau * tau
+
+
+def explanation_loss(student_map, teacher_map):
+    b = student_map.shape[0]
+    return (1 - F.cosine_similarity(student_map.view(b, -1), teacher_map.view(b, -1))).mean()
+
+
+def selected(logits, classes):
+    return logits[torch.arange(len(classes)), classes].sum()
+
+
+def bcos_step(teacher, student, images):
+    """The authors' B-cos route: explanation mode, W(x) = d y_c / d x by autograd (create_graph for the student)."""
+    images.requires_grad_(True)
+    images.grad = None
+    student.state["explain"] = teacher.state["explain"] = True
+    s_out = student(images)
+    t_out = teacher(images)
+    top1 = t_out.argmax(1)
+    selected(s_out, top1).backward(inputs=[images], create_graph=True, retain_graph=True)
+    s_map = images.grad
+    images.grad = None
+    selected(t_out, top1).backward(inputs=[images])
+    t_map = images.grad.detach()
+    images.grad = None
+    student.state["explain"] = teacher.state["explain"] = False
+    return kd_loss(s_out, t_out.detach()) + explanation_loss(s_map, t_map)
+
+
+def std_features(model, x):
+    x = model.maxpool(model.relu(model.bn1(model.conv1(x))))
+    return model.layer4(model.layer3(model.layer2(model.layer1(x))))
+
+
+def std_head(model, features):
+    return model.fc(torch.flatten(model.avgpool(features), 1))
+
+
+def grad_cam(features, size):
+    cam = F.relu((features.grad.mean((2, 3), keepdim=True) * features).sum(1, keepdim=True))
+    return F.interpolate(cam, size=size, mode="bilinear", align_corners=False)
+
+
+def gradcam_step(teacher, student, images):
+    """GradCAM at layer4 from the feature-map gradient (create_graph for the student)."""
+    s_features = std_features(student, images)
+    s_out = std_head(student, s_features)
+    with torch.no_grad():
+        t_features = std_features(teacher, images)
+    t_features.requires_grad_(True)
+    t_out = std_head(teacher, t_features)
+    top1 = t_out.argmax(1)
+    size = images.shape[-2:]
+    selected(s_out, top1).backward(inputs=[s_features], create_graph=True, retain_graph=True)
+    s_map = grad_cam(s_features, size)
+    s_features.grad = None
+    selected(t_out, top1).backward(inputs=[t_features])
+    t_map = grad_cam(t_features, size).detach()
+    return kd_loss(s_out, t_out.detach()) + explanation_loss(s_map, t_map)
+
+
+def kd_step(teacher, student, images):
+    s_out = student(images)
+    with torch.no_grad():
+        t_out = teacher(images)
+    return kd_loss(s_out, t_out)
+
+
+def median(values):
+    v = sorted(values)
+    return (v[len(v) // 2] + v[(len(v) - 1) // 2]) / 2
+
+
+def peak_rss_mib():
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", required=True, choices=sorted(CASES))
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--batch", type=int)
+    parser.add_argument("--size", type=int)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--profile", help="write the PyTorch profiler trace (Chrome JSON) of the last timed step here")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    family, explained, size, batch = CASES[args.case]
+    size = args.size or size
+    batch = args.batch or batch
+    torch.manual_seed(0)
+    if family == "bcos":
+        teacher, student = BcosResNet([3, 4, 6, 3]), BcosResNet([2, 2, 2, 2])
+        step = bcos_step
+    else:
+        teacher, student = torchvision.models.resnet34(), torchvision.models.resnet18()
+        step = gradcam_step if explained else kd_step
+    teacher.eval().requires_grad_(False)
+    student.train()
+    optimizer = torch.optim.Adam(student.parameters(), lr=1e-3)
+    print(f"case {args.case}: batch {batch}, {size}x{size} px, {args.warmup} warm-up + {args.steps} timed steps, "
+          f"torch {torch.__version__}, {torch.get_num_threads()} threads", flush=True)
+    millis, cpu_millis = [], []
+    for s in range(args.warmup + args.steps):
+        profiler = None
+        if args.profile and s == args.warmup + args.steps - 1:
+            profiler = torch.profiler.profile(record_shapes=True)
+            profiler.__enter__()
+        start, cpu_start = time.perf_counter(), time.thread_time()
+        if family == "bcos":
+            rgb = torch.rand(batch, 3, size, size)
+            images = torch.cat([rgb, 1 - rgb], 1)
+        else:
+            images = torch.randn(batch, 3, size, size)
+        loss = step(teacher, student, images)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        loss.item()
+        elapsed = (time.perf_counter() - start) * 1000
+        cpu_elapsed = (time.thread_time() - cpu_start) * 1000
+        if profiler is not None:
+            profiler.__exit__(None, None, None)
+            profiler.export_chrome_trace(args.profile)
+        if s >= args.warmup:
+            millis.append(elapsed)
+            cpu_millis.append(cpu_elapsed)
+            print(f"step_ms={elapsed:.1f}", flush=True)
+    n = len(millis)
+    print(f"median_step_ms={median(millis):.1f}")
+    print(f"median_step_cpu_ms={median(cpu_millis):.1f}")
+    print(f"peak_rss_mib={peak_rss_mib():.1f}")
+    print(f"images_per_second={batch * n / (sum(millis) / 1000):.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+package e2kd.cli;
+
+import e2kd.train.Bench;
+import e2kd.train.BenchCase;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code e2kd bench}: images per second of full distillation steps on random data. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time full distillation steps (teacher, explanations, loss, backward, Adam) on random data; "
+                + "the last line is images_per_second=N.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--case", required = true,
+            description = "bcos-r34-r18, std-r34-r18-gradcam, kd-r34-r18 or bcos-r34-r18-every4.")
+    String caseName;
+
+    @Option(names = "--steps", defaultValue = "20", description = "Timed steps (default ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--batch", description = "Batch size (default: the case's).")
+    Integer batch;
+
+    @Option(names = "--size", description = "Image size in pixels (default: the case's).")
+    Integer size;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "libtorch intra-op threads (default: libtorch's, one per core).")
+    int threads;
+
+    @Option(names = "--profile", description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
+    java.nio.file.Path profile;
+
+    @Override
+    public Integer call() {
+        BenchCase c = BenchCase.named(caseName);
+        int b = batch == null ? c.defaultBatch() : batch;
+        int s = size == null ? c.defaultSize() : size;
+        if (b < 1 || s < 1) {
+            throw new IllegalArgumentException("--batch=" + b + " and --size=" + s + " must be positive");
+        }
+        System.out.printf(Locale.ROOT, "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n", c.label(), b,
+                s, s, warmup, steps, c.target() ? "" : " (semantics changed: not a target case)");
+        Bench.Result r = Bench.run(c, steps, warmup, b, s, threads, profile,
+                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        System.out.printf(Locale.ROOT, "median_step_ms=%.1f%n", r.medianStepMillis());
+        System.out.printf(Locale.ROOT, "median_step_cpu_ms=%.1f%n", r.medianStepCpuMillis());
+        System.out.printf(Locale.ROOT, "peak_rss_mib=%.1f%n", r.peakRssKiB() / 1024.0);
+        System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", r.imagesPerSecond());
+        return 0;
+    }
+}

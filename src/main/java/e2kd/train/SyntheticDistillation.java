@@ -1,0 +1,75 @@
+package e2kd.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import e2kd.distill.Distiller;
+import e2kd.distill.Objective;
+import e2kd.explain.Explainers;
+import e2kd.nn.Model;
+import e2kd.nn.Models;
+
+import java.util.Map;
+
+/**
+ * A live teacher distilled into a student on random images, one full step at a time (teacher forward and
+ * explanation without a graph, student forward and differentiable explanation, loss, backward, Adam): what
+ * {@link Soak} and {@link Bench} drive. B-cos models get encoded uniform pixels [x, 1−x] (B, 6, S, S), standard
+ * ones standard-normal inputs (B, 3, S, S); labels are uniform over the classes.
+ */
+public final class SyntheticDistillation {
+    private final NDManager base;
+    private final DistillStep step;
+    private final boolean bcos;
+    private final int classes;
+    private final int batch;
+    private final int size;
+
+    /**
+     * Builds both models in {@code base} (which the caller closes).
+     *
+     * @param lambda      weight of the explanation term (0 = plain KD: no explanation is computed)
+     * @param guidedEvery apply the explanation term every K-th step (1 = every step)
+     */
+    public SyntheticDistillation(NDManager base, String teacherId, String studentId, Map<String, String> options,
+                                 int classes, int batch, int size, double lambda, int guidedEvery) {
+        if (batch < 1 || size < 1) {
+            throw new IllegalArgumentException("batch=" + batch + " and size=" + size + " must be positive");
+        }
+        if (Models.isBcos(teacherId) != Models.isBcos(studentId)) {
+            throw new IllegalArgumentException("teacher " + teacherId + " and student " + studentId
+                    + " must both be B-cos or both be standard models");
+        }
+        this.base = base;
+        this.bcos = Models.isBcos(studentId);
+        this.classes = classes;
+        this.batch = batch;
+        this.size = size;
+        Model teacher = Models.create(teacherId, classes, options, base);
+        Model student = Models.create(studentId, classes, options, base);
+        student.setTraining(true);
+        Distiller distiller = new Distiller(teacher, Explainers.create("auto", teacher), student,
+                Explainers.create("auto", student), new Objective(1, lambda, 0, null), guidedEvery);
+        this.step = new DistillStep(distiller, student, new Adam(0, false));
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    /** Runs step {@code s} on a fresh random batch; everything the step allocates is released before returning. */
+    public StepResult step(long s, double lr) {
+        try (NDManager scope = base.newSubManager()) {
+            NDArray x;
+            if (bcos) {
+                NDArray rgb = scope.randomUniform(0, 1, new Shape(batch, 3, size, size));
+                x = rgb.concat(rgb.neg().add(1), 1);
+            } else {
+                x = scope.randomNormal(new Shape(batch, 3, size, size));
+            }
+            NDArray labels = scope.randomInteger(0, classes, new Shape(batch), DataType.INT64);
+            return step.run(x, labels, s, lr);
+        }
+    }
+}
