@@ -8,7 +8,7 @@ import ai.djl.nn.pooling.Pool;
  * Average pooling, zero padding counted in the divisor ({@code nn.AvgPool2d(k, s, p)}); the B-cos ResNet stem's
  * replacement for max-pooling, and DenseNet's transition pooling. Linear; x (B, C, H, W) → (B, C, H', W').
  */
-public final class AvgPool2d extends Module implements DynamicLinear {
+public final class AvgPool2d extends Module implements DynamicLinear, Layer {
     private final int kernel;
     private final int stride;
     private final int padding;
@@ -64,6 +64,12 @@ public final class AvgPool2d extends Module implements DynamicLinear {
     @Override
     public NDArray linear(NDArray v, Trace trace) {
         return linearMap(v);
+    }
+
+    /** The plain forward (standard networks). */
+    @Override
+    public NDArray forward(NDArray x) {
+        return linearMap(x);
     }
 
     private NDArray linearMap(NDArray x) {
