@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code reproduce --suite frozen} (paper Table 3, ❄): B-cos students of 50 shots per class (5 with {@code --quick})
+ * {@code reproduce --suite frozen} (paper Table 3, ❄): B-cos students of 50 shots per class (3 with {@code --quick})
  * distilled by KD and e²KD from the live teacher and from its precomputed logits and W(x) maps ({@link Precompute},
  * paired crop and flip for the stored maps); test top-1 and agreement.
  */
@@ -24,7 +24,7 @@ final class FrozenSuite {
     static String run(ReproRuns r) throws IOException {
         ReproFamily family = ReproFamily.BCOS;
         Path teacher = family.teacher(r);
-        int shots = r.count(50, 5);
+        int shots = r.count(50, 3);
         ReproTable table = new ReproTable(List.of(new ReproTable.Column("test top-1", true),
                 new ReproTable.Column("agreement", true)));
         for (int seed = 1; seed <= r.seeds; seed++) {

@@ -36,7 +36,7 @@ final class LocalizationSuite {
     private LocalizationSuite() {}
 
     static String run(ReproRuns r) throws IOException {
-        int teacherShots = r.count(300, 20);
+        int teacherShots = r.count(300, 10);
         int val = r.count(10, 2);
         int tests = r.count(50, 3);
         Path scenes = r.out.resolve(String.format(Locale.ROOT, "scenes/localization-%d-%d-%d", teacherShots, val, tests));

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * A model family of the Fashion-MNIST suites ({@code fewshot}, {@code frozen}) and its teacher: a wider model of the
  * same family trained from labels on the whole training set but {@link #TEACHER_VAL} images per class (with
- * {@code --quick}, 30 images per class), cached as {@code DIR/teachers/fmnist-NAME}.
+ * {@code --quick}, 10 images per class), cached as {@code DIR/teachers/fmnist-NAME}.
  *
  * @param name      short name (teacher folder, run folders)
  * @param title     table label
@@ -28,8 +28,8 @@ record ReproFamily(String name, String title, String model, String explainer) {
     Path teacher(ReproRuns r) throws IOException {
         int perClass = Arrays.stream(countsPerClass(r.fashionMnist())).min().orElse(0) - TEACHER_VAL;
         TrainConfig c = r.config("fmnist-teacher", List.of("model=" + model, "model_options=" + r.teacherOptions(),
-                "data_dir=" + r.fashionMnistDir(), "shots_per_class=" + r.count(perClass, 30),
-                "val_per_class=" + TEACHER_VAL, "epochs=" + r.epochs(4), "test_limit=" + r.count(2000, 100),
+                "data_dir=" + r.fashionMnistDir(), "shots_per_class=" + r.count(perClass, 10),
+                "val_per_class=" + r.count(TEACHER_VAL, 2), "epochs=" + r.epochs(4), "test_limit=" + r.count(2000, 50),
                 "explainer=" + explainer,
                 "clip=" + ("bcos".equals(name) ? "agc" : "none"), "lr=" + ("bcos".equals(name) ? 0.001 : 0.003)));
         return r.teacher("fmnist-" + name, c);
@@ -44,7 +44,7 @@ record ReproFamily(String name, String title, String model, String explainer) {
                 "explainer=" + explainer, "clip=auto", "data_dir=" + r.fashionMnistDir(), "method=" + method,
                 "teacher=" + ("labels".equals(method) ? "" : teacher), "shots_per_class=" + shots,
                 "val_per_class=" + r.count(10, 2), "seed=" + seed, "epochs=" + r.epochs(20),
-                "warmup_epochs=" + r.count(2, 0), "eval_every=" + r.count(5, 1), "test_limit=" + r.count(2000, 100)));
+                "warmup_epochs=" + r.count(2, 0), "eval_every=" + r.count(5, 1), "test_limit=" + r.count(2000, 50)));
         sets.addAll(extra);
         return r.config("fmnist-e2kd", sets);
     }

@@ -29,7 +29,7 @@ final class ShortcutSuite {
 
     static String run(ReproRuns r) throws IOException {
         int tests = r.count(100, 3);
-        int teacherShots = r.count(550, 20);
+        int teacherShots = r.count(550, 10);
         int teacherVal = r.count(50, 2);
         Path teacherScenes = r.out.resolve(String.format(Locale.ROOT, "scenes/shortcut-teacher-%d-%d-%d",
                 teacherShots, teacherVal, tests));

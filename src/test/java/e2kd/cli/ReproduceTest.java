@@ -27,7 +27,7 @@ class ReproduceTest {
 
     @Test
     void everySuiteWritesItsTable(@TempDir Path out) throws IOException {
-        table(out, "fewshot", List.of("k=2 top-1", "k=2 agreement", "k=5 top-1", "k=5 agreement"),
+        table(out, "fewshot", List.of("k=1 top-1", "k=1 agreement", "k=3 top-1", "k=3 agreement"),
                 List.of("ResNet-18 + GradCAM: from labels", "ResNet-18 + GradCAM: KD", "ResNet-18 + GradCAM: e2KD",
                         "B-cos ResNet-18 + W(x): from labels", "B-cos ResNet-18 + W(x): KD",
                         "B-cos ResNet-18 + W(x): e2KD"));
