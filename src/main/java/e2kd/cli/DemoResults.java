@@ -44,6 +44,11 @@ final class DemoResults {
         this.rows = rows;
     }
 
+    /** The rows: the teacher, then the runs in the order given. */
+    List<Row> rows() {
+        return rows;
+    }
+
     /** Evaluates the teacher and then each run (in order: KD, e²KD) on the test split of {@code config}'s data. */
     static DemoResults evaluate(TrainConfig config, Path teacherCheckpoint, List<Run> runs) throws IOException {
         Waterbirds test = Waterbirds.open(Path.of(config.dataDir())).split(Waterbirds.TEST);

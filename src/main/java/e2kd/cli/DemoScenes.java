@@ -27,19 +27,24 @@ final class DemoScenes {
 
     /** Teacher scenes: {@code shots} training and {@code val} validation items per class, {@code test} test items. */
     static void teacher(Path dir, int shots, int val, int test, long seed) {
-        write(dir, shots, val, test, TEACHER_CORRELATION, seed);
+        write(dir, FashionMnist.embedded(), CompositeScenes.shortcut(seed), shots, val, test, TEACHER_CORRELATION, seed);
     }
 
     /** Student scenes: {@code shots} training and {@code val} validation items per class, {@code test} test items. */
     static void student(Path dir, int shots, int val, int test, long seed) {
-        write(dir, shots, val, test, STUDENT_CORRELATION, seed);
+        write(dir, FashionMnist.embedded(), CompositeScenes.shortcut(seed), shots, val, test, STUDENT_CORRELATION, seed);
     }
 
-    private static void write(Path dir, int shots, int val, int test, double correlation, long seed) {
-        FashionMnist fmnist = FashionMnist.embedded();
+    /**
+     * Renders {@code shots} training and {@code val} validation items per class of {@code fmnist}'s training set (few-
+     * shot draw by {@code seed}) with the class/background {@code correlation}, and {@code test} test items per class
+     * on backgrounds independent of the class, into the Waterbirds layout under {@code dir}.
+     */
+    static void write(Path dir, FashionMnist fmnist, CompositeScenes scenes, int shots, int val, int test,
+                      double correlation, long seed) {
         FewShot.Split train = FewShot.split(fmnist.train().labels(), shots, val, seed);
         LabeledDataset testItems = fmnist.test().subset(FewShot.split(fmnist.test().labels(), test, 0, seed).train());
-        CompositeScenes.shortcut(seed).write(dir, FashionMnist.CLASS_NAMES, List.of(
+        scenes.write(dir, FashionMnist.CLASS_NAMES, List.of(
                 new CompositeScenes.Part(Waterbirds.TRAIN, fmnist.train().subset(train.train()), correlation),
                 new CompositeScenes.Part(Waterbirds.VAL, fmnist.train().subset(train.val()), correlation),
                 new CompositeScenes.Part(Waterbirds.TEST, testItems, TEST_CORRELATION)));

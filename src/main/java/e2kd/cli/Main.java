@@ -16,7 +16,8 @@ import java.util.Properties;
         description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
         subcommands = {DemoCommand.class, TrainCommand.class, DistillCommand.class, PrecomputeCommand.class,
                 EvalCommand.class, ExplainCommand.class, ReportCommand.class, ConvertCommand.class,
-                ExportCommand.class, SoakCommand.class, BenchCommand.class})
+                ExportCommand.class, SoakCommand.class, BenchCommand.class, ReproduceCommand.class,
+                SweepCommand.class})
 public final class Main {
     @Option(names = {"-v", "--verbose"}, description = "Log more (repeat for debug output).", scope = CommandLine.ScopeType.INHERIT)
     void verbose(boolean[] flags) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * A box list file: one box per line, {@code img_filename,x0,y0,x1,y1} in pixels (x to the right, y
@@ -95,35 +96,44 @@ public final class BoxList {
    * have no boxes (and count in no localization metric).
    */
   public BoxedDataset attach(ImageFolder folder) {
+    return attach(folder, folder::file);
+  }
+
+  /** A Waterbirds-layout split (e.g. composite scenes with their boxes.csv), attached likewise. */
+  public BoxedDataset attach(Waterbirds split) {
+    return attach(split, split::file);
+  }
+
+  private BoxedDataset attach(LabeledDataset data, IntFunction<Path> files) {
     return new BoxedDataset() {
       @Override
       public ImageBoxes boxes(int index) {
-        ImageBoxes found = find(folder.file(index));
+        ImageBoxes found = find(files.apply(index));
         if (found != null) {
           return found;
         }
-        int[] size = ImageDecoder.size(folder.file(index));
+        int[] size = ImageDecoder.size(files.apply(index));
         return new ImageBoxes(size[0], size[1], List.of());
       }
 
       @Override
       public int size() {
-        return folder.size();
+        return data.size();
       }
 
       @Override
       public Image image(int index) {
-        return folder.image(index);
+        return data.image(index);
       }
 
       @Override
       public int label(int index) {
-        return folder.label(index);
+        return data.label(index);
       }
 
       @Override
       public List<String> classNames() {
-        return folder.classNames();
+        return data.classNames();
       }
     };
   }

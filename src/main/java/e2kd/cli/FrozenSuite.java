@@ -1,0 +1,49 @@
+package e2kd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import e2kd.train.Precompute;
+import e2kd.train.TrainConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code reproduce --suite frozen} (paper Table 3, ❄): B-cos students of 50 shots per class (3 with {@code --quick})
+ * distilled by KD and e²KD from the live teacher and from its precomputed logits and W(x) maps ({@link Precompute},
+ * paired crop and flip for the stored maps); test top-1 and agreement.
+ */
+final class FrozenSuite {
+    private static final String[] METHODS = {"kd", "e2kd", "kd-frozen", "e2kd-frozen"};
+    private static final String[] ROWS = {"KD (live teacher)", "e2KD (live teacher)", "KD ❄ (precomputed)",
+            "e2KD ❄ (precomputed)"};
+
+    private FrozenSuite() {}
+
+    static String run(ReproRuns r) throws IOException {
+        ReproFamily family = ReproFamily.BCOS;
+        Path teacher = family.teacher(r);
+        int shots = r.count(50, 3);
+        ReproTable table = new ReproTable(List.of(new ReproTable.Column("test top-1", true),
+                new ReproTable.Column("agreement", true)));
+        for (int seed = 1; seed <= r.seeds; seed++) {
+            Path store = r.out.resolve("runs/frozen/teacher-outputs-seed" + seed);
+            for (int m = 0; m < METHODS.length; m++) {
+                List<String> extra = METHODS[m].endsWith("-frozen") ? List.of("frozen_dir=" + store) : List.of();
+                TrainConfig c = family.student(r, teacher, METHODS[m], shots, seed, extra);
+                if ("kd-frozen".equals(METHODS[m])) {
+                    r.log.printf(Locale.ROOT, "frozen: precomputing teacher logits and maps, seed %d%n", seed);
+                    Precompute.run(c, teacher.toString(), store, 256);
+                }
+                r.log.printf(Locale.ROOT, "frozen: %s, seed %d%n", ROWS[m], seed);
+                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m] + "-seed" + seed), c);
+                table.add(ROWS[m], "test top-1", summary.path("top1").asDouble());
+                table.add(ROWS[m], "agreement", summary.path("agreement").asDouble());
+            }
+        }
+        return String.format(Locale.ROOT, "%s students, %d images per class of Fashion-MNIST; test top-1 and top-1 "
+                + "agreement with the teacher (%%); ❄: teacher outputs computed once before training.%n%n",
+                family.title(), shots) + table.markdown();
+    }
+}

@@ -1,0 +1,79 @@
+package e2kd.cli;
+
+import e2kd.io.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code e2kd reproduce}: one of the paper's experiments in miniature on real Fashion-MNIST images, over seeds, as a
+ * markdown table {@code DIR/<suite>.md} (mean ± std over seeds, the command, the wall time; teachers cached in
+ * {@code DIR/teachers} and timed separately).
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+        description = "Run a suite of the paper's experiments in miniature (fewshot, shortcut, localization, frozen) "
+                + "and write DIR/<suite>.md with mean ± std over seeds.")
+final class ReproduceCommand implements Callable<Integer> {
+    @Option(names = "--suite", required = true, description = "fewshot, shortcut, localization or frozen.")
+    String suite;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds 1..N (default ${DEFAULT-VALUE}; one with --quick).")
+    int seeds;
+
+    @Option(names = "--out", required = true, description = "Folder for teachers, runs, scenes and the table.")
+    Path out;
+
+    @Option(names = "--quick", description = "Two epochs and a few images per class: checks the pipeline, not the claims.")
+    boolean quick;
+
+    @Option(names = "--tiny", description = "Narrow models (student base width 8, teacher 12) and, without --data, the "
+            + "embedded Fashion-MNIST subset.")
+    boolean tiny;
+
+    @Option(names = "--data", description = "Fashion-MNIST IDX folder (default " + "/usr/share/datasets/fashion-mnist).")
+    Path data;
+
+    @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Override
+    public Integer call() throws IOException {
+        if (seeds < 1 || threads < 1) {
+            throw new IllegalArgumentException("--seeds and --threads must be at least 1");
+        }
+        ReproRuns r = new ReproRuns(out, quick, tiny, quick ? 1 : seeds, threads, data, System.err);
+        Files.createDirectories(out);
+        long started = System.nanoTime();
+        String body = switch (suite) {
+            case "fewshot" -> FewShotSuite.run(r);
+            case "shortcut" -> ShortcutSuite.run(r);
+            case "localization" -> LocalizationSuite.run(r);
+            case "frozen" -> FrozenSuite.run(r);
+            default -> throw new IllegalArgumentException("--suite " + suite + " is not a suite; expected fewshot, "
+                    + "shortcut, localization or frozen");
+        };
+        double seconds = (System.nanoTime() - started) / 1e9 - r.teacherSeconds();
+        String text = String.format(Locale.ROOT, "# %s%n%n`%s`%n%n%s%n%d seed(s)%s; wall time %.0f s for students and "
+                        + "evaluation; teachers: %s.%n", suite, command(r), body, r.seeds,
+                quick ? ", --quick (pipeline check only, too short for the claims)" : "", seconds,
+                String.join(", ", r.teacherTimes()));
+        Path file = out.resolve(suite + ".md");
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(file, o -> o.write(bytes));
+        System.out.print(text);
+        System.out.println("table: " + file);
+        return 0;
+    }
+
+    private String command(ReproRuns r) {
+        return "e2kd reproduce --suite " + suite + " --seeds " + r.seeds + " --out " + out + (quick ? " --quick" : "")
+                + (tiny ? " --tiny" : "") + (data == null ? "" : " --data " + data)
+                + (threads == 1 ? "" : " --threads " + threads);
+    }
+}

@@ -1,0 +1,92 @@
+package e2kd.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code e2kd reproduce --quick --tiny} for every suite (one shared output folder, so the Fashion-MNIST B-cos teacher
+ * is trained once and reused by {@code frozen}), checking each table's rows, columns and finite numbers; and
+ * {@code e2kd sweep} selecting on validation top-1.
+ */
+class ReproduceTest {
+    private static final Pattern CELL = Pattern.compile("^(-?[0-9]+\\.[0-9]+) ± ([0-9]+\\.[0-9]+)$");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everySuiteWritesItsTable(@TempDir Path out) throws IOException {
+        table(out, "fewshot", List.of("k=1 top-1", "k=1 agreement", "k=3 top-1", "k=3 agreement"),
+                List.of("ResNet-18 + GradCAM: from labels", "ResNet-18 + GradCAM: KD", "ResNet-18 + GradCAM: e2KD",
+                        "B-cos ResNet-18 + W(x): from labels", "B-cos ResNet-18 + W(x): KD",
+                        "B-cos ResNet-18 + W(x): e2KD"));
+        table(out, "frozen", List.of("test top-1", "agreement"), List.of("KD (live teacher)", "e2KD (live teacher)",
+                "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"));
+        assertTrue(Files.readString(out.resolve("frozen.md")).contains("fmnist-bcos: cached"),
+                "frozen reuses the fewshot B-cos teacher");
+        table(out, "shortcut", List.of("top-1 ID", "top-1 OOD", "agreement", "expl. sim."),
+                List.of("teacher", "KD", "e2KD", "KD + mixup", "e2KD + mixup"));
+        table(out, "localization", List.of("EPG", "test top-1"), List.of("teacher", "KD student", "e2KD student"));
+    }
+
+    @Test
+    void sweepSelectsOnValidationTop1(@TempDir Path out) throws IOException {
+        Path teacher = out.resolve("teacher");
+        assertEquals(0, Main.run(Cli.args(new String[] {"train", "--out", teacher.toString(), "--set", "epochs=1"},
+                Cli.TINY)));
+        assertEquals(0, Main.run(Cli.args(new String[] {"sweep", "--grid", "lambda=0.2,5", "tau=1",
+                "--out", out.resolve("sweep").toString(), "--set", "method=e2kd", "--set", "teacher=" + teacher,
+                "--set", "epochs=1"}, Cli.TINY)));
+        JsonNode sweep = JSON.readTree(out.resolve("sweep/sweep.json").toFile());
+        assertEquals("val_top1", sweep.path("selected_by").asText());
+        assertEquals(2, sweep.path("runs").size());
+        double best = -1;
+        String bestValues = null;
+        for (JsonNode run : sweep.path("runs")) {
+            JsonNode summary = JSON.readTree(Path.of(run.path("run").asText()).resolve("summary.json").toFile());
+            assertEquals(summary.path("best_val_top1").asDouble(), run.path("val_top1").asDouble());
+            if (summary.path("best_val_top1").asDouble() > best) {
+                best = summary.path("best_val_top1").asDouble();
+                bestValues = run.path("values").asText();
+            }
+        }
+        assertEquals(bestValues, sweep.path("winner").path("values").asText());
+        assertTrue(Files.readString(out.resolve("sweep/lambda=5,tau=1/config.yaml")).contains("lambda: 5.0"));
+    }
+
+    /** Runs the suite and checks DIR/SUITE.md: header columns, row names in order, every cell a finite mean ± std. */
+    private static void table(Path out, String suite, List<String> columns, List<String> rows) throws IOException {
+        assertEquals(0, Main.run("reproduce", "--suite", suite, "--quick", "--tiny", "--out", out.toString()), suite);
+        List<String> lines = Files.readAllLines(out.resolve(suite + ".md"));
+        List<String> table = lines.stream().filter(l -> l.startsWith("|")).toList();
+        assertEquals(columns, cells(table.get(0)).subList(1, columns.size() + 1), suite);
+        assertEquals(rows, table.stream().skip(2).map(l -> cells(l).get(0)).toList(), suite);
+        for (String line : table.subList(2, table.size())) {
+            for (String cell : cells(line).subList(1, columns.size() + 1)) {
+                if (cell.equals("-") && (line.startsWith("| teacher") || line.contains("from labels"))) {
+                    continue; // no agreement for the teacher itself or the baseline without a teacher
+                }
+                Matcher m = CELL.matcher(cell);
+                assertTrue(m.matches(), suite + ": '" + cell + "' in " + line);
+                assertTrue(Double.isFinite(Double.parseDouble(m.group(1))), line);
+            }
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains("wall time") && l.contains("teachers:")), suite);
+    }
+
+    private static List<String> cells(String line) {
+        String inner = line.strip();
+        return Arrays.stream(inner.substring(1, inner.length() - 1).split("\\|")).map(String::strip).toList();
+    }
+}
