@@ -42,11 +42,20 @@ final class DemoScenes {
      */
     static void write(Path dir, FashionMnist fmnist, CompositeScenes scenes, int shots, int val, int test,
                       double correlation, long seed) {
+        write(dir, fmnist, scenes, shots, val, test, correlation, correlation, seed);
+    }
+
+    /**
+     * As {@link #write(Path, FashionMnist, CompositeScenes, int, int, int, double, long)}, with its own class/background
+     * correlation for the validation scenes (real Waterbirds: correlated training split, balanced validation split).
+     */
+    static void write(Path dir, FashionMnist fmnist, CompositeScenes scenes, int shots, int val, int test,
+                      double correlation, double valCorrelation, long seed) {
         FewShot.Split train = FewShot.split(fmnist.train().labels(), shots, val, seed);
         LabeledDataset testItems = fmnist.test().subset(FewShot.split(fmnist.test().labels(), test, 0, seed).train());
         scenes.write(dir, FashionMnist.CLASS_NAMES, List.of(
                 new CompositeScenes.Part(Waterbirds.TRAIN, fmnist.train().subset(train.train()), correlation),
-                new CompositeScenes.Part(Waterbirds.VAL, fmnist.train().subset(train.val()), correlation),
+                new CompositeScenes.Part(Waterbirds.VAL, fmnist.train().subset(train.val()), valCorrelation),
                 new CompositeScenes.Part(Waterbirds.TEST, testItems, TEST_CORRELATION)));
     }
 }

@@ -6,13 +6,15 @@ import e2kd.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code reproduce --suite fewshot} (paper Tables 1–2 in miniature): per family a wider teacher trained on the whole
  * Fashion-MNIST training set, and students of k ∈ {10, 50} shots per class (1 and 3 with {@code --quick}) trained
- * from labels, by KD and by e²KD; test top-1 and top-1 agreement with the teacher.
+ * from labels, by KD and by e²KD, with τ and λ selected per family and k ({@link ReproRuns#selectTauLambda}); test top-1 and top-1 agreement with the teacher.
  */
 final class FewShotSuite {
     private static final String[] METHODS = {"labels", "kd", "e2kd"};
@@ -35,14 +37,19 @@ final class FewShotSuite {
         ReproTable table = new ReproTable(columns);
         for (ReproFamily family : List.of(ReproFamily.STANDARD, ReproFamily.BCOS)) {
             Path teacher = family.teacher(r);
+            Map<Integer, Map<String, List<String>>> chosen = new HashMap<>();
+            for (int k : shots) {
+                chosen.put(k, r.selectTauLambda(family.title() + ", k=" + k,
+                        (method, c) -> family.student(r, teacher, method, k, 1, c)));
+            }
             for (int seed = 1; seed <= r.seeds; seed++) {
                 for (int k : shots) {
                     for (int m = 0; m < METHODS.length; m++) {
-                        TrainConfig c = family.student(r, teacher, METHODS[m], k, seed, List.of());
+                        TrainConfig c = family.student(r, teacher, METHODS[m], k, seed, chosen.get(k).getOrDefault(METHODS[m], List.of()));
                         Path dir = r.out.resolve(String.format(Locale.ROOT, "runs/fewshot/%s-k%d-%s-seed%d",
                                 family.name(), k, METHODS[m], seed));
                         r.log.printf(Locale.ROOT, "fewshot: %s, k=%d, %s, seed %d%n", family.title(), k, ROWS[m], seed);
-                        JsonNode summary = r.train(dir, c);
+                        JsonNode summary = r.train(dir, c).summary();
                         String row = family.title() + ": " + ROWS[m];
                         table.add(row, "k=" + k + " top-1", summary.path("top1").asDouble());
                         if (summary.path("agreement").isNumber()) {

@@ -6,13 +6,16 @@ import e2kd.train.TrainConfig;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code reproduce --suite frozen} (paper Table 3, ❄): B-cos students of 50 shots per class (3 with {@code --quick})
  * distilled by KD and e²KD from the live teacher and from its precomputed logits and W(x) maps ({@link Precompute},
- * paired crop and flip for the stored maps); test top-1 and agreement.
+ * paired crop and flip for the stored maps), each frozen variant with the τ / λ selected for its live one; test top-1
+ * and agreement.
  */
 final class FrozenSuite {
     private static final String[] METHODS = {"kd", "e2kd", "kd-frozen", "e2kd-frozen"};
@@ -27,17 +30,23 @@ final class FrozenSuite {
         int shots = r.count(50, 3);
         ReproTable table = new ReproTable(List.of(new ReproTable.Column("test top-1", true),
                 new ReproTable.Column("agreement", true)));
+        // the same name as fewshot's selection, so a shared --out reuses those runs
+        Map<String, List<String>> chosen = r.selectTauLambda(family.title() + ", k=" + shots,
+                (method, c) -> family.student(r, teacher, method, shots, 1, c));
         for (int seed = 1; seed <= r.seeds; seed++) {
             Path store = r.out.resolve("runs/frozen/teacher-outputs-seed" + seed);
             for (int m = 0; m < METHODS.length; m++) {
-                List<String> extra = METHODS[m].endsWith("-frozen") ? List.of("frozen_dir=" + store) : List.of();
+                List<String> extra = new ArrayList<>(chosen.get(METHODS[m].replace("-frozen", "")));
+                if (METHODS[m].endsWith("-frozen")) {
+                    extra.add("frozen_dir=" + store);
+                }
                 TrainConfig c = family.student(r, teacher, METHODS[m], shots, seed, extra);
                 if ("kd-frozen".equals(METHODS[m])) {
                     r.log.printf(Locale.ROOT, "frozen: precomputing teacher logits and maps, seed %d%n", seed);
                     Precompute.run(c, teacher.toString(), store, 256);
                 }
                 r.log.printf(Locale.ROOT, "frozen: %s, seed %d%n", ROWS[m], seed);
-                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m] + "-seed" + seed), c);
+                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m] + "-seed" + seed), c).summary();
                 table.add(ROWS[m], "test top-1", summary.path("top1").asDouble());
                 table.add(ROWS[m], "agreement", summary.path("agreement").asDouble());
             }

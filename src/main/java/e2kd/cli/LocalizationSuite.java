@@ -18,8 +18,10 @@ import e2kd.train.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code reproduce --suite localization} (paper Table 5, PASCAL VOC EPG in miniature): Fashion-MNIST items at random
@@ -49,16 +51,13 @@ final class LocalizationSuite {
                 "val_per_class=" + val, "epochs=" + r.epochs(10), "data_dir=" + scenes)));
         ReproTable table = new ReproTable(List.of(new ReproTable.Column("EPG", false),
                 new ReproTable.Column("test top-1", true)));
+        Map<String, List<String>> chosen = r.selectTauLambda("localization",
+                (method, c) -> student(r, teacher, scenes, method, 1, c));
         for (int seed = 1; seed <= r.seeds; seed++) {
             for (int m = 0; m < METHODS.length; m++) {
-                TrainConfig c = r.config("demo-student", List.of("model_options=" + r.studentOptions(),
-                        "image_size=" + IMAGE_SIZE, "seed=" + seed, "epochs=" + r.epochs(30),
-                        "eval_every=" + r.count(5, 1), "warmup_epochs=" + r.count(2, 0),
-                        "shots_per_class=" + r.count(20, 5), "val_per_class=" + val, "data_dir=" + scenes,
-                        "teacher=" + teacher, "method=" + METHODS[m]));
-                Path dir = r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed);
+                TrainConfig c = student(r, teacher, scenes, METHODS[m], seed, chosen.get(METHODS[m]));
                 r.log.printf(Locale.ROOT, "localization: %s, seed %d%n", ROWS[m], seed);
-                r.train(dir, c);
+                Path dir = r.train(r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed), c).dir();
                 EvalResult e = pointingGame(scenes, ReproRuns.best(dir), ReproRuns.best(teacher), c.batch());
                 if (m == 0) {
                     table.add("teacher", "EPG", e.localization().teacherEpg());
@@ -71,6 +70,16 @@ final class LocalizationSuite {
                 + "canvases, box = the item): energy pointing game (share of positive W(x)·x inside the box) on %d "
                 + "test scenes per class; teacher %s, students %s; top-1 in %%.%n%n", tests, r.teacherOptions(),
                 r.studentOptions()) + table.markdown();
+    }
+
+    private static TrainConfig student(ReproRuns r, Path teacher, Path scenes, String method, int seed,
+                                       List<String> extra) {
+        List<String> sets = new ArrayList<>(List.of("model_options=" + r.studentOptions(), "image_size=" + IMAGE_SIZE,
+                "seed=" + seed, "epochs=" + r.epochs(30), "eval_every=" + r.count(5, 1),
+                "warmup_epochs=" + r.count(2, 0), "shots_per_class=" + r.count(20, 5),
+                "val_per_class=" + r.count(10, 2), "data_dir=" + scenes, "teacher=" + teacher, "method=" + method));
+        sets.addAll(extra);
+        return r.config("demo-student", sets);
     }
 
     /** Student metrics, EPG of student and teacher on the test scenes with their boxes. */

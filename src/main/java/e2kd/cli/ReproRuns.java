@@ -1,9 +1,11 @@
 package e2kd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
 import e2kd.io.E2kdIoException;
 import e2kd.train.ConfigLoader;
+import e2kd.train.GridSearch;
 import e2kd.train.Progress;
 import e2kd.train.RunDirectory;
 import e2kd.train.TrainConfig;
@@ -15,8 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * What every {@code reproduce} suite shares: the output folder, the scale ({@code --quick}: two epochs and a handful
@@ -33,7 +40,10 @@ final class ReproRuns {
     private final int threads;
     private final Path data;
     private FashionMnist fashionMnist;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final List<String> teacherTimes = new ArrayList<>();
+    private final List<String> selections = new ArrayList<>();
+    private final Map<String, Finished> finishedRuns = new HashMap<>();
     private double teacherSeconds;
 
     /** @param data Fashion-MNIST IDX folder, or null: the Debian set ({@link FashionMnist#DEFAULT_DIR}), with --tiny the embedded subset */
@@ -71,14 +81,29 @@ final class ReproRuns {
         return quick ? small : full;
     }
 
-    /** Model options of a student: small stem, base width 8 (--tiny) or 12. */
+    /** Model options of a student: small stem, base width 8. */
     String studentOptions() {
-        return "stem=small,base=" + (tiny ? 8 : 12);
+        return "stem=small,base=8";
     }
 
-    /** Model options of a teacher: wider than the student, base width 12 (--tiny) or 24. */
+    /** Model options of a teacher: wider than the student, base width 12 (--tiny) or 16. */
     String teacherOptions() {
-        return "stem=small,base=" + (tiny ? 12 : 24);
+        return "stem=small,base=" + (tiny ? 12 : 16);
+    }
+
+    /**
+     * τ and λ chosen as the paper tuned them, scaled down, on seed 1's validation split: τ ∈ {1, 5} for KD first,
+     * then λ ∈ {0.2, 1, 5} for e²KD at that τ (λ ∈ {1, 5} with --quick). {@code configOf} builds the run of a method
+     * ("kd", "e2kd") with the given settings appended.
+     *
+     * @return the winning settings per method
+     */
+    Map<String, List<String>> selectTauLambda(String name, BiFunction<String, List<String>, TrainConfig> configOf)
+            throws IOException {
+        List<String> tau = select(name + ", kd", List.of("tau=1,5"), c -> configOf.apply("kd", c));
+        List<String> e2kd = select(name + ", e2kd", List.of(tau.get(0), quick ? "lambda=1,5" : "lambda=0.2,1,5"),
+                c -> configOf.apply("e2kd", c));
+        return Map.of("kd", tau, "e2kd", e2kd);
     }
 
     /** Defaults, {@code preset}, then {@code sets}, with this run's threads and no step logging. */
@@ -94,29 +119,100 @@ final class ReproRuns {
      * trained now; the time goes to {@link #teacherTimes()}.
      */
     Path teacher(String name, TrainConfig config) throws IOException {
-        RunDirectory dir = new RunDirectory(out.resolve("teachers").resolve(name));
-        if (Files.isRegularFile(dir.summary()) && Files.isRegularFile(dir.best())) {
-            String cached = Files.readString(dir.config(), StandardCharsets.UTF_8);
-            if (!cached.equals(ConfigLoader.toYaml(config))) {
-                throw new E2kdIoException(dir.config(), "cached teacher '" + name + "' was trained with another "
-                        + "config; remove " + dir.dir() + " or use another --out");
-            }
-            teacherTimes.add(name + ": cached");
-            return dir.dir();
+        Path dir = out.resolve("teachers").resolve(name);
+        Finished cached = finished(dir, config);
+        if (cached != null) {
+            teacherTimes.add(String.format(Locale.ROOT, "%s: cached (trained in %.0f s)", name,
+                    cached.summary().path("seconds").asDouble()));
+            return dir;
         }
         log.printf(Locale.ROOT, "training teacher %s (%s %s, %d images per class, %d epochs)%n", name, config.model(),
                 config.modelOptions(), config.shotsPerClass(), config.epochs());
         long started = System.nanoTime();
-        train(dir.dir(), config);
+        train(dir, config);
         double seconds = (System.nanoTime() - started) / 1e9;
         teacherSeconds += seconds;
         teacherTimes.add(String.format(Locale.ROOT, "%s: %.0f s", name, seconds));
-        return dir.dir();
+        return dir;
     }
 
-    /** Trains {@code config} into {@code dir}; returns summary.json's content. */
-    JsonNode train(Path dir, TrainConfig config) throws IOException {
-        return new Trainer(config, dir, Progress.quiet()).run(false, 0);
+    /**
+     * Trains {@code config} into {@code dir}, unless this suite already finished a run with the same config (in
+     * {@code dir}, or elsewhere in this process: then that run is returned); a run killed part-way resumes from its
+     * last checkpoint, so an interrupted suite picks up where it stopped.
+     */
+    Finished train(Path dir, TrainConfig config) throws IOException {
+        String key = identity(config);
+        Finished done = finishedRuns.get(key);
+        if (done == null) {
+            done = finished(dir, config);
+        }
+        if (done == null) {
+            RunDirectory run = new RunDirectory(dir);
+            boolean resume = Files.isRegularFile(run.last());
+            if (!resume) {
+                Files.deleteIfExists(run.metrics());
+            }
+            done = new Finished(dir, new Trainer(config, dir, Progress.quiet()).run(resume, 0));
+        }
+        finishedRuns.put(key, done);
+        return done;
+    }
+
+    /**
+     * Selects hyper-parameters on the validation split ({@link GridSearch}): trains {@code configOf} for every
+     * combination of {@code axes} into {@code DIR/runs/select/NAME/VALUES} and returns the winning settings; the
+     * choice is reported in {@link #selections()}.
+     */
+    List<String> select(String name, List<String> axes, Function<List<String>, TrainConfig> configOf)
+            throws IOException {
+        List<List<String>> combinations = GridSearch.combinations(axes);
+        List<JsonNode> summaries = new ArrayList<>();
+        for (List<String> c : combinations) {
+            log.printf(Locale.ROOT, "selecting %s: %s%n", name, String.join(" ", c));
+            Path dir = out.resolve("runs/select").resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
+                    .resolve(String.join(",", c));
+            summaries.add(train(dir, configOf.apply(c)).summary());
+        }
+        int best = GridSearch.best(summaries);
+        selections.add(String.format(Locale.ROOT, "%s: %s (validation top-1 %.1f%%; grid %s)", name,
+                String.join(" ", combinations.get(best)), 100 * GridSearch.validationTop1(summaries.get(best)),
+                String.join(" ", axes)));
+        return combinations.get(best);
+    }
+
+    /** One line per {@link #select} call: what won, on which grid. */
+    List<String> selections() {
+        return selections;
+    }
+
+    /** A finished run: its folder and summary.json's content. */
+    record Finished(Path dir, JsonNode summary) {}
+
+    /** The finished run in {@code dir} when it was trained with {@code config}, else null. */
+    private static Finished finished(Path dir, TrainConfig config) throws IOException {
+        RunDirectory run = new RunDirectory(dir);
+        if (!Files.isRegularFile(run.config())) {
+            return null;
+        }
+        String cached = Files.readString(run.config(), StandardCharsets.UTF_8);
+        if (!identity(cached).equals(identity(config))) {
+            throw new E2kdIoException(run.config(), "this run folder holds a run of another config; remove " + dir
+                    + " or use another --out");
+        }
+        if (!Files.isRegularFile(run.summary()) || !Files.isRegularFile(run.best())) {
+            return null;
+        }
+        return new Finished(dir, JSON.readTree(run.summary().toFile()));
+    }
+
+    /** config.yaml without the thread count, which changes speed but not results. */
+    private static String identity(TrainConfig config) {
+        return identity(ConfigLoader.toYaml(config));
+    }
+
+    private static String identity(String yaml) {
+        return yaml.lines().filter(l -> !l.startsWith("threads:")).collect(Collectors.joining("\n"));
     }
 
     /** The best checkpoint of a run folder. */

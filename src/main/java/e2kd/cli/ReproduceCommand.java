@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
  * {@code e2kd reproduce}: one of the paper's experiments in miniature on real Fashion-MNIST images, over seeds, as a
@@ -32,8 +33,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Two epochs and a few images per class: checks the pipeline, not the claims.")
     boolean quick;
 
-    @Option(names = "--tiny", description = "Narrow models (student base width 8, teacher 12) and, without --data, the "
-            + "embedded Fashion-MNIST subset.")
+    @Option(names = "--tiny", description = "Narrower teachers (base width 12 instead of 16; students have 8 either way) "
+            + "and, without --data, the embedded Fashion-MNIST subset.")
     boolean tiny;
 
     @Option(names = "--data", description = "Fashion-MNIST IDX folder (default " + "/usr/share/datasets/fashion-mnist).")
@@ -59,8 +60,10 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "shortcut, localization or frozen");
         };
         double seconds = (System.nanoTime() - started) / 1e9 - r.teacherSeconds();
-        String text = String.format(Locale.ROOT, "# %s%n%n`%s`%n%n%s%n%d seed(s)%s; wall time %.0f s for students and "
-                        + "evaluation; teachers: %s.%n", suite, command(r), body, r.seeds,
+        String selected = r.selections().isEmpty() ? "" : "Selected on the validation split (seed 1):\n\n"
+                + r.selections().stream().map(line -> "* " + line + "\n").collect(Collectors.joining()) + "\n";
+        String text = String.format(Locale.ROOT, "# %s%n%n`%s`%n%n%s%n%s%d seed(s)%s; wall time %.0f s for students, "
+                        + "selection and evaluation; teachers: %s.%n", suite, command(r), body, selected, r.seeds,
                 quick ? ", --quick (pipeline check only, too short for the claims)" : "", seconds,
                 String.join(", ", r.teacherTimes()));
         Path file = out.resolve(suite + ".md");

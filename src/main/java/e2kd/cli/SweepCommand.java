@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.AtomicFiles;
+import e2kd.train.GridSearch;
 import e2kd.train.Progress;
 import e2kd.train.TrainConfig;
 import e2kd.train.Trainer;
@@ -41,40 +42,23 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        List<List<String>> combinations = List.of(List.of());
-        for (String axis : grid) {
-            int eq = axis.indexOf('=');
-            if (eq < 1 || eq == axis.length() - 1) {
-                throw new IllegalArgumentException("--grid " + axis + ": expected key=v1,v2,...");
-            }
-            List<List<String>> next = new ArrayList<>();
-            for (List<String> c : combinations) {
-                for (String value : axis.substring(eq + 1).split(",")) {
-                    List<String> longer = new ArrayList<>(c);
-                    longer.add(axis.substring(0, eq) + "=" + value.strip());
-                    next.add(longer);
-                }
-            }
-            combinations = next;
-        }
         ObjectNode result = JSON.createObjectNode();
         ArrayNode runs = result.putArray("runs");
-        ObjectNode winner = null;
-        for (List<String> c : combinations) {
+        List<JsonNode> summaries = new ArrayList<>();
+        for (List<String> c : GridSearch.combinations(grid)) {
             TrainConfig resolved = config.resolve(null, c);
             Path dir = out.resolve(String.join(",", c));
             System.err.println("sweep: " + String.join(" ", c));
             JsonNode summary = new Trainer(resolved, dir, Progress.quiet()).run(false, 0);
+            summaries.add(summary);
             ObjectNode run = runs.addObject();
             run.put("values", String.join(" ", c));
             run.put("run", dir.toString());
-            run.put("val_top1", summary.path("best_val_top1").asDouble());
-            if (winner == null || run.path("val_top1").asDouble() > winner.path("val_top1").asDouble()) {
-                winner = run;
-            }
+            run.put("val_top1", GridSearch.validationTop1(summary));
             System.out.printf(Locale.ROOT, "%-30s val top-1 %.1f%%%n", String.join(" ", c),
                     100 * run.path("val_top1").asDouble());
         }
+        JsonNode winner = runs.get(GridSearch.best(summaries));
         result.put("selected_by", "val_top1");
         result.set("winner", winner.deepCopy());
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result);

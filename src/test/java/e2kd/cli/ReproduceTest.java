@@ -31,6 +31,7 @@ class ReproduceTest {
                 List.of("ResNet-18 + GradCAM: from labels", "ResNet-18 + GradCAM: KD", "ResNet-18 + GradCAM: e2KD",
                         "B-cos ResNet-18 + W(x): from labels", "B-cos ResNet-18 + W(x): KD",
                         "B-cos ResNet-18 + W(x): e2KD"));
+        assertRerunReusesFinishedRuns(out, "fewshot");
         table(out, "frozen", List.of("test top-1", "agreement"), List.of("KD (live teacher)", "e2KD (live teacher)",
                 "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"));
         assertTrue(Files.readString(out.resolve("frozen.md")).contains("fmnist-bcos: cached"),
@@ -65,6 +66,33 @@ class ReproduceTest {
         assertTrue(Files.readString(out.resolve("sweep/lambda=5,tau=1/config.yaml")).contains("lambda: 5.0"));
     }
 
+    /**
+     * A second run of a finished suite into the same folder trains nothing (every summary.json stays as it was) and
+     * writes the same table: an interrupted suite resumes rather than starting over.
+     */
+    private static void assertRerunReusesFinishedRuns(Path out, String suite) throws IOException {
+        List<Path> summaries;
+        try (var files = Files.walk(out.resolve("runs"))) {
+            summaries = files.filter(p -> p.getFileName().toString().equals("summary.json")).toList();
+        }
+        List<Long> before = new java.util.ArrayList<>();
+        for (Path p : summaries) {
+            before.add(Files.getLastModifiedTime(p).toMillis());
+        }
+        String table = tableLines(out, suite);
+        assertEquals(0, Main.run("reproduce", "--suite", suite, "--quick", "--tiny", "--out", out.toString()), suite);
+        for (int i = 0; i < summaries.size(); i++) {
+            assertEquals(before.get(i), Files.getLastModifiedTime(summaries.get(i)).toMillis(), summaries.get(i)
+                    + " was retrained");
+        }
+        assertEquals(table, tableLines(out, suite));
+    }
+
+    private static String tableLines(Path out, String suite) throws IOException {
+        return String.join("\n", Files.readAllLines(out.resolve(suite + ".md")).stream()
+                .filter(l -> l.startsWith("|") || l.startsWith("* ")).toList());
+    }
+
     /** Runs the suite and checks DIR/SUITE.md: header columns, row names in order, every cell a finite mean ± std. */
     private static void table(Path out, String suite, List<String> columns, List<String> rows) throws IOException {
         assertEquals(0, Main.run("reproduce", "--suite", suite, "--quick", "--tiny", "--out", out.toString()), suite);
@@ -83,6 +111,11 @@ class ReproduceTest {
             }
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains("wall time") && l.contains("teachers:")), suite);
+        assertTrue(lines.contains("Selected on the validation split (seed 1):"), suite);
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("* ") && l.contains(", kd") && l.contains(": tau=")
+                && l.contains("validation top-1")), suite + ": the selected KD temperature");
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("* ") && l.contains(", e2kd") && l.contains("lambda=")),
+                suite + ": the selected e2KD weight");
     }
 
     private static List<String> cells(String line) {

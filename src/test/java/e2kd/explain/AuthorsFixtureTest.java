@@ -103,9 +103,11 @@ class AuthorsFixtureTest {
         assertEquals(buffers.keySet(), own.keySet());
         for (Map.Entry<String, NDArray> e : buffers.entrySet()) {
             if (e.getKey().endsWith("running_var")) {
-                // Same formula as B-cos-v2; the batch variance comes from a different kernel (libtorch 2.7 vs 1.13,
-                // sum-based vs Welford), so agreement is to the last bits of float64, not bit for bit.
-                Close.relative(own.get(e.getKey()), e.getValue(), 1e-14, "buffer " + e.getKey());
+                // Same update formula as B-cos-v2, but the batch variance is a two-pass sum here and libtorch's
+                // Welford reduction there (torch.var, which DJL does not expose), of inputs that already differ in
+                // the last bit (logits differ by 5e-15): measured 2e-16 (bn1) to 1.5e-15 (layer4.1.bn2), i.e. 1-7
+                // units in the last place; bit-for-bit equality would need every upstream kernel to be the same.
+                Close.relative(own.get(e.getKey()), e.getValue(), 4e-15, "buffer " + e.getKey());
             } else {
                 assertEquals(e.getValue(), own.get(e.getKey()), "buffer " + e.getKey());
             }
