@@ -50,7 +50,9 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     public NDArray transpose(NDArray g, Trace trace) {
         Trace.Entry e = trace.of(this);
         NDArray h = g.mul(e.factor()).div(e.weightNorm());
-        if (frozen != null && frozen.weight() == e.weight()) {
+        boolean product = ConvOps.prefersMatrixProduct(e.weight(), linear.stride, 1,
+                g.getShape().get(2) * g.getShape().get(3));
+        if (!product && frozen != null && frozen.weight() == e.weight()) {
             return frozen.kernels().apply(h, e.inputHeight(), e.inputWidth());
         }
         return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(),

@@ -10,9 +10,40 @@ import ai.djl.nn.convolutional.Conv2d;
 public final class ConvOps {
     private ConvOps() {}
 
-    /** conv2d without bias; x (B, I, H, W), w (O, I/groups, k, k) → (B, O, H', W'). */
+    /**
+     * conv2d without bias; x (B, I, H, W), w (O, I/groups, k, k) → (B, O, H', W'); as one matrix product
+     * ({@link GemmConv}) where {@link #prefersMatrixProduct} says that is faster, else libtorch's conv2d.
+     */
     public static NDArray conv(NDArray x, NDArray w, int stride, int padding, int groups) {
+        Shape ws = w.getShape();
+        long outH = (x.getShape().get(2) + 2L * padding - ws.get(2)) / stride + 1;
+        long outW = (x.getShape().get(3) + 2L * padding - ws.get(3)) / stride + 1;
+        if (prefersMatrixProduct(w, stride, groups, outH * outW)) {
+            return GemmConv.conv(x, w, stride, padding);
+        }
+        return libtorchConv(x, w, stride, padding, groups);
+    }
+
+    /** libtorch's conv2d (oneDNN on CPU), whatever the shapes. */
+    static NDArray libtorchConv(NDArray x, NDArray w, int stride, int padding, int groups) {
         return conv(x, w, stride, padding, padding, groups);
+    }
+
+    /**
+     * Whether a convolution with kernel w and {@code positions} output pixels per image runs faster as one matrix
+     * product than as libtorch's oneDNN kernels. Measured per layer of ImageNet-width ResNets, forward, backward
+     * and transpose, on AVX2 (docs/PERFORMANCE.md): with ≥ 256 output channels on maps of at most 7×7 the product
+     * wins for strided and 1×1 convolutions and for ≥ 512 input channels; oneDNN's direct kernels win on larger
+     * maps, fewer channels and the 7×7 stem. Narrower layers (the small models of the tests, the demo and
+     * reproduce) were not measured to gain and keep libtorch's kernels, and so their results.
+     */
+    static boolean prefersMatrixProduct(NDArray w, int stride, int groups, long positions) {
+        Shape ws = w.getShape();
+        long k = ws.get(2);
+        if (groups != 1 || k != ws.get(3) || k > 3 || positions > 49 || ws.get(0) < 256) {
+            return false;
+        }
+        return stride > 1 || k == 1 || ws.get(1) >= 512;
     }
 
     private static NDArray conv(NDArray x, NDArray w, int stride, long padH, long padW, int groups) {
@@ -22,13 +53,17 @@ public final class ConvOps {
 
     /**
      * The transpose (adjoint) of {@link #conv} with respect to its input: for g of the output's shape returns
-     * Jᵀg of shape (B, I, inH, inW) (METHOD.md §2), as one stride-1 conv2d of g with the {@link SubPixelKernel}
+     * Jᵀg of shape (B, I, inH, inW) (METHOD.md §2): a matrix product where {@link #prefersMatrixProduct}, else
+     * one stride-1 conv2d of g with the {@link SubPixelKernel}
      * (for stride 1 simply the kernel flipped, in/out swapped, padding k−1−p). Where, at stride 1, the kernel holds
      * more values than g and the result together, the data is flipped instead (flip ∘ conv(·, swapped kernel) ∘
      * flip, the same map), so that no kernel-sized copy is made. Differentiable in g and w.
      */
     public static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, int groups,
                                         long inH, long inW) {
+        if (prefersMatrixProduct(w, stride, groups, g.getShape().get(2) * g.getShape().get(3))) {
+            return GemmConv.convTranspose(g, w, stride, padding, inH, inW);
+        }
         if (stride == 1 && flippingDataIsCheaper(g, w, groups, inH, inW, padding)) {
             return convTransposeFlippingData(g, w, padding, groups);
         }
@@ -55,7 +90,7 @@ public final class ConvOps {
         NDArray swapped = groups == 1 ? Scopes.owned(g, w.transpose(1, 0, 2, 3))
                 : Scopes.owned(g, w.reshape(groups, o / groups, ig, k, k)).transpose(0, 2, 1, 3, 4)
                         .reshape(groups * ig, o / groups, k, k);
-        return conv(g.flip(2, 3), swapped, 1, (int) (k - 1 - padding), groups).flip(2, 3);
+        return libtorchConv(g.flip(2, 3), swapped, 1, (int) (k - 1 - padding), groups).flip(2, 3);
     }
 
     /**

@@ -16,7 +16,7 @@ class ConvOpsTest {
         NDArray x = m.zeros(new Shape(g.getShape().get(0), in, size, size), DataType.FLOAT64);
         x.setRequiresGradient(true);
         Autograd.recording(() -> {
-            Autograd.backward(ConvOps.conv(x, w, stride, pad, groups).mul(g).sum(), false);
+            Autograd.backward(ConvOps.libtorchConv(x, w, stride, pad, groups).mul(g).sum(), false);
             return null;
         });
         return x.getGradient();
@@ -70,7 +70,7 @@ class ConvOpsTest {
             NDArray[] viaTranspose = gradients(m, k, groups, out, (g, w) ->
                     ConvOps.convTranspose(g, w, stride, pad, groups, size, size).mul(v).sum());
             NDArray[] viaConv = gradients(m, k, groups, out, (g, w) ->
-                    ConvOps.conv(v, w, stride, pad, groups).mul(g).sum());
+                    ConvOps.libtorchConv(v, w, stride, pad, groups).mul(g).sum());
             Close.absolute(viaTranspose[0], viaConv[0], 1e-10, "gradient w.r.t. g");
             Close.absolute(viaTranspose[1], viaConv[1], 1e-10, "gradient w.r.t. w");
         }
