@@ -8,6 +8,10 @@ import ai.djl.nn.convolutional.Conv2d;
 
 /** Convolutions and their transposes, built from libtorch's conv2d (DJL's PyTorch engine has no deconvolution). */
 public final class ConvOps {
+    /** {@code -De2kd.matrixProductConvolutions=false} keeps every convolution on libtorch's kernels (A/B benchmarks). */
+    private static final boolean MATRIX_PRODUCTS =
+            Boolean.parseBoolean(System.getProperty("e2kd.matrixProductConvolutions", "true"));
+
     private ConvOps() {}
 
     /**
@@ -40,7 +44,7 @@ public final class ConvOps {
     static boolean prefersMatrixProduct(NDArray w, int stride, int groups, long positions) {
         Shape ws = w.getShape();
         long k = ws.get(2);
-        if (groups != 1 || k != ws.get(3) || k > 3 || positions > 49 || ws.get(0) < 256) {
+        if (!MATRIX_PRODUCTS || groups != 1 || k != ws.get(3) || k > 3 || positions > 49 || ws.get(0) < 256) {
             return false;
         }
         return stride > 1 || k == 1 || ws.get(1) >= 512;

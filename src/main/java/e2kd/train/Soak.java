@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Memory soak: many e²KD steps (tiny B-cos ResNet-18 teacher and student, 32 px, random data) while sampling the
- * number of live NDArrays and the process RSS. Proves that steps release everything they allocate.
+ * Memory soak: many e²KD steps (B-cos ResNet-18 teacher and student with a small stem and base width {@code width},
+ * 32 px, random data) while sampling the number of live NDArrays and the process RSS. Proves that steps release
+ * everything they allocate; width 64 (ImageNet widths) also runs the matrix-product convolutions of wide layers.
  */
 public final class Soak {
     /** One sample: after {@code step} steps; {@code skippedSteps}: steps so far whose loss or gradients were not finite. */
@@ -17,11 +18,11 @@ public final class Soak {
 
     private Soak() {}
 
-    public static List<Sample> run(int steps, int batch, int every, Consumer<Sample> progress) {
+    public static List<Sample> run(int steps, int batch, int width, int every, Consumer<Sample> progress) {
         List<Sample> samples = new ArrayList<>();
         try (NDManager base = NDManager.newBaseManager()) {
             SyntheticDistillation distillation = new SyntheticDistillation(base, "bcos_resnet18", "bcos_resnet18",
-                    Map.of("stem", "small", "base", "8"), 10, batch, 32, 1, 1);
+                    Map.of("stem", "small", "base", String.valueOf(width)), 10, batch, 32, 1, 1);
             double loss = Double.NaN;
             long skipped = 0;
             for (long s = 0; s < steps; s++) {
