@@ -9,8 +9,12 @@ import java.util.concurrent.Callable;
 
 /** {@code e2kd soak}: many e²KD steps while watching live arrays and RSS. */
 @Command(name = "soak", mixinStandardHelpOptions = true,
-        description = "Run many e2KD steps on small B-cos nets and report live NDArrays and RSS (memory-leak check).")
+        description = "Run many e2KD steps on small ResNet-18s and report live NDArrays and RSS (memory-leak check).")
 final class SoakCommand implements Callable<Integer> {
+    @Option(names = "--model", defaultValue = "bcos_resnet18",
+            description = "Teacher and student: bcos_resnet18 or resnet18 (GradCAM) (default ${DEFAULT-VALUE}).")
+    String model;
+
     @Option(names = "--steps", defaultValue = "2000", description = "Steps to run (default ${DEFAULT-VALUE}).")
     int steps;
 
@@ -18,7 +22,7 @@ final class SoakCommand implements Callable<Integer> {
     int batch;
 
     @Option(names = "--width", defaultValue = "8",
-            description = "Base width of both B-cos ResNet-18s (default ${DEFAULT-VALUE}; 64: ImageNet widths).")
+            description = "Base width of both ResNet-18s (default ${DEFAULT-VALUE}; 64: ImageNet widths).")
     int width;
 
     @Option(names = "--every", defaultValue = "100", description = "Report every N steps (default ${DEFAULT-VALUE}).")
@@ -29,8 +33,11 @@ final class SoakCommand implements Callable<Integer> {
         if (steps < 1 || batch < 1 || width < 1 || every < 1) {
             throw new IllegalArgumentException("--steps, --batch, --width and --every must be positive");
         }
+        if (!List.of("bcos_resnet18", "resnet18").contains(model)) {
+            throw new IllegalArgumentException("--model must be bcos_resnet18 or resnet18, not '" + model + "'");
+        }
         System.out.println("step  live_arrays  rss_mib  loss  skipped");
-        List<Soak.Sample> samples = Soak.run(steps, batch, width, every, s -> System.out.printf("%5d  %11d  %7.1f  %.4f  %d%n",
+        List<Soak.Sample> samples = Soak.run(model, steps, batch, width, every, s -> System.out.printf("%5d  %11d  %7.1f  %.4f  %d%n",
                 s.step(), s.liveArrays(), s.rssKiB() / 1024.0, s.loss(), s.skippedSteps()));
         // After warm-up (allocator pools, JIT): step 200 of a long run, the middle of a short one. RSS moves up and
         // down by a few MiB as malloc reuses memory, so growth compares peaks: the later half's highest RSS against

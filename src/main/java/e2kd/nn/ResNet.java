@@ -23,6 +23,7 @@ public final class ResNet extends Model implements CamModel {
     private final boolean maxPool;
     private final Map<String, Layer> stages = new LinkedHashMap<>();
     private final Linear fc;
+    private final boolean channelsLast;
 
     ResNet(NDManager m, ModelSpec spec, int[] blocks, boolean bottleneck) {
         super(spec);
@@ -46,6 +47,17 @@ public final class ResNet extends Model implements CamModel {
             stages.put(name, child(name, new Sequential(layer)));
         }
         fc = child("fc", new Linear(m, in, spec.numClasses()));
+        channelsLast = ChannelsLast.prefers(o.base());
+        if (channelsLast) {
+            useChannelsLast(this);
+        }
+    }
+
+    private static void useChannelsLast(Module m) {
+        if (m instanceof Conv2d conv) {
+            conv.useChannelsLast();
+        }
+        m.children().values().forEach(ResNet::useChannelsLast);
     }
 
     @Override
@@ -69,7 +81,8 @@ public final class ResNet extends Model implements CamModel {
     public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
         checkInput(x);
         checkTaps(taps);
-        NDArray out = Activation.relu(bn1.forward(conv1.forward(x)));
+        NDArray input = channelsLast ? ChannelsLast.of(x, x.getManager()) : x;
+        NDArray out = Activation.relu(bn1.forward(conv1.forward(input)));
         if (maxPool) {
             out = Pool.maxPool2d(out, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         }

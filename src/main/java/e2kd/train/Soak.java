@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Memory soak: many e²KD steps (B-cos ResNet-18 teacher and student with a small stem and base width {@code width},
- * 32 px, random data) while sampling the number of live NDArrays and the process RSS. Proves that steps release
- * everything they allocate; width 64 (ImageNet widths) also runs the matrix-product convolutions of wide layers.
+ * Memory soak: many e²KD steps (a ResNet-18 teacher and student, B-cos or standard, with a small stem and base width
+ * {@code width}, 32 px, random data) while sampling the number of live NDArrays and the process RSS. Proves that
+ * steps release everything they allocate; width 64 (ImageNet widths) also runs the matrix-product convolutions of
+ * wide B-cos layers and, for standard ResNets, the channels-last layout with its per-step weight copies.
  */
 public final class Soak {
     /** One sample: after {@code step} steps; {@code skippedSteps}: steps so far whose loss or gradients were not finite. */
@@ -18,10 +19,11 @@ public final class Soak {
 
     private Soak() {}
 
-    public static List<Sample> run(int steps, int batch, int width, int every, Consumer<Sample> progress) {
+    /** @param model {@code bcos_resnet18} (explanations W(x)) or {@code resnet18} (GradCAM) for both teacher and student */
+    public static List<Sample> run(String model, int steps, int batch, int width, int every, Consumer<Sample> progress) {
         List<Sample> samples = new ArrayList<>();
         try (NDManager base = NDManager.newBaseManager()) {
-            SyntheticDistillation distillation = new SyntheticDistillation(base, "bcos_resnet18", "bcos_resnet18",
+            SyntheticDistillation distillation = new SyntheticDistillation(base, model, model,
                     Map.of("stem", "small", "base", String.valueOf(width)), 10, batch, 32, 1, 1);
             double loss = Double.NaN;
             long skipped = 0;
