@@ -10,10 +10,6 @@ public final class Conv2d extends Module implements Layer {
     final int stride;
     final int padding;
     private boolean channelsLast;
-    /** A gradient-free weight's channels-last copy (a frozen teacher's), kept until {@link #weightsChanged()}. */
-    private NDArray frozenSource;
-    private NDManager frozenArrays;
-    private NDArray frozenChannelsLast;
 
     public Conv2d(NDManager manager, int in, int out, int kernel, int stride, int padding) {
         // Kaiming normal, fan_out, gain √2: the init torchvision and B-cos-v2 ResNets use.
@@ -29,42 +25,32 @@ public final class Conv2d extends Module implements Layer {
     public NDArray forward(NDArray x) {
         if (channelsLast) {
             // oneDNN's channels-last kernels: here the matrix products of ConvOps measured slower (docs/PERFORMANCE.md).
-            return ConvOps.libtorchConv(x, channelsLastWeight(weight(), x.getManager()), stride, padding, 1);
+            return ConvOps.libtorchConv(x, weight(), stride, padding, 1);
         }
         return ConvOps.conv(x, weight(), stride, padding, 1);
     }
 
-    /** Stores what this convolution hands to oneDNN channels-last ({@link ChannelsLast}); the parameter is unchanged. */
-    void useChannelsLast() {
-        channelsLast = true;
-    }
-
     /**
-     * The weight stored channels-last: a copy per call while it is trained (its gradient flows back through the
-     * copy; owned by {@code step}), made once while it gets no gradient.
+     * Stores the weight channels-last ({@link ChannelsLast}) and hands it to oneDNN as it is. Only the storage
+     * changes: the parameter keeps its shape (O, I, k, k), state-dict values and logical order; its gradient arrives
+     * channels-last from oneDNN and is accumulated without a copy. Loading, dtype conversion and the optimizer keep
+     * the storage order.
      */
-    private NDArray channelsLastWeight(NDArray w, NDManager step) {
-        if (w.hasGradient()) {
-            return ChannelsLast.of(w, step);
-        }
-        if (frozenSource != w) {
-            weightsChanged();
-            NDManager arrays = w.getManager().newSubManager();
-            frozenChannelsLast = Autograd.noGrad(() -> ChannelsLast.of(w, arrays));
-            frozenArrays = arrays;
-            frozenSource = w;
-        }
-        return frozenChannelsLast;
-    }
-
-    @Override
-    protected void weightsChanged() {
-        if (frozenArrays != null) {
-            frozenArrays.close();
-            frozenArrays = null;
-            frozenChannelsLast = null;
-            frozenSource = null;
-        }
+    void useChannelsLast() {
+        NDArray w = weight();
+        NDManager owner = w.getManager();
+        NDArray stored = Autograd.noGrad(() -> {
+            try (NDManager scratch = owner.newSubManager()) {
+                // A clone of the channels-last view: the same strides, but a tensor of its own rather than a view.
+                NDArray copy = ChannelsLast.of(w, scratch).duplicate();
+                copy.attach(owner);
+                return copy;
+            }
+        });
+        boolean trainable = w.hasGradient();
+        parameter("weight", stored).setRequiresGradient(trainable);
+        w.close();
+        channelsLast = true;
     }
 
     /** (O, I, k, k). */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
+import e2kd.SystemProperties;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainers;
@@ -49,9 +50,9 @@ class ChannelsLastTest {
             Conv2d plain = new Conv2d(m, in, out, k, stride, pad);
             Conv2d channelsLast = new Conv2d(m, in, out, k, stride, pad);
             plain.toFloatType(DataType.FLOAT64);
+            channelsLast.useChannelsLast();
             channelsLast.toFloatType(DataType.FLOAT64);
             channelsLast.loadStateDict(plain.stateDict());
-            channelsLast.useChannelsLast();
             NDArray x = normal(m, 2, in, size, size);
             String what = " in=" + in + " out=" + out + " k=" + k + " s=" + stride + " size=" + size;
             NDArray[] expected = outputAndGradients(m, plain, x);
@@ -60,6 +61,30 @@ class ChannelsLastTest {
             for (int i = 0; i < names.length; i++) {
                 Close.absolute(actual[i], expected[i], 1e-10, names[i] + what);
             }
+        }
+    }
+
+    /**
+     * The weight stored channels-last keeps its values in logical order through the state dict, loading and dtype
+     * conversion (checkpoints and PyTorch files see the default layout), and stays trainable.
+     */
+    @Test
+    void storedWeightKeepsItsValuesThroughLoadingAndConversion() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Conv2d plain = new Conv2d(m, 4, 6, 3, 1, 1);
+            Conv2d channelsLast = new Conv2d(m, 4, 6, 3, 1, 1);
+            float[] before = channelsLast.weight().toFloatArray();
+            channelsLast.useChannelsLast();
+            assertArrayEquals(before, channelsLast.stateDict().get("weight").toFloatArray());
+            assertTrue(channelsLast.weight().hasGradient());
+            channelsLast.loadStateDict(plain.stateDict());
+            assertArrayEquals(plain.weight().toFloatArray(), channelsLast.stateDict().get("weight").toFloatArray());
+            plain.toFloatType(DataType.FLOAT64);
+            channelsLast.toFloatType(DataType.FLOAT64);
+            assertArrayEquals(plain.weight().toDoubleArray(), channelsLast.weight().toDoubleArray());
+            NDArray x = normal(m, 2, 4, 5, 5);
+            Close.absolute(Autograd.noGrad(() -> channelsLast.forward(x)), Autograd.noGrad(() -> plain.forward(x)),
+                    1e-12, "output after reload and conversion");
         }
     }
 
@@ -95,7 +120,7 @@ class ChannelsLastTest {
             assertTrue(ChannelsLast.prefers(64));
             assertFalse(ChannelsLast.prefers(32));
             Model channelsLast = Models.create("resnet18", 5, options, m);
-            Model plain = withProperty("false", () -> Models.create("resnet18", 5, options, m));
+            Model plain = SystemProperties.with("e2kd.channelsLast", "false", () -> Models.create("resnet18", 5, options, m));
             plain.loadStateDict(channelsLast.stateDict());
             channelsLast.toFloatType(DataType.FLOAT64);
             plain.toFloatType(DataType.FLOAT64);
@@ -133,19 +158,5 @@ class ChannelsLastTest {
         Map<String, NDArray> out = new java.util.TreeMap<>();
         model.parameters().forEach((name, p) -> out.put(name, p.getGradient().duplicate()));
         return out;
-    }
-
-    private static <T> T withProperty(String value, Supplier<T> body) {
-        String before = System.getProperty("e2kd.channelsLast");
-        System.setProperty("e2kd.channelsLast", value);
-        try {
-            return body.get();
-        } finally {
-            if (before == null) {
-                System.clearProperty("e2kd.channelsLast");
-            } else {
-                System.setProperty("e2kd.channelsLast", before);
-            }
-        }
     }
 }
