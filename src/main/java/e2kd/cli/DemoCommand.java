@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.train.Method;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -90,15 +91,15 @@ final class DemoCommand implements Callable<Integer> {
         Path teacher = retrainTeacher ? trainTeacher(tests, log)
                 : teacherCheckpoint != null ? givenTeacher(log) : committedTeacher(log);
 
-        TrainConfig student = studentConfig("e2kd", teacher);
+        TrainConfig student = studentConfig(Method.E2KD, teacher);
         log.printf(Locale.ROOT, "[2/5] writing student scenes to %s: %d training + %d validation images per class, "
                         + "each class always on its own background; %d test images per class on random backgrounds%n",
                 out.resolve("scenes"), student.shotsPerClass(), student.valPerClass(), tests);
         DemoScenes.student(out.resolve("scenes"), student.shotsPerClass(), student.valPerClass(), tests,
                 student.seed());
         List<DemoResults.Run> runs = new ArrayList<>();
-        runs.add(distill("kd", "[3/5]", teacher, log));
-        runs.add(distill("e2kd", "[4/5]", teacher, log));
+        runs.add(distill(Method.KD, "[3/5]", teacher, log));
+        runs.add(distill(Method.E2KD, "[4/5]", teacher, log));
 
         log.printf(Locale.ROOT, "[5/5] evaluating teacher and students on %d test scenes%n",
                 FashionMnist.CLASS_NAMES.size() * tests);
@@ -117,14 +118,15 @@ final class DemoCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "results: %s (%.0f s)%n", out.resolve("demo.json"), seconds);
     }
 
-    private DemoResults.Run distill(String method, String stage, Path teacher, PrintStream log) throws IOException {
+    private DemoResults.Run distill(Method method, String stage, Path teacher, PrintStream log) throws IOException {
         TrainConfig c = studentConfig(method, teacher);
-        Path dir = out.resolve(method);
+        Path dir = out.resolve(method.id());
+        boolean kd = method == Method.KD;
         log.printf(Locale.ROOT, "%s distilling the %s student (%s, %s, tau %s%s) for %d epochs into %s%n", stage,
-                "kd".equals(method) ? "KD" : "e2KD", c.model(), c.modelOptions(), c.tau(),
-                "kd".equals(method) ? "" : ", lambda " + c.lambda(), c.epochs(), dir);
+                kd ? "KD" : "e2KD", c.model(), c.modelOptions(), c.tau(), kd ? "" : ", lambda " + c.lambda(),
+                c.epochs(), dir);
         new Trainer(c, dir, progress(c, log)).run(false, 0);
-        return new DemoResults.Run("kd".equals(method) ? "KD student" : "e2KD student", dir);
+        return new DemoResults.Run(kd ? "KD student" : "e2KD student", dir);
     }
 
     private Path givenTeacher(PrintStream log) {
@@ -166,9 +168,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** demo-student (+ demo-quick), then --set, then the method, teacher and scenes. */
-    private TrainConfig studentConfig(String method, Path teacher) {
+    private TrainConfig studentConfig(Method method, Path teacher) {
         List<String> all = new ArrayList<>(sets);
-        all.addAll(List.of("method=" + method, "teacher=" + teacher, "data_dir=" + out.resolve("scenes")));
+        all.addAll(List.of("method=" + method.id(), "teacher=" + teacher, "data_dir=" + out.resolve("scenes")));
         return config("demo-student", all);
     }
 

@@ -6,14 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.data.DataLoader;
-import e2kd.data.Encoding;
 import e2kd.data.EvalTransform;
 import e2kd.data.Waterbirds;
 import e2kd.eval.GroupAccuracy;
 import e2kd.eval.Predictions;
 import e2kd.nn.Model;
 import e2kd.nn.ModelCheckpoint;
-import e2kd.nn.Models;
+import e2kd.nn.InputContract;
+import e2kd.train.Encodings;
 import e2kd.train.RunDirectory;
 import e2kd.train.TrainConfig;
 
@@ -54,7 +54,7 @@ final class DemoResults {
         Waterbirds test = Waterbirds.open(Path.of(config.dataDir())).split(Waterbirds.TEST);
         DataLoader loader = DataLoader.builder(test, config.batch())
                 .augmentation(EvalTransform.standard(config.imageSize()))
-                .encoding(Models.isBcos(config.model()) ? Encoding.bcos() : Encoding.imagenet()).prefetch(1).build();
+                .encoding(Encodings.of(InputContract.forModel(config.model(), config.imageSize()))).prefetch(1).build();
         List<Row> rows = new ArrayList<>();
         try (NDManager base = NDManager.newBaseManager()) {
             Model teacher = ModelCheckpoint.load(teacherCheckpoint, base).model();

@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.train.Method;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,7 +49,7 @@ final class DistillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ("labels".equals(method)) {
+        if (method != null && Method.parse(method).teacher() == Method.TeacherSource.NONE) {
             throw new IllegalArgumentException("--method must be kd, e2kd, kd-frozen or e2kd-frozen (use 'e2kd train' for labels)");
         }
         List<String> sets = new ArrayList<>();

@@ -3,6 +3,7 @@ package e2kd.cli;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import e2kd.train.Encodings;
 import e2kd.data.BoxedDataset;
 import e2kd.data.DataLoader;
 import e2kd.data.EvalTransform;
@@ -71,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             DataLoader.Builder loader = DataLoader.builder(d.dataset(), batch)
                     .augmentation(EvalTransform.standard(student.input().size()))
-                    .encoding(ModelSources.encoding(student.input())).prefetch(1);
+                    .encoding(Encodings.of(student.input())).prefetch(1);
             if (d.dataset() instanceof BoxedDataset boxed) {
                 loader.maps(i -> boxed.boxes(i).mask());
             }

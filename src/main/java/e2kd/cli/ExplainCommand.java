@@ -3,6 +3,7 @@ package e2kd.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import e2kd.train.Encodings;
 import e2kd.data.Augmentation;
 import e2kd.data.EvalTransform;
 import e2kd.data.Image;
@@ -96,7 +97,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
             Image raw = ImageDecoder.decode(image);
             Image rgb = transform.sample(raw.height(), raw.width(), new SplittableRandom(0)).apply(raw);
-            Image encoded = ModelSources.encoding(contract).encode(rgb);
+            Image encoded = Encodings.of(contract).encode(rgb);
             NDArray x = manager.create(encoded.data(), new Shape(1, encoded.channels(), encoded.height(),
                     encoded.width()));
             model.checkInput(x);

@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import e2kd.train.Method;
 import e2kd.train.TrainConfig;
 
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.Map;
  * from labels, by KD and by e²KD, with τ and λ selected per family and k ({@link ReproRuns#selectTauLambda}); test top-1 and top-1 agreement with the teacher.
  */
 final class FewShotSuite {
-    private static final String[] METHODS = {"labels", "kd", "e2kd"};
+    private static final String[] METHODS = {Method.LABELS.id(), Method.KD.id(), Method.E2KD.id()};
     private static final String[] ROWS = {"from labels", "KD", "e2KD"};
 
     private FewShotSuite() {}

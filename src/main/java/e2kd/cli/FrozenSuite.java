@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import e2kd.train.Method;
 import e2kd.train.Precompute;
 import e2kd.train.TrainConfig;
 
@@ -18,7 +19,9 @@ import java.util.Map;
  * and agreement.
  */
 final class FrozenSuite {
-    private static final String[] METHODS = {"kd", "e2kd", "kd-frozen", "e2kd-frozen"};
+    private static final Method[] METHODS = {Method.KD, Method.E2KD, Method.KD_FROZEN, Method.E2KD_FROZEN};
+    /** The live method whose selected τ / λ each row uses. */
+    private static final Method[] SELECTED_AS = {Method.KD, Method.E2KD, Method.KD, Method.E2KD};
     private static final String[] ROWS = {"KD (live teacher)", "e2KD (live teacher)", "KD ❄ (precomputed)",
             "e2KD ❄ (precomputed)"};
 
@@ -36,17 +39,17 @@ final class FrozenSuite {
         for (int seed = 1; seed <= r.seeds; seed++) {
             Path store = r.out.resolve("runs/frozen/teacher-outputs-seed" + seed);
             for (int m = 0; m < METHODS.length; m++) {
-                List<String> extra = new ArrayList<>(chosen.get(METHODS[m].replace("-frozen", "")));
-                if (METHODS[m].endsWith("-frozen")) {
+                List<String> extra = new ArrayList<>(chosen.get(SELECTED_AS[m].id()));
+                if (METHODS[m].teacher() == Method.TeacherSource.FROZEN) {
                     extra.add("frozen_dir=" + store);
                 }
-                TrainConfig c = family.student(r, teacher, METHODS[m], shots, seed, extra);
-                if ("kd-frozen".equals(METHODS[m])) {
+                TrainConfig c = family.student(r, teacher, METHODS[m].id(), shots, seed, extra);
+                if (METHODS[m] == Method.KD_FROZEN) {
                     r.log.printf(Locale.ROOT, "frozen: precomputing teacher logits and maps, seed %d%n", seed);
                     Precompute.run(c, teacher.toString(), store, 256);
                 }
                 r.log.printf(Locale.ROOT, "frozen: %s, seed %d%n", ROWS[m], seed);
-                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m] + "-seed" + seed), c).summary();
+                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m].id() + "-seed" + seed), c).summary();
                 table.add(ROWS[m], "test top-1", summary.path("top1").asDouble());
                 table.add(ROWS[m], "agreement", summary.path("agreement").asDouble());
             }

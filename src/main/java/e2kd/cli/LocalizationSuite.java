@@ -13,6 +13,7 @@ import e2kd.eval.Evaluator;
 import e2kd.explain.Explainers;
 import e2kd.nn.Model;
 import e2kd.nn.ModelCheckpoint;
+import e2kd.train.Method;
 import e2kd.train.TrainConfig;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.Map;
 final class LocalizationSuite {
     /** 35 px crops of the 40 px canvases (the evaluation resizes to 35 / 0.875 = 40 and takes the centre). */
     private static final int IMAGE_SIZE = 35;
-    private static final String[] METHODS = {"kd", "e2kd"};
+    private static final String[] METHODS = {Method.KD.id(), Method.E2KD.id()};
     private static final String[] ROWS = {"KD student", "e2KD student"};
 
     private LocalizationSuite() {}

@@ -11,6 +11,7 @@ import e2kd.io.TensorData;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.ModelFamily;
 import e2kd.nn.Models;
 
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class ModelSources {
      * until the state-dict mapping of the PyTorch-teachers issue replaces it.
      */
     static Model bareWeights(String modelId, Path file, NDManager manager) {
-        boolean bcos = Models.isBcos(modelId);
+        boolean bcos = Models.family(modelId) == ModelFamily.BCOS;
         StateDict weights = PthReader.read(file);
         TensorData conv1 = require(weights, bcos ? "conv1.linear.weight" : "conv1.weight", 4, file);
         TensorData fc = require(weights, bcos ? "fc.linear.weight" : "fc.weight", bcos ? 4 : 2, file);
@@ -65,20 +66,6 @@ final class ModelSources {
         } catch (IllegalArgumentException e) {
             throw new E2kdIoException(file, e.getMessage());
         }
-    }
-
-    /** The data-layer encoding of an input contract. */
-    static Encoding encoding(InputContract contract) {
-        if (InputContract.BCOS.equals(contract.encoding())) {
-            return Encoding.bcos();
-        }
-        float[] mean = new float[3];
-        float[] std = new float[3];
-        for (int c = 0; c < 3; c++) {
-            mean[c] = (float) contract.mean()[c];
-            std[c] = (float) contract.std()[c];
-        }
-        return Encoding.meanStd(mean, std);
     }
 
     private static TensorData require(StateDict weights, String key, int rank, Path file) {

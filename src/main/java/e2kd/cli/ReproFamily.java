@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import e2kd.data.FashionMnist;
+import e2kd.train.Method;
 import e2kd.train.TrainConfig;
 
 import java.io.IOException;
@@ -43,7 +44,7 @@ record ReproFamily(String name, String title, String model, String explainer) {
     TrainConfig student(ReproRuns r, Path teacher, String method, int shots, int seed, List<String> extra) {
         List<String> sets = new ArrayList<>(List.of("model=" + model, "model_options=" + r.studentOptions(),
                 "explainer=" + explainer, "clip=auto", "data_dir=" + r.fashionMnistDir(), "method=" + method,
-                "teacher=" + ("labels".equals(method) ? "" : teacher), "shots_per_class=" + shots,
+                "teacher=" + (Method.parse(method).teacher() == Method.TeacherSource.NONE ? "" : teacher), "shots_per_class=" + shots,
                 "val_per_class=" + r.count(10, 2), "seed=" + seed, "epochs=" + r.epochs(shots >= 50 ? 12 : 40),
                 "warmup_epochs=" + r.count(2, 0), "eval_every=" + r.count(5, 1), "test_limit=" + r.count(2000, 50)));
         sets.addAll(extra);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
 import e2kd.io.E2kdIoException;
+import e2kd.train.Method;
 import e2kd.train.ConfigLoader;
 import e2kd.train.GridSearch;
 import e2kd.train.Progress;
@@ -94,16 +95,18 @@ final class ReproRuns {
     /**
      * τ and λ chosen as the paper tuned them, scaled down, on seed 1's validation split: τ ∈ {1, 5} for KD first,
      * then λ ∈ {0.2, 1, 5} for e²KD at that τ (λ ∈ {1, 5} with --quick). {@code configOf} builds the run of a method
-     * ("kd", "e2kd") with the given settings appended.
+     * ({@link Method#KD}, {@link Method#E2KD}, by id) with the given settings appended.
      *
      * @return the winning settings per method
      */
     Map<String, List<String>> selectTauLambda(String name, BiFunction<String, List<String>, TrainConfig> configOf)
             throws IOException {
-        List<String> tau = select(name + ", kd", List.of("tau=1,5"), c -> configOf.apply("kd", c));
-        List<String> e2kd = select(name + ", e2kd", List.of(tau.get(0), quick ? "lambda=1,5" : "lambda=0.2,1,5"),
-                c -> configOf.apply("e2kd", c));
-        return Map.of("kd", tau, "e2kd", e2kd);
+        String kd = Method.KD.id();
+        String e2kd = Method.E2KD.id();
+        List<String> tau = select(name + ", " + kd, List.of("tau=1,5"), c -> configOf.apply(kd, c));
+        List<String> lambda = select(name + ", " + e2kd, List.of(tau.get(0), quick ? "lambda=1,5" : "lambda=0.2,1,5"),
+                c -> configOf.apply(e2kd, c));
+        return Map.of(kd, tau, e2kd, lambda);
     }
 
     /** Defaults, {@code preset}, then {@code sets}, with this run's threads and no step logging. */

@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import ai.djl.ndarray.NDManager;
+import e2kd.train.Encodings;
 import e2kd.data.EvalTransform;
 import e2kd.data.Image;
 import e2kd.data.LabeledDataset;
@@ -45,7 +46,7 @@ final class RunReports {
                 ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(best, manager);
                 first = first == null ? loaded : first;
                 if (fits(loaded, first)) {
-                    students.add(new ExplanationGrid.Column(r.name(), loaded.model(), ModelSources.encoding(loaded.input())));
+                    students.add(new ExplanationGrid.Column(r.name(), loaded.model(), Encodings.of(loaded.input())));
                 }
             }
         }
@@ -58,7 +59,7 @@ final class RunReports {
         if (teacherPath != null && (Files.isRegularFile(teacherPath) || Files.isRegularFile(teacherPath.resolve("best.ckpt")))) {
             ModelCheckpoint.Loaded t = ModelSources.checkpoint(teacherPath, manager);
             if (fits(t, first)) {
-                teacher = new ExplanationGrid.Column("teacher", t.model(), ModelSources.encoding(t.input()));
+                teacher = new ExplanationGrid.Column("teacher", t.model(), Encodings.of(t.input()));
             }
         }
         LabeledDataset test = Splits.open(config).test();

@@ -2,6 +2,7 @@ package e2kd.cli;
 
 import e2kd.data.CompositeScenes;
 import e2kd.data.Waterbirds;
+import e2kd.train.Method;
 import e2kd.train.TrainConfig;
 
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.function.Function;
  * independent of the class as in real Waterbirds, and kept for the mixup rows); evaluated on background-independent test scenes by {@link DemoResults}.
  */
 final class ShortcutSuite {
-    private static final String[] METHODS = {"kd", "e2kd", "kd", "e2kd"};
+    private static final String[] METHODS = {Method.KD.id(), Method.E2KD.id(), Method.KD.id(), Method.E2KD.id()};
     private static final double[] MIXUP = {0, 0, 1, 1};
     private static final String[] ROWS = {"KD", "e2KD", "KD + mixup", "e2KD + mixup"};
     private static final List<ReproTable.Column> COLUMNS = List.of(new ReproTable.Column("top-1 ID", true),

@@ -6,11 +6,13 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.nn.Autograd;
 import e2kd.nn.Model;
+import e2kd.nn.Taps;
 
 /**
- * One distillation objective evaluation: the frozen teacher (eval mode, no graph) and the student explained for the
- * teacher's top-1 class (METHOD.md §1). With λ = 0 no explanation is computed at all (plain KD); with
- * {@code guidedEvery} = K the explanation term is applied on every K-th step only (authors' guided_step_interval).
+ * One evaluation of an objective (METHOD.md §1): the frozen teacher (eval mode, no graph) computes what the
+ * criteria active at the step read; the student runs once, explained for the teacher's top-1 class when a criterion
+ * reads explanations, with the features they asked for tapped from the same forward. Without a teacher (training
+ * from labels, or a frozen teacher's stored outputs given to {@link #loss}) the teacher is null.
  */
 public final class Distiller {
     private final Model teacher;
@@ -18,56 +20,73 @@ public final class Distiller {
     private final Model student;
     private final Explainer studentExplainer;
     private final Objective objective;
-    private final int guidedEvery;
 
     public Distiller(Model teacher, Explainer teacherExplainer, Model student, Explainer studentExplainer,
-                     Objective objective, int guidedEvery) {
-        if (teacher.spec().numClasses() != student.spec().numClasses()) {
+                     Objective objective) {
+        if (teacher != null && teacher.spec().numClasses() != student.spec().numClasses()) {
             throw new IllegalArgumentException("teacher " + teacher.spec().id() + " has " + teacher.spec().numClasses()
                     + " classes but student " + student.spec().id() + " has " + student.spec().numClasses());
-        }
-        if (guidedEvery < 1) {
-            throw new IllegalArgumentException("guided-every=" + guidedEvery + " must be at least 1");
         }
         this.teacher = teacher;
         this.teacherExplainer = teacherExplainer;
         this.student = student;
         this.studentExplainer = studentExplainer;
         this.objective = objective;
-        this.guidedEvery = guidedEvery;
-        teacher.setTraining(false);
-        teacher.setTrainable(false);
+        if (teacher != null) {
+            teacher.setTraining(false);
+            teacher.setTrainable(false);
+        }
     }
 
     public Objective objective() {
         return objective;
     }
 
-    /** Whether step {@code step} (0-based) applies the explanation term. */
-    public boolean guided(long step) {
-        return objective.lambda() > 0 && step % guidedEvery == 0;
+    /** Whether step {@code step} (0-based) reads explanations. */
+    public boolean needsExplanation(long step) {
+        return objective.needsAt(step).explanation();
     }
 
-    /** The live teacher's logits, top-1 and (when {@code withMap}) explanation, computed without a graph. */
-    public TeacherOutput teach(NDArray x, boolean withMap) {
+    /** The live teacher's outputs that step {@code step} reads, computed without a graph; null when none are read. */
+    public TeacherOutput teach(NDArray x, long step) {
+        Needs needs = objective.needsAt(step);
+        if (!needs.teacher()) {
+            return null;
+        }
+        if (teacher == null) {
+            throw new IllegalStateException("the objective reads the teacher but there is none");
+        }
+        Taps taps = Taps.capture(needs.teacherFeatures());
         return Autograd.noGrad(() -> {
-            if (!withMap) {
-                NDArray logits = teacher.forward(x);
-                return new TeacherOutput(logits, logits.argMax(1), null);
+            if (!needs.explanation()) {
+                NDArray logits = teacher.forward(x, taps);
+                return new TeacherOutput(logits, logits.argMax(1), null, taps.features());
             }
-            Explained e = teacherExplainer.explain(x, ClassChoice.top1());
-            return new TeacherOutput(e.logits(), e.classes(), e.map());
+            Explained e = teacherExplainer.explain(x, ClassChoice.top1(), taps);
+            return new TeacherOutput(e.logits(), e.classes(), e.map(), taps.features());
         });
     }
 
-    /** The student's loss on x against {@code t} at step {@code step}, recorded for backprop. */
-    public LossParts loss(NDArray x, NDArray labels, TeacherOutput t, long step) {
+    /**
+     * The objective on x against {@code t} at step {@code step}, recorded for backprop.
+     *
+     * @param indices each sample's index in the training split, or null where no criterion keeps per-sample state
+     */
+    public LossParts loss(NDArray x, NDArray labels, long[] indices, TeacherOutput t, long step) {
+        Needs needs = objective.needsAt(step);
+        Taps taps = Taps.capture(needs.studentFeatures());
         return Autograd.recording(() -> {
-            if (guided(step) && t.map() != null) {
-                Explained s = studentExplainer.explain(x, ClassChoice.fixed(t.top1()));
-                return objective.compute(t.logits(), s.logits(), t.map(), s.map(), labels);
+            StudentOutput s;
+            if (needs.explanation()) {
+                if (t.map() == null) {
+                    throw new IllegalStateException("step " + step + " reads explanations but the teacher's output has no map");
+                }
+                Explained e = studentExplainer.explain(x, ClassChoice.fixed(t.top1()), taps);
+                s = new StudentOutput(e.logits(), e.map(), taps.features());
+            } else {
+                s = new StudentOutput(student.forward(x, taps), null, taps.features());
             }
-            return objective.compute(t.logits(), student.forward(x), null, null, labels);
+            return objective.compute(new CriterionInput(s, t, labels, indices, step));
         });
     }
 }

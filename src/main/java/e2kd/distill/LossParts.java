@@ -1,14 +1,22 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
-/**
- * The objective and its parts for one batch: total = kd + λ·explanation + γ·groundTruth. A part not computed this
- * step (λ = 0, not a guided step, γ = 0) is null.
- */
-public record LossParts(NDArray total, NDArray kd, NDArray explanation, NDArray groundTruth) {
-    /** A part as a double, NaN where it was not computed. */
-    public static double value(NDArray part) {
-        return part == null ? Double.NaN : part.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The objective's value for one batch and each term computed this step, by label. */
+public record LossParts(NDArray total, Map<String, NDArray> parts) {
+    /** A scalar as a double. */
+    public static double value(NDArray scalar) {
+        return scalar.toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    /** Each computed term as a double, in the objective's order. */
+    public Map<String, Double> values() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        parts.forEach((label, v) -> out.put(label, value(v)));
+        return out;
     }
 }

@@ -1,44 +1,137 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.distill.criteria.ExplanationCriterion;
+import e2kd.distill.criteria.GroundTruthCriterion;
+import e2kd.distill.criteria.KdCriterion;
+import e2kd.nn.Module;
 import e2kd.nn.Scalars;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
- * e²KD's objective (paper Eq. 3): L = L_KD + λ·L_exp (+ γ·L_gt).
- *
- * @param tau    softmax temperature τ of the KD term
- * @param lambda weight λ of the explanation term (0 = plain KD)
- * @param gamma  weight γ of the ground-truth term (0 in the paper)
- * @param groundTruth the label loss used when γ > 0
+ * A run's objective: a weighted list of criteria, L = Σ_i w_i·L_i (e²KD, paper Eq. 3: L_KD + λ·L_exp (+ γ·L_gt)).
+ * Terms are summed in list order; a weight of 1 is applied as is (no multiplication), a term of weight 0 is left
+ * out, and a term inactive at a step ({@link Criterion#activeAt}) is not computed.
  */
-public record Objective(double tau, double lambda, double gamma, GroundTruthLoss groundTruth) {
-    public Objective {
-        if (!(tau > 0)) {
-            throw new IllegalArgumentException("tau=" + tau + " must be positive");
+public final class Objective {
+    /** A criterion under its label (its name, or name_2, name_3, … when the name repeats) with its weight. */
+    public record Term(String label, double weight, Criterion criterion) {}
+
+    private final List<Term> terms;
+
+    public Objective(List<Term> terms) {
+        this.terms = List.copyOf(terms);
+    }
+
+    /** Builds the criteria of {@code specs} through the registry. */
+    public static Objective of(List<CriterionSpec> specs, CriterionContext context) {
+        List<Term> terms = new ArrayList<>();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (CriterionSpec spec : specs) {
+            Criterion c = Criteria.create(spec, context);
+            int n = seen.merge(spec.name(), 1, Integer::sum);
+            if (spec.weight() > 0) {
+                terms.add(new Term(n == 1 ? spec.name() : spec.name() + "_" + n, spec.weight(), c));
+            }
         }
-        if (lambda < 0 || gamma < 0) {
-            throw new IllegalArgumentException("lambda=" + lambda + " and gamma=" + gamma + " must be non-negative");
-        }
+        return new Objective(terms);
     }
 
     /**
-     * @param teacherMap, studentMap explanations for the teacher's top-1 class, or null to leave the term out
-     * @param labels (B) int64, used only when γ > 0
+     * The terms of paper Eq. 3 as {@code loss:} entries: kd (τ), then explanation (λ, every {@code every}-th step)
+     * when λ > 0, then ground_truth (γ) when γ > 0.
+     */
+    public static List<CriterionSpec> e2kdTerms(double tau, double lambda, double gamma, int every) {
+        List<CriterionSpec> terms = new ArrayList<>();
+        terms.add(new CriterionSpec(KdCriterion.FACTORY.name(), 1, Map.of("tau", tau)));
+        if (lambda > 0) {
+            terms.add(new CriterionSpec(ExplanationCriterion.FACTORY.name(), lambda, Map.of("every", every)));
+        }
+        if (gamma > 0) {
+            terms.add(groundTruth(gamma));
+        }
+        return terms;
+    }
+
+    /** The label term alone, as training from labels uses it. */
+    public static CriterionSpec groundTruth(double weight) {
+        return new CriterionSpec(GroundTruthCriterion.FACTORY.name(), weight, Map.of());
+    }
+
+    /** e²KD's objective L_KD + λ·L_exp (λ = 0: plain KD), explanation on every step. */
+    public static Objective e2kd(double tau, double lambda) {
+        return of(e2kdTerms(tau, lambda, 0, 1), new CriterionContext(null, null, null, 0));
+    }
+
+    public List<Term> terms() {
+        return terms;
+    }
+
+    /** What the terms active at {@code step} read. */
+    public Needs needsAt(long step) {
+        boolean teacher = false;
+        boolean explanation = false;
+        Set<String> student = new HashSet<>();
+        Set<String> teacherFeatures = new HashSet<>();
+        for (Term t : terms) {
+            if (t.criterion().activeAt(step)) {
+                Needs n = t.criterion().needs();
+                teacher |= n.teacher() || n.explanation();
+                explanation |= n.explanation();
+                student.addAll(n.studentFeatures());
+                teacherFeatures.addAll(n.teacherFeatures());
+            }
+        }
+        return new Needs(teacher, explanation, student, teacherFeatures);
+    }
+
+    /** Whether some term ever reads what {@code needs} selects (e.g. {@code Needs::explanation}). */
+    public boolean anyNeeds(java.util.function.Predicate<Needs> needs) {
+        return terms.stream().anyMatch(t -> needs.test(t.criterion().needs()));
+    }
+
+    /** The criteria's own modules by term label (their parameters and state). */
+    public Map<String, Module> modules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        for (Term t : terms) {
+            t.criterion().module().ifPresent(m -> out.put(t.label(), m));
+        }
+        return out;
+    }
+
+    /**
+     * The objective at step 0 from given outputs, without features: teacher logits and map (the map may be null
+     * when no term reads explanations), student logits and map, labels (may be null when no term reads them).
      */
     public LossParts compute(NDArray teacherLogits, NDArray studentLogits, NDArray teacherMap, NDArray studentMap,
                              NDArray labels) {
-        NDArray kd = KdLoss.of(teacherLogits, studentLogits, tau);
-        NDArray total = kd;
-        NDArray exp = null;
-        if (teacherMap != null && studentMap != null) {
-            exp = ExplanationLoss.of(teacherMap, studentMap);
-            total = total.add(Scalars.mul(exp, lambda));
+        return compute(new CriterionInput(new StudentOutput(studentLogits, studentMap, Map.of()),
+                new TeacherOutput(teacherLogits, teacherLogits.argMax(1), teacherMap), labels, null, 0));
+    }
+
+    /** The weighted sum of the terms active at {@code in.step()} and each term's value. */
+    public LossParts compute(CriterionInput in) {
+        NDArray total = null;
+        Map<String, NDArray> parts = new LinkedHashMap<>();
+        for (Term t : terms) {
+            if (!t.criterion().activeAt(in.step())) {
+                continue;
+            }
+            NDArray value = t.criterion().compute(in);
+            parts.put(t.label(), value);
+            NDArray weighted = t.weight() == 1 ? value : Scalars.mul(value, t.weight());
+            total = total == null ? weighted : total.add(weighted);
         }
-        NDArray gt = null;
-        if (gamma > 0) {
-            gt = groundTruth.of(studentLogits, labels);
-            total = total.add(Scalars.mul(gt, gamma));
+        if (total == null) {
+            throw new IllegalStateException("no loss term is active at step " + in.step() + " (terms: "
+                    + terms.stream().map(Term::label).toList() + ")");
         }
-        return new LossParts(total, kd, exp, gt);
+        return new LossParts(total, parts);
     }
 }

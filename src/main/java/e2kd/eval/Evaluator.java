@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import e2kd.data.Batch;
 import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
-import e2kd.distill.ExplanationLoss;
+import e2kd.distill.criteria.ExplanationLoss;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Contributions;
 import e2kd.explain.Explained;

@@ -2,6 +2,7 @@ package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.BcosModel;
+import e2kd.nn.Taps;
 import e2kd.nn.Trace;
 
 /**
@@ -17,9 +18,9 @@ public final class BcosAutogradExplainer implements Explainer {
     }
 
     @Override
-    public Explained explain(NDArray x, ClassChoice choice) {
+    public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
         Trace trace = new Trace();
-        NDArray logits = model.forward(x, trace);
+        NDArray logits = model.forward(x, trace, taps);
         NDArray classes = choice.choose(logits);
         NDArray v = InputGradients.leaf(x);
         NDArray map = InputGradients.of(model.linearLogits(v, trace), classes, v, model);

@@ -2,6 +2,7 @@ package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.BcosModel;
+import e2kd.nn.Taps;
 import e2kd.nn.Trace;
 
 /**
@@ -16,9 +17,9 @@ public final class BcosExplainer implements Explainer {
     }
 
     @Override
-    public Explained explain(NDArray x, ClassChoice choice) {
+    public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
         Trace trace = new Trace();
-        NDArray logits = model.forward(x, trace);
+        NDArray logits = model.forward(x, trace, taps);
         NDArray classes = choice.choose(logits);
         return new Explained(logits, classes, model.explain(trace, classes));
     }

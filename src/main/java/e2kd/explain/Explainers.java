@@ -11,7 +11,7 @@ public final class Explainers {
 
     /** The family default: {@code bcos} for B-cos models, {@code gradcam} for standard ones. */
     public static String resolve(String name, String modelId) {
-        return "auto".equals(name) ? (Models.isBcos(modelId) ? "bcos" : "gradcam") : name;
+        return "auto".equals(name) ? Models.family(modelId).defaultExplainer() : name;
     }
 
     public static Explainer create(String name, Model model) {

@@ -7,7 +7,7 @@ import ai.djl.pytorch.engine.PtNDArrayEx;
 import ai.djl.nn.Activation;
 import e2kd.nn.CamModel;
 
-import java.util.Map;
+import e2kd.nn.Taps;
 import java.util.function.UnaryOperator;
 
 /**
@@ -39,8 +39,8 @@ public final class GradCam implements Explainer {
         GradCam cam = new GradCam(model, layer);
         return new Explainer() {
             @Override
-            public Explained explain(NDArray x, ClassChoice choice) {
-                return cam.explainByDoubleBackprop(x, choice);
+            public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
+                return cam.explainByDoubleBackprop(x, choice, taps);
             }
 
             @Override
@@ -51,9 +51,9 @@ public final class GradCam implements Explainer {
     }
 
     @Override
-    public Explained explain(NDArray x, ClassChoice choice) {
+    public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
         NDArray[] features = new NDArray[1];
-        NDArray logits = model.forward(x, Map.of(layer, a -> features[0] = a));
+        NDArray logits = model.forward(x, taps.with(layer, a -> features[0] = a));
         NDArray classes = choice.choose(logits);
         NDArray a = features[0];
         NDArray rows = classes.oneHot((int) logits.getShape().get(1), logits.getDataType())
@@ -62,14 +62,14 @@ public final class GradCam implements Explainer {
         return new Explained(logits, classes, camFrom(alpha, a, x));
     }
 
-    private Explained explainByDoubleBackprop(NDArray x, ClassChoice choice) {
+    private Explained explainByDoubleBackprop(NDArray x, ClassChoice choice, Taps taps) {
         NDArray[] tapped = new NDArray[2];
         UnaryOperator<NDArray> tap = a -> {
             tapped[0] = InputGradients.leaf(a.zerosLike());
             tapped[1] = a.add(tapped[0]);
             return tapped[1];
         };
-        NDArray logits = model.forward(x, Map.of(layer, tap));
+        NDArray logits = model.forward(x, taps.with(layer, tap));
         NDArray classes = choice.choose(logits);
         NDArray gradient = InputGradients.of(logits, classes, tapped[0], model.module());
         NDArray alpha = GlobalAvgPool.of(gradient);

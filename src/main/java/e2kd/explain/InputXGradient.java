@@ -3,6 +3,7 @@ package e2kd.explain;
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.Autograd;
 import e2kd.nn.Model;
+import e2kd.nn.Taps;
 
 /**
  * Input×Gradient: x ⊙ ∂y_c/∂x. Map (B, C_in, H, W). Called while the graph is recorded (a student), the map is
@@ -18,17 +19,17 @@ public final class InputXGradient implements Explainer {
     }
 
     @Override
-    public Explained explain(NDArray x, ClassChoice choice) {
+    public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
         if (!Autograd.isRecording()) {
-            Explained e = Autograd.recording(() -> explain(x, choice, false));
+            Explained e = Autograd.recording(() -> explain(x, choice, taps, false));
             return new Explained(e.logits().stopGradient(), e.classes(), e.map());
         }
-        return explain(x, choice, true);
+        return explain(x, choice, taps, true);
     }
 
-    private Explained explain(NDArray x, ClassChoice choice, boolean differentiable) {
+    private Explained explain(NDArray x, ClassChoice choice, Taps taps, boolean differentiable) {
         NDArray v = InputGradients.leaf(x);
-        NDArray logits = model.forward(v);
+        NDArray logits = model.forward(v, taps);
         NDArray classes = choice.choose(logits);
         NDArray gradient = InputGradients.of(logits, classes, v, model, differentiable);
         return new Explained(logits, classes, gradient.mul(x));

@@ -12,15 +12,17 @@ import java.util.Map;
  * conv a B-cos conv ({@code *.linear.weight}), uncentered bias-free norms, no ReLU, AvgPool2d(3, 2, 1) as pool0,
  * and {@code classifier} a 1×1 B-cos conv before global average pooling, then the logit bias (see
  * {@link BcosModel}). The small stem is conv0 alone (3×3 stride 1; B-cos-v2's {@code small_inputs}).
- * Dynamic-linear throughout: concatenations transpose to splits.
+ * Dynamic-linear throughout: concatenations transpose to splits. Taps: the children of {@code features} by name,
+ * {@code layer1..3} (= denseblock1..3), {@code layer4} (= norm5, the classifier's input), pooled, cam.
  */
 public final class BcosDenseNet extends BcosModel {
 
     BcosDenseNet(NDManager m, ModelSpec spec, int[] blocks) {
         super(spec);
-        DenseNetLayout.Features layout = DenseNetLayout.features(spec.options(), blocks, new Family(m));
+        DenseNetLayout.Features layout = DenseNetLayout.features(spec.options(CnnOptions.class), blocks, new Family(m));
         BcosSequential features = child("features", new BcosSequential(layout.modules()));
-        body(List.of(features), child("classifier", new BcosConv2d(m, layout.channels(), spec.numClasses(), 1, 1, 0)));
+        body(features.blocks(), child("classifier", new BcosConv2d(m, layout.channels(), spec.numClasses(), 1, 1, 0)),
+                DenseNetLayout.stageAliases("norm5"));
     }
 
     /** B-cos-v2's modules: BcosConv2d, NoBias(BatchNormUncentered2d), AvgPool2d. */

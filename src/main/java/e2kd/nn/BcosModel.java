@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A B-cos classifier as in B-cos-v2: dynamic-linear feature blocks, then a 1×1 B-cos conv classifier applied
@@ -13,8 +14,12 @@ import java.util.List;
  * {@link #forward(NDArray, Trace)} and returns W_c(x) (B, inChannels, H, W) for one class per sample.
  */
 public abstract class BcosModel extends Model {
-    private DynamicChain chain;
+    private static final String POOLED = "pooled";
+    private static final String CAM = "cam";
+    private DynamicChain features;
     private BcosConv2d classifier;
+    private Map<String, String> aliases = Map.of();
+    private List<String> tapNames;
     private final double logitBias;
 
     protected BcosModel(ModelSpec spec) {
@@ -22,15 +27,22 @@ public abstract class BcosModel extends Model {
         this.logitBias = -Math.log(spec.numClasses() - 1.0);
     }
 
-    /** Sets the body once, from the subclass constructor: the feature blocks in order, then the classifier. */
-    protected final void body(List<DynamicLinear> features, BcosConv2d classifier) {
-        if (chain != null) {
+    /**
+     * Sets the body once, from the subclass constructor: the feature blocks in order under their tap names, the
+     * classifier, and further names some of those points are also reached under (e.g. {@code denseblock3 → layer3}).
+     */
+    protected final void body(Map<String, DynamicLinear> features, BcosConv2d classifier, Map<String, String> aliases) {
+        if (this.features != null) {
             throw new IllegalStateException("body set twice");
         }
-        List<DynamicLinear> parts = new ArrayList<>(features);
-        parts.add(classifier);
-        this.chain = new DynamicChain(parts);
+        this.features = new DynamicChain(features);
         this.classifier = classifier;
+        this.aliases = Map.copyOf(aliases);
+        List<String> names = new ArrayList<>(features.keySet());
+        names.addAll(aliases.values());
+        names.add(POOLED);
+        names.add(CAM);
+        this.tapNames = List.copyOf(names);
     }
 
     /** The constant logit bias −log(C − 1) (not a parameter; B-cos-v2's {@code LogitLayer}). */
@@ -38,15 +50,35 @@ public abstract class BcosModel extends Model {
         return logitBias;
     }
 
+    /**
+     * The feature blocks by name, the stage aliases, {@code pooled} (the global average of the classifier's input,
+     * (B, K)) and {@code cam}, the class maps before pooling and logit bias (B, C, h, w).
+     */
     @Override
-    public final NDArray forward(NDArray x) {
-        return forward(x, null);
+    public final List<String> tapNames() {
+        return tapNames;
+    }
+
+    @Override
+    public final NDArray forward(NDArray x, Taps taps) {
+        return forward(x, null, taps);
     }
 
     /** Logits (B, C); records dynamic factors in {@code trace} when not null. */
     public final NDArray forward(NDArray x, Trace trace) {
+        return forward(x, trace, Taps.none());
+    }
+
+    /** Logits (B, C) with dynamic factors recorded in {@code trace} (when not null) and {@code taps} called. */
+    public final NDArray forward(NDArray x, Trace trace, Taps taps) {
         checkInput(x);
-        NDArray classMap = chain.forward(x, trace);
+        taps.check(this);
+        Taps named = taps.aliased(aliases);
+        NDArray feature = features.forward(x, trace, named);
+        if (named.wants(POOLED)) {
+            named.at(POOLED, GlobalAvgPool.of(feature));
+        }
+        NDArray classMap = named.at(CAM, classifier.forward(feature, trace));
         if (trace != null) {
             trace.record(this, new Trace.Entry(null, null, classMap.getShape().get(2), classMap.getShape().get(3)));
         }
@@ -68,11 +100,11 @@ public abstract class BcosModel extends Model {
         int c = spec().numClasses();
         NDArray seed = classes.oneHot(c, trace.of(classifier).weight().getDataType()).div(h * w)
                 .reshape(b, c, 1, 1).broadcast(b, c, h, w);
-        return chain.transpose(seed, trace);
+        return features.transpose(classifier.transpose(seed, trace), trace);
     }
 
     /** Logits without the bias computed by the linear stream J(x)·v with the traced factors (test oracle). */
     public final NDArray linearLogits(NDArray v, Trace trace) {
-        return GlobalAvgPool.of(chain.linear(v, trace));
+        return GlobalAvgPool.of(classifier.linear(features.linear(v, trace), trace));
     }
 }

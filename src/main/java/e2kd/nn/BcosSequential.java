@@ -2,7 +2,6 @@ package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.Map;
  */
 public final class BcosSequential extends Module implements DynamicLinear {
     private final DynamicChain chain;
+    private final Map<String, DynamicLinear> blocks = new LinkedHashMap<>();
 
     public BcosSequential(List<? extends Module> blocks) {
         this(numbered(blocks));
@@ -20,9 +20,8 @@ public final class BcosSequential extends Module implements DynamicLinear {
 
     /** Children under the given names, applied in the map's order. */
     public BcosSequential(Map<String, ? extends Module> blocks) {
-        List<DynamicLinear> linear = new ArrayList<>();
-        blocks.forEach((name, block) -> linear.add((DynamicLinear) child(name, block)));
-        this.chain = new DynamicChain(linear);
+        blocks.forEach((name, block) -> this.blocks.put(name, (DynamicLinear) child(name, block)));
+        this.chain = new DynamicChain(this.blocks);
     }
 
     private static Map<String, Module> numbered(List<? extends Module> blocks) {
@@ -31,6 +30,11 @@ public final class BcosSequential extends Module implements DynamicLinear {
             named.put(Integer.toString(i), blocks.get(i));
         }
         return named;
+    }
+
+    /** The blocks by name, in order (for a model that taps inside this sequence). */
+    Map<String, DynamicLinear> blocks() {
+        return java.util.Collections.unmodifiableMap(blocks);
     }
 
     @Override

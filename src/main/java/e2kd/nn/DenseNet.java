@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * torchvision DenseNet-BC ({@code torchvision/models/densenet.py}): {@code features} = conv0, norm0, relu0, pool0
@@ -17,23 +16,31 @@ import java.util.function.UnaryOperator;
  * norm-relu-conv (1×1 halving)-avgpool 2×2 (layout in {@link DenseNetLayout}). With the small stem, {@code features}
  * starts with a 3×3 stride-1 conv0 alone (as in B-cos-v2's {@code small_inputs}).
  *
- * <p>Taps (GradCAM): the output of every child of {@code features} by its name, and {@code features} = ReLU of
- * norm5's output, the last stage, which feeds a head of global average pooling + linear (closed-form GradCAM).
+ * <p>Taps: the output of every child of {@code features} by its name, and {@code features} = ReLU of norm5's
+ * output, the last stage, which feeds a head of global average pooling + linear (closed-form GradCAM); the stage
+ * names shared with ResNets {@code layer1..3} (= denseblock1..3), {@code layer4} (= features) and
+ * {@code layer4.pre} (= norm5, before the ReLU); {@code pooled} (B, K) and {@code cam} (B, C, h, w).
  * x (B, inChannels, H, W) → logits (B, C).
  */
 public final class DenseNet extends Model implements CamModel {
     private static final String LAST = "features";
+    private static final String POOLED = "pooled";
+    private static final String CAM = "cam";
+    private static final Map<String, String> ALIASES = aliases();
     private final Sequential features;
     private final Linear classifier;
     private final List<String> tapNames = new ArrayList<>();
 
     DenseNet(NDManager m, ModelSpec spec, int[] blocks) {
         super(spec);
-        DenseNetLayout.Features layout = DenseNetLayout.features(spec.options(), blocks, new Family(m));
+        DenseNetLayout.Features layout = DenseNetLayout.features(spec.options(CnnOptions.class), blocks, new Family(m));
         features = child("features", new Sequential(layout.modules()));
         classifier = child("classifier", new Linear(m, layout.channels(), spec.numClasses()));
         tapNames.addAll(layout.modules().keySet());
         tapNames.add(LAST);
+        tapNames.addAll(ALIASES.values());
+        tapNames.add(POOLED);
+        tapNames.add(CAM);
     }
 
     /** torchvision's modules: Conv2d, BatchNorm2d, ReLU, pooling. */
@@ -83,17 +90,25 @@ public final class DenseNet extends Model implements CamModel {
         }
     }
 
-    @Override
-    public NDArray forward(NDArray x) {
-        return forward(x, Map.of());
+    private static Map<String, String> aliases() {
+        Map<String, String> aliases = new LinkedHashMap<>(DenseNetLayout.stageAliases(LAST));
+        aliases.put("norm5", "layer4.pre");
+        return Map.copyOf(aliases);
     }
 
     @Override
-    public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
+    public NDArray forward(NDArray x, Taps taps) {
         checkInput(x);
-        checkTaps(taps);
-        NDArray out = Activation.relu(features.forward(x, taps));
-        return classifier.pooled(taps.getOrDefault(LAST, UnaryOperator.identity()).apply(out));
+        taps.check(this);
+        Taps named = taps.aliased(ALIASES);
+        NDArray out = named.at(LAST, Activation.relu(features.forward(x, named)));
+        if (named.wants(POOLED)) {
+            named.at(POOLED, GlobalAvgPool.of(out));
+        }
+        if (named.wants(CAM)) {
+            named.at(CAM, ClassMaps.of(classifier.weight(), out));
+        }
+        return classifier.pooled(out);
     }
 
     @Override

@@ -17,6 +17,14 @@ final class DenseNetLayout {
     static final int[] DENSENET169 = {6, 12, 32, 32};
     private static final int BN_SIZE = 4;
 
+    /**
+     * Stage names shared with ResNets: {@code layer1..3} are the outputs of {@code denseblock1..3} (before their
+     * transitions) and {@code layer4} is the point {@code last} (what feeds the head).
+     */
+    static Map<String, String> stageAliases(String last) {
+        return Map.of("denseblock1", "layer1", "denseblock2", "layer2", "denseblock3", "layer3", last, "layer4");
+    }
+
     /** The modules a family builds the layout from. */
     interface Family {
         /** {@code conv0} and what follows it in the stem (named as in the state dict). */
@@ -38,9 +46,9 @@ final class DenseNetLayout {
 
     private DenseNetLayout() {}
 
-    static Features features(ModelOptions o, int[] blocks, Family family) {
+    static Features features(CnnOptions o, int[] blocks, Family family) {
         Map<String, Module> modules = new LinkedHashMap<>(family.stem(o.inChannels(), o.base(),
-                o.stem() == ModelOptions.Stem.SMALL));
+                o.stem() == CnnOptions.Stem.SMALL));
         int channels = o.base();
         int k = o.growth();
         for (int b = 0; b < blocks.length; b++) {

@@ -2,20 +2,46 @@ package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Composition f_n ∘ … ∘ f_1 of dynamic-linear blocks; its transpose runs the blocks' transposes in reverse. */
+/**
+ * Composition f_n ∘ … ∘ f_1 of dynamic-linear blocks, each under a name (its tap point); its transpose runs the
+ * blocks' transposes in reverse.
+ */
 final class DynamicChain {
+    private final List<String> names;
     private final List<DynamicLinear> blocks;
 
+    /** Blocks named "0", "1", … */
     DynamicChain(List<DynamicLinear> blocks) {
         this.blocks = List.copyOf(blocks);
+        this.names = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            names.add(Integer.toString(i));
+        }
+    }
+
+    /** Blocks under their names, applied in the map's order. */
+    DynamicChain(Map<String, DynamicLinear> named) {
+        this.blocks = List.copyOf(named.values());
+        this.names = List.copyOf(named.keySet());
+    }
+
+    List<String> names() {
+        return names;
     }
 
     NDArray forward(NDArray x, Trace trace) {
+        return forward(x, trace, Taps.none());
+    }
+
+    /** The forward with {@code taps} called after each block under its name. */
+    NDArray forward(NDArray x, Trace trace, Taps taps) {
         NDArray out = x;
-        for (DynamicLinear b : blocks) {
-            out = b.forward(out, trace);
+        for (int i = 0; i < blocks.size(); i++) {
+            out = taps.at(names.get(i), blocks.get(i).forward(out, trace));
         }
         return out;
     }

@@ -21,10 +21,19 @@ public record InputContract(int size, String encoding, double[] mean, double[] s
         }
     }
 
-    /** The contract a model family expects at {@code size}: 6-channel B-cos, or ImageNet mean/std. */
+    /** The contract of model {@code modelId}'s family at {@code size}. */
     public static InputContract forModel(String modelId, int size) {
-        return Models.isBcos(modelId) ? new InputContract(size, BCOS, new double[0], new double[0])
-                : new InputContract(size, MEAN_STD, IMAGENET_MEAN.clone(), IMAGENET_STD.clone());
+        return Models.family(modelId).contract(size);
+    }
+
+    /** 6-channel B-cos encoding at {@code size}. */
+    static InputContract bcos(int size) {
+        return new InputContract(size, BCOS, new double[0], new double[0]);
+    }
+
+    /** ImageNet mean/std at {@code size}. */
+    static InputContract imagenet(int size) {
+        return new InputContract(size, MEAN_STD, IMAGENET_MEAN.clone(), IMAGENET_STD.clone());
     }
 
     /** Fails with a one-line message when images x (B, C, H, W) are not of this contract's size and channels. */

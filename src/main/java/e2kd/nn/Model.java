@@ -3,6 +3,8 @@ package e2kd.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.List;
+
 /** A classifier built by {@link Models}: logits (B, numClasses) from images (B, inChannels, H, W). */
 public abstract class Model extends Module {
     private final ModelSpec spec;
@@ -22,11 +24,22 @@ public abstract class Model extends Module {
     }
 
     /** Logits, (B, numClasses). */
-    public abstract NDArray forward(NDArray x);
+    public final NDArray forward(NDArray x) {
+        return forward(x, Taps.none());
+    }
 
-    /** Total downsampling of the feature stages: 32 with the ImageNet stem, 8 with the small one. */
+    /** Logits, (B, numClasses), with {@code taps} called at every named point of {@link #tapNames()}. */
+    public abstract NDArray forward(NDArray x, Taps taps);
+
+    /**
+     * The named points of the forward a {@link Taps} may name: stage outputs, pre-activations where they exist
+     * ({@code layerN.pre}), the pooled feature ({@code pool}, (B, K)) and the class maps ({@code cam}, (B, C, h, w)).
+     */
+    public abstract List<String> tapNames();
+
+    /** The smallest input side the architecture accepts. */
     public final int minimumInputSize() {
-        return spec.options().stem() == ModelOptions.Stem.IMAGENET ? 32 : 8;
+        return spec.options().minimumInputSize();
     }
 
     /** Fails with a one-line message when {@code x} is not (B, inChannels, H, W) with H, W ≥ the total stride. */
@@ -44,7 +57,7 @@ public abstract class Model extends Module {
         int min = minimumInputSize();
         if (s.get(2) < min || s.get(3) < min) {
             throw new IllegalArgumentException("input is " + s.get(2) + "x" + s.get(3) + " px, model " + spec.id()
-                    + " with stem=" + spec.options().asMap().get("stem") + " needs at least " + min + "x" + min);
+                    + " (" + spec.options().asMap() + ") needs at least " + min + "x" + min);
         }
     }
 }

@@ -5,14 +5,21 @@ import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
-/** Registry of model ids: {@code Models.create("bcos_resnet18", 10, Map.of("stem", "small"), manager)}. */
+/**
+ * Registry of model ids: {@code Models.create("bcos_resnet18", 10, Map.of("stem", "small"), manager)}. Each id
+ * names a family (B-cos or standard), how its options are parsed, and a factory: a new architecture is one class
+ * plus one {@link #register} line here.
+ */
 public final class Models {
-    private interface Factory {
+    /** Builds the model of a spec whose options this entry parsed. */
+    public interface Factory {
         Model create(NDManager manager, ModelSpec spec);
     }
 
-    private record Entry(int defaultInChannels, int defaultGrowth, Factory factory) {}
+    private record Entry(ModelFamily family, Function<Map<String, String>, ArchitectureOptions> options,
+                         Factory factory) {}
 
     /** torchvision's DenseNet growth rate k. */
     private static final int DENSENET_GROWTH = 32;
@@ -20,26 +27,32 @@ public final class Models {
     private static final Map<String, Entry> REGISTRY = new TreeMap<>();
 
     static {
-        register("resnet18", 3, (m, s) -> new ResNet(m, s, new int[] {2, 2, 2, 2}, false));
-        register("resnet34", 3, (m, s) -> new ResNet(m, s, new int[] {3, 4, 6, 3}, false));
-        register("resnet50", 3, (m, s) -> new ResNet(m, s, new int[] {3, 4, 6, 3}, true));
-        register("bcos_resnet18", 6, (m, s) -> new BcosResNet(m, s, new int[] {2, 2, 2, 2}, false));
-        register("bcos_resnet34", 6, (m, s) -> new BcosResNet(m, s, new int[] {3, 4, 6, 3}, false));
-        register("bcos_resnet50", 6, (m, s) -> new BcosResNet(m, s, new int[] {3, 4, 6, 3}, true));
-        registerDenseNet("densenet121", 3, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET121));
-        registerDenseNet("densenet169", 3, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET169));
-        registerDenseNet("bcos_densenet121", 6, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET121));
-        registerDenseNet("bcos_densenet169", 6, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET169));
+        resnet("resnet18", ModelFamily.STANDARD, (m, s) -> new ResNet(m, s, new int[] {2, 2, 2, 2}, false));
+        resnet("resnet34", ModelFamily.STANDARD, (m, s) -> new ResNet(m, s, new int[] {3, 4, 6, 3}, false));
+        resnet("resnet50", ModelFamily.STANDARD, (m, s) -> new ResNet(m, s, new int[] {3, 4, 6, 3}, true));
+        resnet("bcos_resnet18", ModelFamily.BCOS, (m, s) -> new BcosResNet(m, s, new int[] {2, 2, 2, 2}, false));
+        resnet("bcos_resnet34", ModelFamily.BCOS, (m, s) -> new BcosResNet(m, s, new int[] {3, 4, 6, 3}, false));
+        resnet("bcos_resnet50", ModelFamily.BCOS, (m, s) -> new BcosResNet(m, s, new int[] {3, 4, 6, 3}, true));
+        densenet("densenet121", ModelFamily.STANDARD, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET121));
+        densenet("densenet169", ModelFamily.STANDARD, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET169));
+        densenet("bcos_densenet121", ModelFamily.BCOS, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET121));
+        densenet("bcos_densenet169", ModelFamily.BCOS, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET169));
     }
 
     private Models() {}
 
-    private static void register(String id, int defaultInChannels, Factory factory) {
-        REGISTRY.put(id, new Entry(defaultInChannels, 0, factory));
+    /** Registers {@code id}: its family, its options parser (defaults filled in) and its factory. */
+    public static void register(String id, ModelFamily family, Function<Map<String, String>, ArchitectureOptions> options,
+                                Factory factory) {
+        REGISTRY.put(id, new Entry(family, options, factory));
     }
 
-    private static void registerDenseNet(String id, int defaultInChannels, Factory factory) {
-        REGISTRY.put(id, new Entry(defaultInChannels, DENSENET_GROWTH, factory));
+    private static void resnet(String id, ModelFamily family, Factory factory) {
+        register(id, family, raw -> CnnOptions.parse(raw, family.inChannels(), 0), factory);
+    }
+
+    private static void densenet(String id, ModelFamily family, Factory factory) {
+        register(id, family, raw -> CnnOptions.parse(raw, family.inChannels(), DENSENET_GROWTH), factory);
     }
 
     /** The registered ids, sorted. */
@@ -47,15 +60,14 @@ public final class Models {
         return REGISTRY.keySet();
     }
 
-    /** Whether {@code id} is a B-cos model (6-channel encoding, W(x) explanations). */
-    public static boolean isBcos(String id) {
-        return entry(id).defaultInChannels == 6;
+    /** The family of model {@code id}. */
+    public static ModelFamily family(String id) {
+        return entry(id).family;
     }
 
-    /** Builds model {@code id} with parameters owned by {@code manager}; options as in {@link ModelOptions}. */
+    /** Builds model {@code id} with parameters owned by {@code manager}; options as its architecture parses them. */
     public static Model create(String id, int numClasses, Map<String, String> options, NDManager manager) {
-        Entry e = entry(id);
-        return create(new ModelSpec(id, numClasses, ModelOptions.parse(options, e.defaultInChannels, e.defaultGrowth)), manager);
+        return create(new ModelSpec(id, numClasses, entry(id).options.apply(options)), manager);
     }
 
     public static Model create(ModelSpec spec, NDManager manager) {
@@ -66,7 +78,7 @@ public final class Models {
 
     /** Default options of {@code id} as key=value strings. */
     public static Map<String, String> defaultOptions(String id) {
-        return new LinkedHashMap<>(ModelOptions.parse(Map.of(), entry(id).defaultInChannels, entry(id).defaultGrowth).asMap());
+        return new LinkedHashMap<>(entry(id).options.apply(Map.of()).asMap());
     }
 
     private static Entry entry(String id) {

@@ -10,25 +10,27 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * torchvision ResNet (v1.5): conv1-bn1-relu-maxpool, layer1..4, global average pooling, {@code fc}. With the small
- * stem, conv1 is 3×3 stride 1 and there is no max-pool. Stage outputs are named {@code conv1} (after bn1/relu),
- * {@code layer1}..{@code layer4}; {@link #forward(NDArray, Map)} lets a caller replace any of them (GradCAM taps).
+ * stem, conv1 is 3×3 stride 1 and there is no max-pool. Taps: {@code conv1} (after bn1/relu/maxpool),
+ * {@code layer1}..{@code layer4}, their pre-activations {@code layerN.pre} (the last block's sum before its ReLU),
+ * {@code pool} (B, K) and {@code cam}, the classifier as a 1×1 convolution over layer4 without bias (B, C, h, w).
  */
 public final class ResNet extends Model implements CamModel {
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
     private final boolean maxPool;
-    private final Map<String, Layer> stages = new LinkedHashMap<>();
+    private final Map<String, List<ResidualBlock>> stages = new LinkedHashMap<>();
     private final Linear fc;
+    private static final String POOL = "pooled";
+    private static final String CAM = "cam";
     private final boolean channelsLast;
 
     ResNet(NDManager m, ModelSpec spec, int[] blocks, boolean bottleneck) {
         super(spec);
-        ModelOptions o = spec.options();
-        boolean small = o.stem() == ModelOptions.Stem.SMALL;
+        CnnOptions o = spec.options(CnnOptions.class);
+        boolean small = o.stem() == CnnOptions.Stem.SMALL;
         conv1 = child("conv1", small ? new Conv2d(m, o.inChannels(), o.base(), 3, 1, 1)
                 : new Conv2d(m, o.inChannels(), o.base(), 7, 2, 3));
         bn1 = child("bn1", new BatchNorm2d(m, o.base()));
@@ -44,7 +46,8 @@ public final class ResNet extends Model implements CamModel {
                 in = planes * (bottleneck ? 4 : 1);
             }
             String name = "layer" + (stage + 1);
-            stages.put(name, child(name, new Sequential(layer)));
+            child(name, new Sequential(layer));
+            stages.put(name, layer);
         }
         fc = child("fc", new Linear(m, in, spec.numClasses()));
         channelsLast = ChannelsLast.prefers(o.base());
@@ -64,33 +67,47 @@ public final class ResNet extends Model implements CamModel {
     public List<String> tapNames() {
         List<String> names = new ArrayList<>();
         names.add("conv1");
-        names.addAll(stages.keySet());
+        for (String stage : stages.keySet()) {
+            names.add(stage);
+            names.add(stage + ".pre");
+        }
+        names.add(POOL);
+        names.add(CAM);
         return names;
     }
 
     @Override
-    public NDArray forward(NDArray x) {
-        return forward(x, Map.of());
-    }
-
-    /**
-     * Logits (B, C); each stage output named in {@code taps} is passed through its operator (e.g. to add a zero leaf
-     * whose gradient is ∂y/∂A, or to capture A).
-     */
-    @Override
-    public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
+    public NDArray forward(NDArray x, Taps taps) {
         checkInput(x);
-        checkTaps(taps);
+        taps.check(this);
         NDArray input = channelsLast ? ChannelsLast.of(x, x.getManager()) : x;
         NDArray out = Activation.relu(bn1.forward(conv1.forward(input)));
         if (maxPool) {
             out = Pool.maxPool2d(out, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         }
-        out = taps.getOrDefault("conv1", UnaryOperator.identity()).apply(out);
-        for (Map.Entry<String, Layer> stage : stages.entrySet()) {
-            out = taps.getOrDefault(stage.getKey(), UnaryOperator.identity()).apply(stage.getValue().forward(out));
+        out = taps.at("conv1", out);
+        for (Map.Entry<String, List<ResidualBlock>> stage : stages.entrySet()) {
+            out = taps.at(stage.getKey(), stage(stage.getKey(), stage.getValue(), out, taps));
+        }
+        if (taps.wants(POOL)) {
+            taps.at(POOL, GlobalAvgPool.of(out));
+        }
+        if (taps.wants(CAM)) {
+            taps.at(CAM, ClassMaps.of(fc.weight(), out));
         }
         return fc.pooled(out);
+    }
+
+    private static NDArray stage(String name, List<ResidualBlock> blocks, NDArray x, Taps taps) {
+        NDArray out = x;
+        int last = blocks.size() - 1;
+        for (int i = 0; i < last; i++) {
+            out = blocks.get(i).forward(out);
+        }
+        if (!taps.wants(name + ".pre")) {
+            return blocks.get(last).forward(out);
+        }
+        return Activation.relu(taps.at(name + ".pre", blocks.get(last).preActivation(out)));
     }
 
     @Override

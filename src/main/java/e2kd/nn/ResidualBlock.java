@@ -38,6 +38,11 @@ public final class ResidualBlock extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
+        return Activation.relu(preActivation(x));
+    }
+
+    /** main(x) + shortcut(x), before the block's last ReLU (ReviewKD's and torchdistill's "pre-activation"). */
+    NDArray preActivation(NDArray x) {
         NDArray out = x;
         for (int i = 0; i < convs.size(); i++) {
             out = norms.get(i).forward(convs.get(i).forward(out));
@@ -46,6 +51,6 @@ public final class ResidualBlock extends Module implements Layer {
             }
         }
         NDArray identity = downsample == null ? x : downsample.forward(x);
-        return Activation.relu(out.add(identity));
+        return out.add(identity);
     }
 }

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code nn.Sequential} of plain layers: children named "0", "1", …, or by the names given
@@ -27,14 +26,14 @@ public final class Sequential extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return forward(x, Map.of());
+        return forward(x, Taps.none());
     }
 
-    /** The forward with the output of each child named in {@code taps} passed through its operator. */
-    public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
+    /** The forward with {@code taps} called after each child under its name. */
+    public NDArray forward(NDArray x, Taps taps) {
         NDArray out = x;
         for (Map.Entry<String, Layer> l : layers.entrySet()) {
-            out = taps.getOrDefault(l.getKey(), UnaryOperator.identity()).apply(l.getValue().forward(out));
+            out = taps.at(l.getKey(), l.getValue().forward(out));
         }
         return out;
     }

@@ -22,10 +22,9 @@ public final class HtmlReport {
             {"test_count", "test images"}, {"best_epoch", "best epoch"}, {"best_val_top1", "best val top-1"},
             {"epochs", "epochs"}, {"seconds", "seconds"}, {"images_per_second", "images / s"}};
     /** Curves: metrics.jsonl key and chart title. */
-    private static final String[][] CURVES = {{"loss", "training loss"}, {"loss_kd", "KD loss"},
-            {"loss_explanation", "explanation loss"}, {"loss_ground_truth", "label loss"},
-            {"top1", "validation top-1"}, {"agreement", "validation agreement"},
-            {"explanation_similarity", "validation explanation similarity"}};
+    private static final String TERM = "loss_";
+    private static final String[][] VALIDATION_CURVES = {{"top1", "validation top-1"},
+            {"agreement", "validation agreement"}, {"explanation_similarity", "validation explanation similarity"}};
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#222;max-width:1200px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd}
@@ -92,9 +91,24 @@ public final class HtmlReport {
         }
     }
 
+    /** The training loss, each loss term's curve (every {@code loss_LABEL} key of the runs' metrics), validation. */
+    private static List<String[]> curveKeys(List<RunRecord> runs) {
+        List<String[]> curves = new ArrayList<>();
+        curves.add(new String[] {"loss", "training loss"});
+        java.util.Set<String> terms = new java.util.LinkedHashSet<>();
+        runs.forEach(r -> r.metrics().forEach(line -> line.fieldNames().forEachRemaining(key -> {
+            if (key.startsWith(TERM)) {
+                terms.add(key);
+            }
+        })));
+        terms.forEach(key -> curves.add(new String[] {key, key.substring(TERM.length()) + " loss"}));
+        curves.addAll(List.of(VALIDATION_CURVES));
+        return curves;
+    }
+
     private static void curves(StringBuilder h, List<RunRecord> runs) {
         h.append("<h2>Training curves</h2><div class=\"charts\">");
-        for (String[] curve : CURVES) {
+        for (String[] curve : curveKeys(runs)) {
             List<SvgChart.Series> series = new ArrayList<>();
             for (RunRecord r : runs) {
                 double[] x = new double[r.metrics().size()];

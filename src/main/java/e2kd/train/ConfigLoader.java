@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import e2kd.distill.CriterionSpec;
 import e2kd.io.E2kdIoException;
 
 import java.io.IOException;
@@ -71,8 +72,33 @@ public final class ConfigLoader {
         return merge(layer, "--set");
     }
 
-    /** The resolved, validated configuration. */
+    /**
+     * The resolved, validated configuration, its {@code loss} list filled in from {@code method} and its keys when
+     * the layers gave none (so a run's config.yaml states the objective it trained with).
+     */
     public TrainConfig resolve() {
+        Object loss = values.get("loss");
+        if (loss instanceof String text) {
+            values.put("loss", text.isBlank() ? List.of() : parse("loss", text));
+        }
+        TrainConfig config = convert();
+        if (config.loss().isEmpty()) {
+            values.put("loss", config.lossTerms().stream().map(CriterionSpec::toMap).toList());
+            config = convert();
+        }
+        return config;
+    }
+
+    /** A {@code --set loss=[{name: kd, tau: 4}]} value, in YAML flow style. */
+    private static Object parse(String key, String text) {
+        try {
+            return YAML.readValue(text, Object.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("config " + key + "=" + text + " is not YAML (e.g. [{name: kd, tau: 4}])");
+        }
+    }
+
+    private TrainConfig convert() {
         try {
             return YAML.convertValue(values, TrainConfig.class);
         } catch (IllegalArgumentException e) {

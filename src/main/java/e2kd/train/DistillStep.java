@@ -4,39 +4,52 @@ import ai.djl.ndarray.NDArray;
 import e2kd.distill.Distiller;
 import e2kd.distill.LossParts;
 import e2kd.distill.TeacherOutput;
-import e2kd.nn.Model;
+import e2kd.nn.Module;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * One optimisation step of the student: teacher pass, student loss, backward, clipping, optimizer update. Every
- * intermediate array belongs to the caller's step manager (the manager of x); only parameters, gradients and optimizer state outlive it.
- * A step whose loss or gradients are not finite is skipped (no update) and reported as such.
+ * One optimisation step: teacher pass (when the objective reads one), the objective, backward, clipping, optimizer
+ * update of the student's and the criteria's parameters. Every intermediate array belongs to the caller's step
+ * manager (the manager of x); only parameters, gradients and optimizer state outlive it. A step whose loss or
+ * gradients are not finite is skipped (no update) and reported as such.
  */
-public final class DistillStep implements Step {
+public final class DistillStep {
     private final Distiller distiller;
     private final GuardedUpdate update;
 
-    public DistillStep(Distiller distiller, Model student, Optimizer optimizer) {
+    public DistillStep(Distiller distiller, Module student, Optimizer optimizer) {
         this(distiller, student, optimizer, GradientClipping.none());
     }
 
-    /** With {@code clipping} applied to the student's gradients before each update. */
-    public DistillStep(Distiller distiller, Model student, Optimizer optimizer, GradientClipping clipping) {
+    /** With {@code clipping} applied to the gradients before each update. */
+    public DistillStep(Distiller distiller, Module student, Optimizer optimizer, GradientClipping clipping) {
         this.distiller = distiller;
-        this.update = new GuardedUpdate(student.parameters(), optimizer, clipping);
+        this.update = new GuardedUpdate(trainable(student, distiller), optimizer, clipping);
+    }
+
+    /**
+     * The student's parameters under their state-dict keys and each criterion's under {@code criterion.LABEL.KEY}
+     * (the names their optimizer state is saved under).
+     */
+    static Map<String, NDArray> trainable(Module student, Distiller distiller) {
+        Map<String, NDArray> all = new LinkedHashMap<>(student.parameters());
+        distiller.objective().modules().forEach((label, m) ->
+                m.parameters().forEach((key, p) -> all.put(CriterionState.PREFIX + label + "." + key, p)));
+        return all;
     }
 
     /** Runs step {@code step} on a batch with the live teacher. */
-    @Override
     public StepResult run(NDArray x, NDArray labels, long step, double lr) {
-        return run(x, labels, distiller.teach(x, distiller.guided(step)), step, lr);
+        return run(x, labels, null, distiller.teach(x, step), step, lr);
     }
 
-    /** Runs step {@code step} against given teacher outputs (live or precomputed). */
-    public StepResult run(NDArray x, NDArray labels, TeacherOutput teacher, long step, double lr) {
-        LossParts parts = distiller.loss(x, labels, teacher, step);
+    /** Runs step {@code step} against given teacher outputs (live or precomputed; null when none are read). */
+    public StepResult run(NDArray x, NDArray labels, long[] indices, TeacherOutput teacher, long step, double lr) {
+        LossParts parts = distiller.loss(x, labels, indices, teacher, step);
         double total = LossParts.value(parts.total());
         boolean applied = update.apply(parts.total(), lr);
-        return new StepResult(total, LossParts.value(parts.kd()), LossParts.value(parts.explanation()),
-                LossParts.value(parts.groundTruth()), !applied);
+        return new StepResult(total, parts.values(), !applied);
     }
 }

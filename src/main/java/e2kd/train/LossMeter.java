@@ -1,40 +1,60 @@
 package e2kd.train;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import e2kd.distill.criteria.ExplanationCriterion;
+import e2kd.distill.criteria.GroundTruthCriterion;
+import e2kd.distill.criteria.KdCriterion;
 
-/** Running means of a step's loss parts since the last {@link #reset()}; parts never computed report null. */
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Running means of a step's loss and of each term since the last {@link #reset()}, written as {@code loss} and
+ * {@code loss_LABEL}. The three terms of paper Eq. 3 (kd, explanation, ground_truth) are always written, null when
+ * not computed, so runs of every method have those columns; any other term is written under its label.
+ */
 final class LossMeter {
-    private final double[] sums = new double[4];
-    private final int[] counts = new int[4];
+    private static final List<String> EQ3_TERMS = List.of(KdCriterion.FACTORY.name(),
+            ExplanationCriterion.FACTORY.name(), GroundTruthCriterion.FACTORY.name());
+    private final Map<String, double[]> sums = new LinkedHashMap<>();
+
+    LossMeter(List<String> labels) {
+        sums.put("loss", new double[2]);
+        EQ3_TERMS.forEach(label -> sums.put("loss_" + label, new double[2]));
+        labels.forEach(label -> sums.putIfAbsent("loss_" + label, new double[2]));
+    }
 
     void add(StepResult r) {
-        double[] v = {r.total(), r.kd(), r.explanation(), r.groundTruth()};
-        for (int i = 0; i < v.length; i++) {
-            if (!Double.isNaN(v[i])) {
-                sums[i] += v[i];
-                counts[i]++;
-            }
+        add("loss", r.total());
+        r.parts().forEach((label, v) -> add("loss_" + label, v));
+    }
+
+    private void add(String key, double v) {
+        double[] s = sums.get(key);
+        if (s != null && !Double.isNaN(v)) {
+            s[0] += v;
+            s[1]++;
         }
     }
 
     double total() {
-        return counts[0] == 0 ? Double.NaN : sums[0] / counts[0];
+        double[] s = sums.get("loss");
+        return s[1] == 0 ? Double.NaN : s[0] / s[1];
     }
 
-    /** Puts loss, loss_kd, loss_explanation, loss_ground_truth into {@code node}. */
+    /** Puts loss and every loss_LABEL into {@code node} (null where nothing was computed). */
     void write(ObjectNode node) {
-        String[] names = {"loss", "loss_kd", "loss_explanation", "loss_ground_truth"};
-        for (int i = 0; i < names.length; i++) {
-            if (counts[i] == 0) {
-                node.putNull(names[i]);
+        sums.forEach((key, s) -> {
+            if (s[1] == 0) {
+                node.putNull(key);
             } else {
-                node.put(names[i], sums[i] / counts[i]);
+                node.put(key, s[0] / s[1]);
             }
-        }
+        });
     }
 
     void reset() {
-        java.util.Arrays.fill(sums, 0);
-        java.util.Arrays.fill(counts, 0);
+        sums.values().forEach(s -> java.util.Arrays.fill(s, 0));
     }
 }

@@ -52,12 +52,13 @@ public final class Progress {
         out.println(text);
     }
 
-    /** The step line: epoch, step/total, loss and its parts, images/s, ETA as h:mm:ss. */
+    /** The step line: epoch, step/total, loss and each term by label, images/s, ETA as h:mm:ss. */
     static String line(int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond,
                        double etaSeconds) {
-        return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%s%s%s  %.1f img/s  ETA %s",
-                epoch, epochs, step, total, r.total(), part(" kd", r.kd()), part(" exp", r.explanation()),
-                part(" gt", r.groundTruth()), imagesPerSecond, eta(etaSeconds));
+        StringBuilder parts = new StringBuilder();
+        r.parts().forEach((label, v) -> parts.append(part(" " + label, v)));
+        return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%s  %.1f img/s  ETA %s",
+                epoch, epochs, step, total, r.total(), parts, imagesPerSecond, eta(etaSeconds));
     }
 
     /** The terminal form: carriage return, a 20-cell bar, the line, then erase to the end of the terminal line. */

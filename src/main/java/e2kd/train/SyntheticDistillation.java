@@ -5,9 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.distill.Distiller;
+import e2kd.distill.CriterionContext;
 import e2kd.distill.Objective;
 import e2kd.explain.Explainers;
 import e2kd.nn.Model;
+import e2kd.nn.ModelFamily;
 import e2kd.nn.Models;
 
 import java.util.Map;
@@ -37,12 +39,13 @@ public final class SyntheticDistillation {
         if (batch < 1 || size < 1) {
             throw new IllegalArgumentException("batch=" + batch + " and size=" + size + " must be positive");
         }
-        if (Models.isBcos(teacherId) != Models.isBcos(studentId)) {
+        ModelFamily family = Models.family(studentId);
+        if (Models.family(teacherId) != family) {
             throw new IllegalArgumentException("teacher " + teacherId + " and student " + studentId
                     + " must both be B-cos or both be standard models");
         }
         this.base = base;
-        this.bcos = Models.isBcos(studentId);
+        this.bcos = family == ModelFamily.BCOS;
         this.classes = classes;
         this.batch = batch;
         this.size = size;
@@ -50,7 +53,8 @@ public final class SyntheticDistillation {
         Model student = Models.create(studentId, classes, options, base);
         student.setTraining(true);
         Distiller distiller = new Distiller(teacher, Explainers.create("auto", teacher), student,
-                Explainers.create("auto", student), new Objective(1, lambda, 0, null), guidedEvery);
+                Explainers.create("auto", student), Objective.of(Method.E2KD.defaultLoss(1, lambda, 0, guidedEvery),
+                new CriterionContext(student, teacher, base, batch)));
         this.step = new DistillStep(distiller, student, new Adam(0, false));
     }
 

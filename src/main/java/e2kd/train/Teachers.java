@@ -38,16 +38,7 @@ final class Teachers {
         }
         t.model().setTraining(false);
         t.model().setTrainable(false);
-        Encoding encoding = InputContract.BCOS.equals(t.input().encoding()) ? Encoding.bcos()
-                : Encoding.meanStd(floats(t.input().mean()), floats(t.input().std()));
+        Encoding encoding = Encodings.of(t.input());
         return new Loaded(t.model(), file, t.input(), encoding);
-    }
-
-    private static float[] floats(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
     }
 }

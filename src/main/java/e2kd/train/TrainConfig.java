@@ -1,6 +1,10 @@
 package e2kd.train;
 
+import e2kd.distill.Criteria;
+import e2kd.distill.CriterionSpec;
+
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,6 +22,8 @@ import java.util.Set;
  * (0.875: 256 → 224; 1: the whole image, e.g. for Fashion-MNIST at its native 28 px). {@code on_nonfinite}: what a
  * step whose loss or gradients are NaN/Inf does (the update is never applied): {@code skip} the batch and go on, or
  * {@code stop} the run (last.ckpt keeps the last good epoch); either way the batch's sample indices are logged.
+ * {@code loss}: the objective as a list of terms ({@code - {name: kd, weight: 1, tau: 4}}, names from
+ * {@link Criteria}); when the config gives none it is filled in from {@code method} and its keys when resolved.
  */
 public record TrainConfig(
         String model, String modelOptions, String data, String dataDir, int imageSize, int shotsPerClass,
@@ -26,13 +32,14 @@ public record TrainConfig(
         int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
         String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
         String explainer, double tau, double lambda, double gamma, int guidedEvery, String frozenDir,
-        boolean skipBadImages, int threads, double evalCrop, String onNonfinite) {
-    public static final Set<String> METHODS = Set.of("labels", "kd", "e2kd", "kd-frozen", "e2kd-frozen");
+        boolean skipBadImages, int threads, double evalCrop, String onNonfinite, List<Map<String, Object>> loss) {
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
 
     public TrainConfig {
-        oneOf("method", method, METHODS);
+        Method parsed = Method.parse(method);
+        loss = loss == null ? List.of() : List.copyOf(loss);
+        loss.forEach(entry -> Criteria.check(CriterionSpec.fromMap(entry).name()));
         oneOf("optimizer", optimizer, OPTIMIZERS);
         oneOf("data", data, DATA);
         oneOf("clip", clip, Set.of("auto", "none", "agc", "norm"));
@@ -58,32 +65,45 @@ public record TrainConfig(
         if (!(evalCrop > 0 && evalCrop <= 1)) {
             throw new IllegalArgumentException("config eval_crop=" + evalCrop + " must be in (0, 1]");
         }
-        if (method.endsWith("-frozen") && frozenDir.isBlank()) {
+        Method.TeacherSource source = parsed.teacher();
+        if (source == Method.TeacherSource.FROZEN && frozenDir.isBlank()) {
             throw new IllegalArgumentException("method " + method + " needs frozen_dir (--frozen DIR from e2kd precompute)");
         }
-        if (method.endsWith("-frozen") && mixupAlpha != 0) {
+        if (source == Method.TeacherSource.FROZEN && mixupAlpha != 0) {
             throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha + " needs a live teacher; the stored "
                     + "logits of method " + method + " cannot be mixed");
         }
-        if (!"labels".equals(method) && mixupAlpha < 0 || "labels".equals(method) && mixupAlpha != 0) {
+        boolean labels = source == Method.TeacherSource.NONE;
+        if (!labels && mixupAlpha < 0 || labels && mixupAlpha != 0) {
             throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha
                     + " is not supported here; mixup needs method kd or e2kd and alpha >= 0");
         }
     }
 
+    /** Where the teacher's outputs come from (none, live, or stored in {@code frozen_dir}). */
+    public Method.TeacherSource teacherSource() {
+        return Method.parse(method).teacher();
+    }
+
     /** Whether the student learns from a teacher (kd, e2kd and their frozen variants). */
     public boolean distills() {
-        return !"labels".equals(method);
+        return teacherSource() != Method.TeacherSource.NONE;
     }
 
     /** Whether the teacher's outputs are read from {@code frozen_dir} instead of computed live. */
     public boolean frozen() {
-        return method.endsWith("-frozen");
+        return teacherSource() == Method.TeacherSource.FROZEN;
     }
 
-    /** λ as applied: 0 for the kd methods. */
-    public double appliedLambda() {
-        return method.startsWith("kd") ? 0 : lambda;
+    /**
+     * The objective's terms: the {@code loss:} list as given, or (when empty) what {@code method} expands
+     * {@code tau} / {@code lambda} / {@code gamma} / {@code guided_every} to ({@link ConfigLoader#resolve} fills it in).
+     */
+    public List<CriterionSpec> lossTerms() {
+        if (loss.isEmpty()) {
+            return Method.parse(method).defaultLoss(tau, lambda, gamma, guidedEvery);
+        }
+        return loss.stream().map(CriterionSpec::fromMap).toList();
     }
 
     /** The model options as a map (from {@code "stem=small,base=8"}). */

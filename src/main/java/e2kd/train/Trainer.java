@@ -7,16 +7,15 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import e2kd.data.Batch;
 import e2kd.data.DataLoader;
 import e2kd.data.Encoding;
-import e2kd.data.EpochIterator;
 import e2kd.data.EvalTransform;
 import e2kd.data.LabeledDataset;
 import e2kd.data.Mixup;
 import e2kd.data.TrainAugmentation;
+import e2kd.distill.CriterionContext;
 import e2kd.distill.Distiller;
-import e2kd.distill.GroundTruthLoss;
+import e2kd.distill.Needs;
 import e2kd.distill.Objective;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
@@ -26,19 +25,23 @@ import e2kd.io.E2kdIoException;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.ModelFamily;
 import e2kd.nn.Models;
 import e2kd.nn.Pretrained;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The training loop for both training from labels ({@code method: labels}) and distillation ({@code kd},
- * {@code e2kd}, and with a {@link FrozenTeacher} {@code kd-frozen}, {@code e2kd-frozen}) into a {@link RunDirectory}: per epoch the steps, then (every {@code eval_every} epochs and at the
- * end) validation metrics, best checkpoint by validation top-1 and last checkpoint (with optimizer state, so
- * {@code resume} continues exactly); at the end the best checkpoint's test metrics go to summary.json.
+ * A training run into a {@link RunDirectory}, from labels or from a teacher (live, or a {@link FrozenTeacher}'s
+ * stored outputs), with the objective the config's {@code loss} terms make. Set-up here (resume, data, teacher,
+ * student, objective, optimizer); the {@link TrainingLoop} then runs the steps and calls the hooks: non-finite
+ * guard, validation (metrics, best checkpoint by validation top-1), last checkpoint (optimizer and criterion state,
+ * so {@code resume} continues exactly), progress. At the end the best checkpoint's test metrics go to summary.json.
  * Each step's arrays live in its batch's sub-manager.
  */
 public final class Trainer {
@@ -77,8 +80,8 @@ public final class Trainer {
             throw new IllegalArgumentException("--classes " + config.numClasses() + " does not match the data, which has "
                     + classes + " classes");
         }
-        InputContract contract = InputContract.forModel(config.model(), config.imageSize());
-        boolean bcos = Models.isBcos(config.model());
+        ModelFamily family = Models.family(config.model());
+        InputContract contract = family.contract(config.imageSize());
         if (resume && !Files.exists(run.last())) {
             throw new E2kdIoException(run.last(), "cannot resume: no last checkpoint");
         }
@@ -94,127 +97,96 @@ public final class Trainer {
                 teacherExplainer = Explainers.create(config.explainer(), teacher);
             }
             Model student;
-            JsonNode state = null;
-            Map<String, NDArray> optimizerState = Map.of();
+            JsonNode saved = null;
+            Map<String, NDArray> savedTensors = new LinkedHashMap<>();
             if (resume) {
                 ModelCheckpoint.Loaded last = ModelCheckpoint.load(run.last(), base);
                 student = last.model();
-                state = last.trainer();
-                optimizerState = last.trainerTensors();
+                saved = last.trainer();
+                savedTensors.putAll(last.trainerTensors());
             } else {
                 student = initialStudent(classes, base);
             }
+            Objective objective = objective(student, teacher, frozen != null, splits.train().size(), base);
             run.start(config);
-            if (state != null) {
-                run.trimMetrics(state.path("epoch").asInt());
+            if (saved != null) {
+                run.trimMetrics(saved.path("epoch").asInt());
+                CriterionState.restore(objective, savedTensors);
             }
             Explainer studentExplainer = teacher == null ? null : Explainers.create(config.explainer(), student);
             Optimizer optimizer = optimizer();
-            GroundTruthLoss gt = bcos ? GroundTruthLoss.UNIFORM_OFF_LABEL_BCE : GroundTruthLoss.CROSS_ENTROPY;
-            GradientClipping clipping = clipping(bcos);
-            BatchStep step;
-            if (teacher == null) {
-                LabelStep labels = new LabelStep(student, gt, optimizer, clipping);
-                step = (b, s, lr) -> labels.run(b.images(), b.labels(), s, lr);
-            } else {
-                Distiller distiller = new Distiller(teacher, teacherExplainer, student, studentExplainer,
-                        new Objective(config.tau(), config.appliedLambda(), config.gamma(), gt), config.guidedEvery());
-                DistillStep distill = new DistillStep(distiller, student, optimizer, clipping);
-                step = frozen == null ? (b, s, lr) -> distill.run(b.images(), b.labels(), s, lr)
-                        : (b, s, lr) -> distill.run(b.images(), b.labels(), frozen.output(b, distiller.guided(s)), s, lr);
-            }
-            Encoding encoding = bcos ? Encoding.bcos() : Encoding.imagenet();
+            Distiller distiller = new Distiller(frozen == null ? teacher : null, teacherExplainer, student,
+                    studentExplainer, objective);
+            DistillStep distill = new DistillStep(distiller, student, optimizer, clipping(family));
+            TrainingLoop.BatchStep step = frozen == null
+                    ? (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(), distiller.teach(b.images(), s), s, lr)
+                    : (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(),
+                            frozen.output(b, distiller.needsExplanation(s)), s, lr);
+            Encoding encoding = Encodings.of(contract);
             DataLoader train = DataLoader.builder(splits.train(), config.batch()).shuffle(true).seed(config.seed())
                     .augmentation(new TrainAugmentation(config.imageSize(), config.scaleMin(), config.scaleMax(),
                             3.0 / 4.0, 4.0 / 3.0, 0.5))
                     .encoding(encoding).mixup(config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null)
-                    .maps(frozen != null && config.appliedLambda() > 0 ? frozen.maps() : null)
+                    .maps(frozen != null && objective.anyNeeds(Needs::explanation) ? frozen.maps() : null)
                     .prefetch(1).build();
             DataLoader val = evalLoader(splits.val(), encoding);
 
             int stepsPerEpoch = train.batchesPerEpoch();
             long total = (long) stepsPerEpoch * config.epochs();
             Schedule schedule = new Schedule(config.lr(), (long) config.warmupEpochs() * stepsPerEpoch, total);
-            int startEpoch = state == null ? 0 : state.path("epoch").asInt();
-            long global = state == null ? 0 : state.path("step").asLong();
-            double bestTop1 = state == null ? -1 : state.path("best_top1").asDouble();
-            int bestEpoch = state == null ? 0 : state.path("best_epoch").asInt();
-            if (state != null) {
-                optimizer.restoreState(state.path("optimizer_steps").asLong(), optimizerState);
+            if (saved != null) {
+                optimizer.restoreState(saved.path("optimizer_steps").asLong(), savedTensors);
             }
-            LossMeter losses = new LossMeter();
-            long skippedSteps = state == null ? 0 : state.path("skipped_steps").asLong();
-            long started = System.nanoTime();
-            long startStep = global;
-            long images = 0;
+            RunState state = RunState.of(config.epochs(), total, saved);
+            LossMeter losses = new LossMeter(objective.terms().stream().map(Objective.Term::label).toList());
+            TrainingHook stopAfterEpoch = new TrainingHook() {
+                @Override
+                public void onEpochEnd(RunState r) {
+                    r.stop = r.epoch == stopAfter && r.epoch < r.epochs;
+                }
+            };
+            List<TrainingHook> hooks = List.of(
+                    new NonFiniteGuard("stop".equals(config.onNonfinite()), run.last(), progress),
+                    new ValidationHook(new ValidationHook.Networks(student, studentExplainer, teacher, teacherExplainer),
+                            val, config.evalEvery(), losses, schedule, run, contract, base),
+                    new CheckpointHook(run.last(), student, contract, optimizer, objective),
+                    new ProgressHook(progress, losses),
+                    new LossMeterHook(losses),
+                    stopAfterEpoch);
             student.setTraining(true);
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
-                try (EpochIterator it = train.epoch(epoch, base)) {
-                    while (it.hasNext()) {
-                        try (Batch b = it.next()) {
-                            StepResult r = step.run(b, global, schedule.at(global));
-                            if (r.skipped()) {
-                                skippedSteps++;
-                                nonFinite(global, epoch + 1, b);
-                            } else {
-                                losses.add(r);
-                            }
-                            global++;
-                            images += b.size();
-                            double seconds = seconds(started);
-                            progress.step(epoch + 1, config.epochs(), global, total, r, images / seconds,
-                                    seconds / (global - startStep) * (total - global));
-                        }
-                    }
-                }
-                int done = epoch + 1;
-                double imagesPerSecond = images / seconds(started);
-                Double valTop1 = null;
-                if (done % config.evalEvery() == 0 || done == config.epochs()) {
-                    EvalResult v = Evaluator.evaluate(student, studentExplainer, teacher, teacherExplainer, val, base);
-                    valTop1 = v.top1();
-                    ObjectNode line = JSON.createObjectNode();
-                    line.put("epoch", done);
-                    line.put("step", global);
-                    losses.write(line);
-                    putMetrics(line, v);
-                    line.put("lr", schedule.at(global - 1));
-                    line.put("images_per_second", imagesPerSecond);
-                    run.appendMetrics(line);
-                    if (v.top1() > bestTop1) {
-                        bestTop1 = v.top1();
-                        bestEpoch = done;
-                        ModelCheckpoint.save(run.best(), student, contract, null, Map.of());
-                    }
-                }
-                ObjectNode trainer = JSON.createObjectNode();
-                trainer.put("epoch", done);
-                trainer.put("step", global);
-                trainer.put("optimizer_steps", optimizer.steps());
-                trainer.put("best_top1", bestTop1);
-                trainer.put("best_epoch", bestEpoch);
-                trainer.put("skipped_steps", skippedSteps);
-                ModelCheckpoint.save(run.last(), student, contract, trainer, optimizer.state());
-                progress.epoch(done, config.epochs(), losses.total(), valTop1, imagesPerSecond);
-                if (valTop1 != null) {
-                    losses.reset();
-                }
-                if (done == stopAfter && done < config.epochs()) {
-                    return null;
-                }
+            new TrainingLoop(train, step, schedule, hooks).run(state, base);
+            if (state.stop) {
+                return null;
             }
             ObjectNode summary = summary(splits.test(), encoding, teacher, teacherExplainer, base);
-            summary.put("best_epoch", bestEpoch);
-            summary.put("best_val_top1", bestTop1);
+            summary.put("best_epoch", state.bestEpoch);
+            summary.put("best_val_top1", state.bestTop1);
             summary.put("epochs", config.epochs());
-            summary.put("steps", global);
-            summary.put("seconds", seconds(started));
-            summary.put("images_per_second", images / seconds(started));
+            summary.put("steps", state.step);
+            summary.put("seconds", state.seconds());
+            summary.put("images_per_second", state.imagesPerSecond());
             summary.put("skipped_images", splits.skipped().size());
-            summary.put("skipped_steps", skippedSteps);
+            summary.put("skipped_steps", state.skippedSteps);
             run.writeSummary(summary);
             return summary;
         }
+    }
+
+    /**
+     * The run's objective from its {@code loss} terms, checked against where the teacher's outputs come from: terms
+     * that read the teacher need one, and a frozen teacher stores logits and maps, no features.
+     */
+    private Objective objective(Model student, Model teacher, boolean frozen, long trainSize, NDManager base) {
+        Objective objective = Objective.of(config.lossTerms(), new CriterionContext(student, teacher, base, trainSize));
+        if (teacher == null && objective.anyNeeds(Needs::teacher)) {
+            throw new IllegalArgumentException("config loss " + config.lossTerms() + " reads a teacher but method "
+                    + config.method() + " has none; use method kd, e2kd or a -frozen one with --teacher");
+        }
+        if (frozen && objective.anyNeeds(n -> !n.teacherFeatures().isEmpty())) {
+            throw new IllegalArgumentException("config loss " + config.lossTerms() + " reads teacher features, which "
+                    + "method " + config.method() + " does not store; use a live teacher");
+        }
+        return objective;
     }
 
     /** Sets libtorch's intra-op thread count (process-wide); 0 leaves libtorch's default. */
@@ -236,21 +208,9 @@ public final class Trainer {
             ObjectNode summary = JSON.createObjectNode();
             summary.put("method", config.method());
             summary.put("model", config.model());
-            putMetrics(summary, r);
+            ValidationHook.putMetrics(summary, r);
             summary.put("test_count", r.count());
             return summary;
-        }
-    }
-
-    private static void putMetrics(ObjectNode node, EvalResult r) {
-        node.put("top1", r.top1());
-        node.put("top5", r.top5());
-        if (r.agreement() == null) {
-            node.putNull("agreement");
-            node.putNull("explanation_similarity");
-        } else {
-            node.put("agreement", r.agreement());
-            node.put("explanation_similarity", r.explanationSimilarity());
         }
     }
 
@@ -299,25 +259,6 @@ public final class Trainer {
         }
     }
 
-    /**
-     * Reports a step whose loss or gradients were not finite (its update was not applied) with the dataset indices of
-     * its samples; with {@code on_nonfinite: stop} ends the run, leaving last.ckpt at the last completed epoch.
-     */
-    private void nonFinite(long step, int epoch, Batch b) {
-        String what = "step " + (step + 1) + " (epoch " + epoch + "): loss or gradients not finite, update not applied; "
-                + "batch sample indices " + java.util.Arrays.toString(b.indices());
-        if ("stop".equals(config.onNonfinite())) {
-            throw new IllegalStateException(what + "; stopped (on_nonfinite=stop), last good checkpoint "
-                    + (Files.exists(run.last()) ? run.last() : "none yet"));
-        }
-        progress.note(what + "; skipped (on_nonfinite=skip)");
-    }
-
-    /** One training step on a batch: from labels, from the live teacher, or from the frozen teacher's outputs. */
-    private interface BatchStep {
-        StepResult run(Batch b, long step, double lr);
-    }
-
     private DataLoader evalLoader(LabeledDataset split, Encoding encoding) {
         return DataLoader.builder(split, config.batch())
                 .augmentation(new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize()))
@@ -332,17 +273,13 @@ public final class Trainer {
         };
     }
 
-    private GradientClipping clipping(boolean bcos) {
-        return switch (config.clip()) {
+    /** {@code clip}, with {@code auto} resolved by the student's family. */
+    private GradientClipping clipping(ModelFamily family) {
+        String clip = "auto".equals(config.clip()) ? family.defaultClip() : config.clip();
+        return switch (clip) {
             case "agc" -> new GradientClipping(GradientClipping.Kind.AGC, config.clipValue());
             case "norm" -> new GradientClipping(GradientClipping.Kind.NORM, config.clipValue());
-            case "auto" -> bcos ? new GradientClipping(GradientClipping.Kind.AGC, config.clipValue())
-                    : GradientClipping.none();
             default -> GradientClipping.none();
         };
-    }
-
-    private static double seconds(long since) {
-        return Math.max(1e-9, (System.nanoTime() - since) / 1e9);
     }
 }

@@ -1,13 +1,19 @@
 package e2kd.cli;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Helpers for end-to-end tests through {@link Main#run}. */
 final class Cli {
@@ -17,6 +23,36 @@ final class Cli {
             "--set", "image_size=28", "--set", "scale_min=0.5", "--set", "seed=7", "--set", "threads=1"};
 
     private Cli() {}
+
+    /**
+     * Runs {@code e2kd.cli.Main args} in a child JVM (this test classpath) and SIGKILLs it when it prints a line
+     * starting with {@code line}; fails when it never does or was not killed.
+     */
+    static void sigkillAt(String line, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "e2kd.cli.Main"));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TORCH_CPP_LOG_LEVEL", "ERROR");
+        Process p = builder.start();
+        StringBuilder seen = new StringBuilder();
+        boolean reached = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l = out.readLine(); l != null; l = out.readLine()) {
+                seen.append(l).append('\n');
+                if (l.startsWith(line)) {
+                    reached = true;
+                    p.destroyForcibly();
+                    break;
+                }
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        assertTrue(reached, "never printed '" + line + "': " + seen);
+        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+    }
 
     /** The parts joined in order (a later {@code --set} of a key wins). */
     static String[] args(String[]... parts) {

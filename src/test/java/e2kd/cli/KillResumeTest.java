@@ -7,16 +7,11 @@ import e2kd.nn.ModelCheckpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,30 +33,8 @@ class KillResumeTest {
     @Test
     void sigkillMidEpochThenResumeFinishesAValidRun() throws IOException, InterruptedException {
         Path run = tmp.resolve("run");
-        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx192m",
-                "-cp", System.getProperty("java.class.path"), "e2kd.cli.Main", "train", "--out", run.toString()));
-        command.addAll(Arrays.asList(TINY));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("TORCH_CPP_LOG_LEVEL", "ERROR");
-        Process p = builder.start();
-        StringBuilder seen = new StringBuilder();
-        boolean midEpoch = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                seen.append(line).append('\n');
-                // Epoch 2 has steps 7..12; after its second step the process is mid-epoch, epoch 1 checkpointed.
-                if (line.startsWith("epoch 2/3  step 8/18")) {
-                    midEpoch = true;
-                    p.destroyForcibly();
-                    break;
-                }
-            }
-        } finally {
-            p.destroyForcibly();
-        }
-        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
-        assertTrue(midEpoch, "never reached epoch 2: " + seen);
-        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+        // Epoch 2 has steps 7..12; after its second step the process is mid-epoch, epoch 1 checkpointed.
+        Cli.sigkillAt("epoch 2/3  step 8/18", Cli.args(new String[] {"train", "--out", run.toString()}, TINY));
         assertTrue(Files.exists(run.resolve("last.ckpt")) && !Files.exists(run.resolve("summary.json")));
 
         assertEquals(0, Main.run("train", "--resume", run.toString()));

@@ -1,5 +1,6 @@
 package e2kd.distill;
 
+import e2kd.nn.Taps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -55,13 +56,13 @@ class FiniteDifferenceTest {
 
     private double loss(Explainer explainer) {
         Explained s = explainer.explain(x, ClassChoice.fixed(classes));
-        return LossParts.value(new Objective(1, 1, 0, null).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total());
+        return LossParts.value(Objective.e2kd(1, 1).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total());
     }
 
     private Explainer explainer(boolean detach) {
         return new Explainer() {
             @Override
-            public Explained explain(NDArray in, ClassChoice choice) {
+            public Explained explain(NDArray in, ClassChoice choice, Taps taps) {
                 Trace trace = detach ? Trace.detachingFactors() : new Trace();
                 NDArray logits = student.forward(in, trace);
                 NDArray c = choice.choose(logits);
@@ -80,7 +81,7 @@ class FiniteDifferenceTest {
         Explainer e = explainer(detach);
         Autograd.recording(() -> {
             Explained s = e.explain(x, ClassChoice.fixed(classes));
-            NDArray l = new Objective(1, 1, 0, null).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total();
+            NDArray l = Objective.e2kd(1, 1).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total();
             Autograd.zeroGradients(student.parameters().values());
             Autograd.backward(l, false);
             return null;

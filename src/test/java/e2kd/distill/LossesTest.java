@@ -1,5 +1,8 @@
 package e2kd.distill;
 
+import e2kd.nn.GroundTruthLoss;
+import e2kd.distill.criteria.KdLoss;
+import e2kd.distill.criteria.ExplanationLoss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

@@ -33,7 +33,7 @@ class TeacherFrozenTest {
             Map<String, ByteBuffer> before = snapshot(teacher.stateDict());
             Map<String, ByteBuffer> studentBefore = snapshot(student.stateDict());
             Distiller d = new Distiller(teacher, new BcosExplainer(teacher), student, new BcosExplainer(student),
-                    new Objective(1, 1, 0, null), 1);
+                    Objective.e2kd(1, 1));
             try (NDManager step = m.newSubManager()) {
                 NDArray rgb = step.randomUniform(0, 1, new Shape(4, 3, 16, 16));
                 new DistillStep(d, student, new Adam(0, false)).run(rgb.concat(rgb.neg().add(1), 1), null, 0, 1e-3);
@@ -57,10 +57,10 @@ class TeacherFrozenTest {
             student.setTraining(true);
             Map<String, ByteBuffer> before = snapshot(teacher.stateDict());
             Distiller d = new Distiller(teacher, new InputXGradient(teacher), student, new InputXGradient(student),
-                    new Objective(1, 1, 0, null), 1);
+                    Objective.e2kd(1, 1));
             try (NDManager step = m.newSubManager()) {
                 NDArray x = step.randomUniform(-1, 1, new Shape(2, 3, 12, 12));
-                TeacherOutput t = d.teach(x, true);
+                TeacherOutput t = d.teach(x, 0);
                 assertFalse(t.map().hasGradient() || t.logits().hasGradient());
                 teacher.parameters().forEach((name, p) -> assertFalse(p.hasGradient(), "teacher parameter " + name));
                 float[] map = t.map().toFloatArray();

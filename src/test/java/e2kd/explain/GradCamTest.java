@@ -1,5 +1,6 @@
 package e2kd.explain;
 
+import e2kd.nn.Taps;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,7 +9,7 @@ import e2kd.Close;
 import e2kd.nn.Autograd;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
-import e2kd.nn.ModelOptions;
+import e2kd.nn.CnnOptions;
 import e2kd.nn.ModelSpec;
 import e2kd.nn.Models;
 import e2kd.nn.Module;
@@ -39,20 +40,15 @@ class GradCamTest {
         private final NDArray weight;
 
         Toy(NDArray weight) {
-            super(new ModelSpec("toy", 2, new ModelOptions(ModelOptions.Stem.SMALL, 2, 2)));
+            super(new ModelSpec("toy", 2, new CnnOptions(CnnOptions.Stem.SMALL, 2, 2)));
             this.weight = weight;
             weight.setRequiresGradient(true);
         }
 
         @Override
-        public NDArray forward(NDArray x) {
-            return forward(x, Map.of());
-        }
-
-        @Override
-        public NDArray forward(NDArray x, Map<String, UnaryOperator<NDArray>> taps) {
+        public NDArray forward(NDArray x, Taps taps) {
             NDArray pooled = ai.djl.nn.pooling.Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
-            NDArray a = taps.getOrDefault("features", UnaryOperator.identity()).apply(pooled);
+            NDArray a = taps.at("features", pooled);
             return e2kd.nn.GlobalAvgPool.of(a).matMul(weight.transpose());
         }
 

@@ -77,7 +77,7 @@ class TransposedPassOracleTest {
                                          NDArray teacherLogits, NDArray teacherMap, Map<String, NDArray> out) {
         return Autograd.recording(() -> {
             Explained s = explainer.explain(x, ClassChoice.fixed(classes));
-            NDArray loss = new Objective(2, 1, 0, null).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total();
+            NDArray loss = Objective.e2kd(2, 1).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total();
             Autograd.zeroGradients(model.parameters().values());
             Autograd.backward(loss, false);
             model.parameters().forEach((name, p) -> out.put(name, p.getGradient().duplicate()));

@@ -62,7 +62,7 @@ class BadInputTest {
         BcosResNet teacher = (BcosResNet) Models.create("bcos_resnet18", 10, Map.of("base", "4"), m);
         BcosResNet student = (BcosResNet) Models.create("bcos_resnet18", 7, Map.of("base", "4"), m);
         String msg = message(() -> new Distiller(teacher, new BcosExplainer(teacher), student,
-                new BcosExplainer(student), new Objective(1, 1, 0, null), 1));
+                new BcosExplainer(student), Objective.e2kd(1, 1)));
         assertTrue(msg.contains("10 classes") && msg.contains("7"), msg);
     }
 

@@ -1,5 +1,7 @@
 package e2kd.train;
 
+import java.util.Map;
+import java.util.LinkedHashMap;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -12,14 +14,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The progress line's fields, the terminal bar, and plain lines when stderr is not a terminal. */
 class ProgressTest {
-    private static final StepResult DISTILL = new StepResult(1.25, 0.5, 0.75, Double.NaN, false);
+    private static final StepResult DISTILL = new StepResult(1.25, parts("kd", 0.5, "explanation", 0.75), false);
+
+    private static Map<String, Double> parts(String a, double va, String b, double vb) {
+        Map<String, Double> parts = new LinkedHashMap<>();
+        parts.put(a, va);
+        parts.put(b, vb);
+        return parts;
+    }
 
     @Test
     void lineShowsEpochStepLossPartsSpeedAndEta() {
-        assertEquals("epoch 2/5  step 30/100  loss 1.2500 kd 0.5000 exp 0.7500  812.3 img/s  ETA 1:01:05",
+        assertEquals("epoch 2/5  step 30/100  loss 1.2500 kd 0.5000 explanation 0.7500  812.3 img/s  ETA 1:01:05",
                 Progress.line(2, 5, 30, 100, DISTILL, 812.34, 3665));
-        assertEquals("epoch 1/1  step 1/9  loss 0.3000 gt 0.3000  1.0 img/s  ETA 0:00:00",
-                Progress.line(1, 1, 1, 9, new StepResult(0.3, Double.NaN, Double.NaN, 0.3, false), 1, 0.4));
+        assertEquals("epoch 1/1  step 1/9  loss 0.3000 ground_truth 0.3000  1.0 img/s  ETA 0:00:00",
+                Progress.line(1, 1, 1, 9, new StepResult(0.3, Map.of("ground_truth", 0.3), false), 1, 0.4));
     }
 
     @Test

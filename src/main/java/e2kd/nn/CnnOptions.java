@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Options every registered model takes, plus the DenseNet growth rate.
+ * Options of the convolutional architectures (ResNets, DenseNets, standard and B-cos), plus the DenseNet growth rate.
  *
  * @param stem       {@code imagenet} (7×7 stride-2 conv + pooling) or {@code small} (3×3 stride-1 conv, no stem
  *                   pooling; for 24–64 px images)
@@ -15,13 +15,13 @@ import java.util.TreeSet;
  * @param inChannels input channels (3 for standard models, 6 for B-cos)
  * @param growth     DenseNet growth rate k (32 in torchvision); 0 for models without one
  */
-public record ModelOptions(Stem stem, int base, int inChannels, int growth) {
+public record CnnOptions(Stem stem, int base, int inChannels, int growth) implements ArchitectureOptions {
     public enum Stem { IMAGENET, SMALL }
 
     public static final Set<String> KEYS = Set.of("stem", "base", "in_channels");
     private static final String GROWTH = "growth";
 
-    public ModelOptions {
+    public CnnOptions {
         if (base < 1) {
             throw new IllegalArgumentException("option base=" + base + " must be a positive channel count");
         }
@@ -34,20 +34,15 @@ public record ModelOptions(Stem stem, int base, int inChannels, int growth) {
     }
 
     /** Options of a model without a growth rate. */
-    public ModelOptions(Stem stem, int base, int inChannels) {
+    public CnnOptions(Stem stem, int base, int inChannels) {
         this(stem, base, inChannels, 0);
-    }
-
-    /** Parses {@code key=value} options of a model without a growth rate. */
-    public static ModelOptions parse(Map<String, String> raw, int defaultInChannels) {
-        return parse(raw, defaultInChannels, 0);
     }
 
     /**
      * Parses {@code key=value} options; unknown keys and bad values are errors naming the valid ones. {@code growth}
      * is a valid key only where {@code defaultGrowth > 0} (DenseNets).
      */
-    public static ModelOptions parse(Map<String, String> raw, int defaultInChannels, int defaultGrowth) {
+    public static CnnOptions parse(Map<String, String> raw, int defaultInChannels, int defaultGrowth) {
         Set<String> valid = new TreeSet<>(KEYS);
         if (defaultGrowth > 0) {
             valid.add(GROWTH);
@@ -67,7 +62,7 @@ public record ModelOptions(Stem stem, int base, int inChannels, int growth) {
         if (defaultGrowth > 0 && growth < 1) {
             throw new IllegalArgumentException("option growth=" + growth + " must be a positive channel count");
         }
-        return new ModelOptions(stem, integer(raw, "base", 64), integer(raw, "in_channels", defaultInChannels), growth);
+        return new CnnOptions(stem, integer(raw, "base", 64), integer(raw, "in_channels", defaultInChannels), growth);
     }
 
     private static int integer(Map<String, String> raw, String key, int fallback) {
@@ -82,7 +77,14 @@ public record ModelOptions(Stem stem, int base, int inChannels, int growth) {
         }
     }
 
+    /** Total downsampling of the feature stages: 32 with the ImageNet stem, 8 with the small one. */
+    @Override
+    public int minimumInputSize() {
+        return stem == Stem.IMAGENET ? 32 : 8;
+    }
+
     /** The options as {@code key=value} strings (for checkpoints and configs); growth only where the model has one. */
+    @Override
     public Map<String, String> asMap() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("stem", stem.name().toLowerCase(java.util.Locale.ROOT));

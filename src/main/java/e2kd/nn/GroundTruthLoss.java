@@ -1,7 +1,6 @@
-package e2kd.distill;
+package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.Scalars;
 
 /**
  * The optional label term γ·L_gt (γ = 0 in every paper run): cross-entropy for standard models; for B-cos models

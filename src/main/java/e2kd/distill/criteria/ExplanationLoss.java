@@ -1,4 +1,4 @@
-package e2kd.distill;
+package e2kd.distill.criteria;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.Scalars;

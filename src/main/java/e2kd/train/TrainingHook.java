@@ -1,0 +1,15 @@
+package e2kd.train;
+
+import e2kd.data.Batch;
+
+/**
+ * Called by the {@link TrainingLoop} after each step and each epoch: checkpoints, metrics, validation, progress and
+ * the non-finite guard are hooks; so will be what several devices or a single writer need.
+ */
+interface TrainingHook {
+    /** After step {@code run.step()} (already counted) on batch {@code b}. */
+    default void onStepEnd(RunState run, Batch b, StepResult result) {}
+
+    /** After epoch {@code run.epoch()} (1-based, finished). */
+    default void onEpochEnd(RunState run) {}
+}
