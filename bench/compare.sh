@@ -14,30 +14,17 @@
 # "not distinguishable" when the two spreads overlap; also median peak RSS, the threads each side ran with, and the
 # 1-minute load average before and after. Fewer than 5 runs is only a smoke test and is labelled so.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$here"
-runs="${RUNS:-5}"
-steps="${STEPS:-10}"
-warmup="${WARMUP:-3}"
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(bcos-r34-r18 std-r34-r18-gradcam kd-r34-r18)
-
-mvn -q -o -B package -DskipTests >&2        # so that the launcher finds its jar up to date and does not build
-clean=(env)
-for v in $(env | cut -d= -f1 | grep -E '^(OMP_|GOMP_|KMP_|MKL_|E2KD_JAVA_OPTS$)' || true); do
-    echo "compare.sh: $v is set in this shell; neither side gets it" >&2
-    clean+=(-u "$v")
-done
+# shellcheck source=bench/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 e2kd=("${clean[@]}" ./e2kd bench)
 py=("${clean[@]}" /usr/bin/python3 bench/pytorch_reference.py)
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
-value() { grep "^$1=" "$2" | tail -1 | cut -d= -f2; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 low() { sort -g | head -1; }
 high() { sort -g | tail -1; }
-load() { cut -d' ' -f1 /proc/loadavg; }
 series() { for r in $(seq "$runs"); do value "$1" "$log/$2-$3-$r"; done; }
 run_e2kd() { "${e2kd[@]}" --case "$1" --steps "$steps" --warmup "$warmup" >"$2"; }
 run_torch() { "${py[@]}" --case "$1" --steps "$steps" --warmup "$warmup" >"$2" 2>/dev/null; }
