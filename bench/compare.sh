@@ -1,48 +1,61 @@
 #!/usr/bin/env bash
-# Side by side: e2kd bench vs bench/pytorch_reference.py (Debian PyTorch 1.13, 2 threads), alternating, RUNS
-# measured runs each (after one warm-up run of each, not counted); every run is a fresh process doing WARMUP untimed
-# and STEPS timed steps. Prints per case the medians of images_per_second, the ratio e2kd/PyTorch and peak RSS.
+# Side by side, each run the way its users run it: e2kd through the ./e2kd launcher with the launcher's own defaults
+# (threads and OpenMP wait policy chosen at start, docs/PERFORMANCE.md "Threading defaults"), against
+# bench/pytorch_reference.py under Debian's PyTorch 1.13 with PyTorch's defaults (one intra-op thread per physical
+# core, what PyTorch 2.x picks by itself; nothing else set). No environment is imposed on either side: OpenMP, GOMP,
+# KMP and MKL variables of the calling shell, and E2KD_JAVA_OPTS, are removed for both.
 #
 #   bench/compare.sh [CASE ...]        (default: bcos-r34-r18 std-r34-r18-gradcam kd-r34-r18)
 #   RUNS=5 STEPS=10 WARMUP=3 bench/compare.sh
 #
-# The machine must be quiet: with two intra-op threads on two cores, any other busy process stalls every parallel
-# region of both sides. The 1-minute load average is printed before and after each case.
+# Per case: one untimed run of each side, then RUNS measured runs of each, alternating and swapping which side goes
+# first every round; each run is a fresh process doing WARMUP untimed and STEPS timed steps. Prints per case the
+# median and spread (min-max) of images_per_second of each side, the ratio of the medians e2kd/PyTorch, and
+# "not distinguishable" when the two spreads overlap; also median peak RSS, the threads each side ran with, and the
+# 1-minute load average before and after. Fewer than 5 runs is only a smoke test and is labelled so.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$here"
-runs="${RUNS:-5}"
-steps="${STEPS:-10}"
-warmup="${WARMUP:-3}"
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(bcos-r34-r18 std-r34-r18-gradcam kd-r34-r18)
-
-mvn -q -o -B package -DskipTests >&2
-export TORCH_CPP_LOG_LEVEL=ERROR
-jvm=(java -Xmx2g -jar target/e2kd.jar)
-py=(/usr/bin/python3 bench/pytorch_reference.py)
+# shellcheck source=bench/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+e2kd=("${clean[@]}" ./e2kd bench)
+py=("${clean[@]}" /usr/bin/python3 bench/pytorch_reference.py)
 log="$(mktemp -d)"
 trap 'rm -rf "$log"' EXIT
 
-value() { grep "^$1=" "$2" | tail -1 | cut -d= -f2; }
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-load() { cut -d' ' -f1 /proc/loadavg; }
+low() { sort -g | head -1; }
+high() { sort -g | tail -1; }
+series() { for r in $(seq "$runs"); do value "$1" "$log/$2-$3-$r"; done; }
+run_e2kd() { "${e2kd[@]}" --case "$1" --steps "$steps" --warmup "$warmup" >"$2"; }
+run_torch() { "${py[@]}" --case "$1" --steps "$steps" --warmup "$warmup" >"$2" 2>/dev/null; }
 
-printf '%-22s %8s %10s %10s %12s %12s  %s\n' case ratio e2kd_ips torch_ips e2kd_rss_mib torch_rss_mib load
+[ "$runs" -ge 5 ] || echo "compare.sh: RUNS=$runs < 5: a smoke test, not a comparison" >&2
+printf '%-20s %-22s %-22s %6s  %-20s %9s %9s %7s  %s\n' case e2kd_ips "torch_ips" ratio verdict e2kd_rss torch_rss threads \
+    load
 for c in "${cases[@]}"; do
     before="$(load)"
-    "${jvm[@]}" bench --case "$c" --steps 2 --warmup 1 >/dev/null
+    "${e2kd[@]}" --case "$c" --steps 2 --warmup 1 >/dev/null
     "${py[@]}" --case "$c" --steps 2 --warmup 1 >/dev/null 2>&1
     for r in $(seq "$runs"); do
-        "${jvm[@]}" bench --case "$c" --steps "$steps" --warmup "$warmup" >"$log/e2kd-$c-$r"
-        "${py[@]}" --case "$c" --steps "$steps" --warmup "$warmup" >"$log/torch-$c-$r" 2>/dev/null
-        echo "  $c run $r: e2kd $(value images_per_second "$log/e2kd-$c-$r") img/s," \
+        if [ $((r % 2)) -eq 1 ]; then
+            run_e2kd "$c" "$log/e2kd-$c-$r"; run_torch "$c" "$log/torch-$c-$r"
+        else
+            run_torch "$c" "$log/torch-$c-$r"; run_e2kd "$c" "$log/e2kd-$c-$r"
+        fi
+        echo "  $c run $r: e2kd $(value images_per_second "$log/e2kd-$c-$r") img/s" \
+             "($(value threads "$log/e2kd-$c-$r") threads, $(value omp_wait_policy "$log/e2kd-$c-$r"))," \
              "torch $(value images_per_second "$log/torch-$c-$r") img/s (load $(load))" >&2
     done
-    e=$(for r in $(seq "$runs"); do value images_per_second "$log/e2kd-$c-$r"; done | median)
-    t=$(for r in $(seq "$runs"); do value images_per_second "$log/torch-$c-$r"; done | median)
-    er=$(for r in $(seq "$runs"); do value peak_rss_mib "$log/e2kd-$c-$r"; done | median)
-    tr=$(for r in $(seq "$runs"); do value peak_rss_mib "$log/torch-$c-$r"; done | median)
-    printf '%-22s %8.2f %10.2f %10.2f %12.0f %12.0f  %s→%s\n' "$c" "$(echo "$e / $t" | bc -l)" "$e" "$t" "$er" "$tr" \
-        "$before" "$(load)"
+    e=$(series images_per_second e2kd "$c" | median); el=$(series images_per_second e2kd "$c" | low)
+    eh=$(series images_per_second e2kd "$c" | high)
+    t=$(series images_per_second torch "$c" | median); tl=$(series images_per_second torch "$c" | low)
+    th=$(series images_per_second torch "$c" | high)
+    er=$(series peak_rss_mib e2kd "$c" | median); tr=$(series peak_rss_mib torch "$c" | median)
+    et="$(series threads e2kd "$c" | sort -u | paste -sd/)"
+    tt="$(grep -ho '[0-9]* threads$' "$log/torch-$c-1" | cut -d' ' -f1)"
+    verdict=$(awk -v el="$el" -v eh="$eh" -v tl="$tl" -v th="$th" 'BEGIN {
+        if (el <= th && tl <= eh) print "not distinguishable"; else if (el > th) print "e2kd faster"; else print "PyTorch faster" }')
+    [ "$runs" -ge 5 ] || verdict="$verdict (smoke)"
+    printf '%-20s %-22s %-22s %6.2f  %-20s %9.0f %9.0f %7s  %s\n' "$c" "$e [$el-$eh]" "$t [$tl-$th]" \
+        "$(echo "$e / $t" | bc -l)" "$verdict" "$er" "$tr" "$et:$tt" "$before→$(load)"
 done

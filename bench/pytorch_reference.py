@@ -1,9 +1,14 @@
 #!/usr/bin/python3
 """The e2kd benchmark cases in plain PyTorch, the way the authors' code computes them.
 
-Run with Debian's PyTorch 1.13 (/usr/bin/python3), two intra-op threads:
+Run with Debian's PyTorch 1.13 (/usr/bin/python3):
 
     /usr/bin/python3 bench/pytorch_reference.py --case bcos-r34-r18 [--steps N] [--warmup W] [--batch B] [--size S]
+
+Threads: one intra-op thread per physical core of the CPUs this process may use (what PyTorch 2.x picks by default;
+torch 1.13 as packaged here starts with half the logical CPUs, 1 on a 2-core machine), unless --threads is given.
+Nothing else is set: OpenMP's wait policy and all other settings are PyTorch's own defaults.
+bench/reference_fixtures.py checks the routes below against the authors' fixtures (ReferenceFixturesTest).
 
 Each timed step is a full e2KD (or KD) training step on random data: live teacher forward and explanation, student
 forward and differentiable explanation, loss, backward, Adam step. The last line printed is images_per_second=<n>.
@@ -12,9 +17,9 @@ Route, as in the authors' code (GoodTeachersExplain, `explanation_aware_forward`
 * B-cos: B-cos-v2 style modules written out below (unit-norm BcosConv2d B=2 with patch norm, uncentered bias-free
   batch norm, AvgPool stem, 1x1 B-cos classifier before global pooling, logit bias -log(C-1)). Every dynamic factor
   goes through a custom autograd function (forward factor*x; in explanation mode its backward passes g*factor to x
-  and nothing to the factor). The images require grad; in explanation mode the student is run, then the teacher;
-  the student's W(x) comes from backward(inputs=[images], create_graph=True), the teacher's from a plain backward.
-  The final loss.backward() runs with explanation mode off.
+  and nothing to the factor). The images require grad; in explanation mode the teacher is run and explained for its
+  top-1 class by a plain backward(inputs=[images]), then the student, whose W(x) for that class comes from
+  backward(inputs=[images], create_graph=True). The final loss.backward() runs with explanation mode off.
 * Standard: torchvision ResNets; GradCAM at layer4 from the feature-map gradient (backward(inputs=[features]),
   create_graph=True for the student), ReLU, bilinear resize to the input size. The teacher's trunk runs without a
   graph; only its head is differentiated (for its GradCAM).
@@ -23,6 +28,7 @@ Loss: tau^2 * KL(softmax(z_T/tau) || softmax(z_S/tau)), tau = 1, + lambda * mean
 """
 import argparse
 import math
+import os
 import time
 
 import torch
@@ -31,6 +37,8 @@ import torch.nn.functional as F
 import torchvision
 
 CLASSES = 1000
+TAU = 1.0
+LAMBDA = 1.0
 CASES = {
     # name: (family, explanation term, default size, default batch)
     "bcos-r34-r18": ("bcos", True, 64, 16),
@@ -141,7 +149,7 @@ class BcosResNet(nn.Module):
         return self.fc(x).mean((2, 3)) + self.logit_bias
 
 
-def kd_loss(student_logits, teacher_logits, tau=1.0):
+def kd_loss(student_logits, teacher_logits, tau=TAU):
     log_ps = F.log_softmax(student_logits / tau, 1)
     pt = F.softmax(teacher_logits / tau, 1)
     return F.kl_div(log_ps, pt, reduction="none").sum(-1).mean(0) * tau * tau
@@ -156,22 +164,33 @@ def selected(logits, classes):
     return logits[torch.arange(len(classes)), classes].sum()
 
 
+def bcos_explain(model, images, classes=None, create_graph=False):
+    """The authors' B-cos route for one model: in explanation mode, W(x) = d y_c / d x by autograd on the images
+    (create_graph for a student, whose W(x) is trained through). Returns logits, classes, W(x)."""
+    images = images.detach().requires_grad_(True)
+    model.state["explain"] = True
+    try:
+        out = model(images)
+        classes = out.argmax(1) if classes is None else classes
+        selected(out, classes).backward(inputs=[images], create_graph=create_graph)
+    finally:
+        model.state["explain"] = False
+    return out, classes, images.grad
+
+
+def bcos_parts(teacher, student, images, tau=TAU):
+    """Student logits, both W(x) for the teacher's top-1 class and the two loss terms of one B-cos e2KD step. The
+    student's loss.backward() later runs with explanation mode off."""
+    t_out, top1, t_map = bcos_explain(teacher, images)
+    s_out, _, s_map = bcos_explain(student, images, top1, create_graph=True)
+    return {"student_logits": s_out, "teacher_logits": t_out.detach(), "top1": top1, "student_map": s_map,
+            "teacher_map": t_map.detach(), "kd": kd_loss(s_out, t_out.detach(), tau),
+            "exp": explanation_loss(s_map, t_map.detach())}
+
+
 def bcos_step(teacher, student, images):
-    """The authors' B-cos route: explanation mode, W(x) = d y_c / d x by autograd (create_graph for the student)."""
-    images.requires_grad_(True)
-    images.grad = None
-    student.state["explain"] = teacher.state["explain"] = True
-    s_out = student(images)
-    t_out = teacher(images)
-    top1 = t_out.argmax(1)
-    selected(s_out, top1).backward(inputs=[images], create_graph=True, retain_graph=True)
-    s_map = images.grad
-    images.grad = None
-    selected(t_out, top1).backward(inputs=[images])
-    t_map = images.grad.detach()
-    images.grad = None
-    student.state["explain"] = teacher.state["explain"] = False
-    return kd_loss(s_out, t_out.detach()) + explanation_loss(s_map, t_map)
+    parts = bcos_parts(teacher, student, images)
+    return parts["kd"] + LAMBDA * parts["exp"]
 
 
 def std_features(model, x):
@@ -188,8 +207,9 @@ def grad_cam(features, size):
     return F.interpolate(cam, size=size, mode="bilinear", align_corners=False)
 
 
-def gradcam_step(teacher, student, images):
-    """GradCAM at layer4 from the feature-map gradient (create_graph for the student)."""
+def gradcam_parts(teacher, student, images, tau=TAU):
+    """GradCAM at layer4 from the feature-map gradient (create_graph for the student); the teacher's trunk runs
+    without a graph, only its head is differentiated. Same keys as bcos_parts."""
     s_features = std_features(student, images)
     s_out = std_head(student, s_features)
     with torch.no_grad():
@@ -203,7 +223,13 @@ def gradcam_step(teacher, student, images):
     s_features.grad = None
     selected(t_out, top1).backward(inputs=[t_features])
     t_map = grad_cam(t_features, size).detach()
-    return kd_loss(s_out, t_out.detach()) + explanation_loss(s_map, t_map)
+    return {"student_logits": s_out, "teacher_logits": t_out.detach(), "top1": top1, "student_map": s_map,
+            "teacher_map": t_map, "kd": kd_loss(s_out, t_out.detach(), tau), "exp": explanation_loss(s_map, t_map)}
+
+
+def gradcam_step(teacher, student, images):
+    parts = gradcam_parts(teacher, student, images)
+    return parts["kd"] + LAMBDA * parts["exp"]
 
 
 def kd_step(teacher, student, images):
@@ -211,6 +237,21 @@ def kd_step(teacher, student, images):
     with torch.no_grad():
         t_out = teacher(images)
     return kd_loss(s_out, t_out)
+
+
+def physical_cores():
+    """Physical cores among the CPUs this process may run on (SMT siblings counted once)."""
+    cores = set()
+    for cpu in os.sched_getaffinity(0):
+        try:
+            with open(f"/sys/devices/system/cpu/cpu{cpu}/topology/core_id") as f:
+                core = f.read().strip()
+            with open(f"/sys/devices/system/cpu/cpu{cpu}/topology/physical_package_id") as f:
+                package = f.read().strip()
+            cores.add((package, core))
+        except OSError:
+            cores.add(("cpu", cpu))
+    return max(1, len(cores))
 
 
 def median(values):
@@ -233,7 +274,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--batch", type=int)
     parser.add_argument("--size", type=int)
-    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=physical_cores(),
+                        help="intra-op threads (default: the physical cores available, %(default)s here)")
     parser.add_argument("--profile", help="write the PyTorch profiler trace (Chrome JSON) of the last timed step here")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)

@@ -30,7 +30,8 @@ final class BenchCommand implements Callable<Integer> {
     Integer size;
 
     @Option(names = "--threads", defaultValue = "0",
-            description = "libtorch intra-op threads (default: libtorch's, one per core).")
+            description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS, which ./e2kd "
+                    + "sets to the CPUs free at start).")
     int threads;
 
     @Option(names = "--profile", description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
@@ -51,6 +52,10 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "median_step_ms=%.1f%n", r.medianStepMillis());
         System.out.printf(Locale.ROOT, "median_step_cpu_ms=%.1f%n", r.medianStepCpuMillis());
         System.out.printf(Locale.ROOT, "peak_rss_mib=%.1f%n", r.peakRssKiB() / 1024.0);
+        System.out.printf(Locale.ROOT, "threads=%d%n", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        for (String v : new String[] {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
+            System.out.printf(Locale.ROOT, "%s=%s%n", v.toLowerCase(Locale.ROOT), System.getenv().getOrDefault(v, "unset"));
+        }
         System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", r.imagesPerSecond());
         return 0;
     }

@@ -28,7 +28,8 @@ final class ConfigOptions {
             + "summary.json) instead of stopping.")
     boolean skipBadImages;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: one per core).")
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS, which ./e2kd "
+                    + "sets to the CPUs free at start).")
     Integer threads;
 
     /** Defaults, then {@code base} (a run's config.yaml, or null), preset, file, --set, data options, then {@code commandSets}. */

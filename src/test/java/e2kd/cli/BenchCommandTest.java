@@ -12,7 +12,10 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code e2kd bench}: a tiny run of a B-cos and a standard case ends with images_per_second=N; bad input is one line, exit 2. */
+/**
+ * {@code e2kd bench}: a tiny run of a B-cos and a standard case reports libtorch's thread count and the OpenMP
+ * settings it ran under and ends with images_per_second=N; bad input is one line, exit 2.
+ */
 class BenchCommandTest {
     private static String run(int expectedExit, String... args) {
         PrintStream out = System.out;
@@ -35,6 +38,9 @@ class BenchCommandTest {
             assertTrue(last.matches(), c + ": " + out);
             assertTrue(Double.parseDouble(last.group(1)) > 0, out);
             assertTrue(out.contains("peak_rss_mib="), out);
+            Matcher threads = Pattern.compile("(?m)^threads=([0-9]+)$").matcher(out);
+            assertTrue(threads.find() && Integer.parseInt(threads.group(1)) >= 1, "libtorch's thread count: " + out);
+            assertTrue(Pattern.compile("(?m)^omp_wait_policy=\\S+$").matcher(out).find(), out);
         }
     }
 
