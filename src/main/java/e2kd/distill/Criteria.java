@@ -1,5 +1,7 @@
 package e2kd.distill;
 
+import e2kd.distill.criteria.AtCriterion;
+import e2kd.distill.criteria.CatCriterion;
 import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
@@ -16,6 +18,8 @@ public final class Criteria {
         register(KdCriterion.FACTORY);
         register(ExplanationCriterion.FACTORY);
         register(GroundTruthCriterion.FACTORY);
+        register(AtCriterion.FACTORY);
+        register(CatCriterion.FACTORY);
         ServiceLoader.load(CriterionFactory.class).forEach(Criteria::register);
     }
 
@@ -37,6 +41,11 @@ public final class Criteria {
     /** Fails naming the registered criteria when {@code name} is not one. */
     public static void check(String name) {
         factory(name);
+    }
+
+    /** The weight an entry of criterion {@code name} gets when it gives none. */
+    public static double defaultWeight(String name) {
+        return factory(name).defaultWeight();
     }
 
     /** Builds the criterion of {@code spec}; unknown names and parameters are errors that name them. */

@@ -26,7 +26,10 @@ public final class CriterionSpec {
         this.params = new LinkedHashMap<>(params);
     }
 
-    /** An entry of a YAML {@code loss:} list: {@code name}, optional {@code weight} (default 1), the rest parameters. */
+    /**
+     * An entry of a YAML {@code loss:} list: {@code name}, optional {@code weight} (default: the criterion's
+     * literature weight, {@link CriterionFactory#defaultWeight()}), the rest parameters.
+     */
     public static CriterionSpec fromMap(Map<String, Object> entry) {
         Map<String, Object> params = new LinkedHashMap<>(entry);
         Object name = params.remove("name");
@@ -34,7 +37,7 @@ public final class CriterionSpec {
             throw new IllegalArgumentException("config loss entry " + entry + " has no name; expected e.g. {name: kd, tau: 4}");
         }
         Object weight = params.remove("weight");
-        return new CriterionSpec(text, weight == null ? 1.0 : number(text, "weight", weight), params);
+        return new CriterionSpec(text, weight == null ? Criteria.defaultWeight(text) : number(text, "weight", weight), params);
     }
 
     /** The entry as a YAML mapping (for a run's config.yaml). */
@@ -74,6 +77,20 @@ public final class CriterionSpec {
             throw new IllegalArgumentException("loss term " + name + ": " + key + "=" + params.get(key) + " is not a whole number");
         }
         return (int) v;
+    }
+
+    /** A yes/no parameter ({@code true} / {@code false}); {@code fallback} when absent. */
+    public boolean flag(String key, boolean fallback) {
+        read.add(key);
+        Object v = params.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        String text = String.valueOf(v).trim();
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException("loss term " + name + ": " + key + "=" + v + " is not true or false");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     /** A list of names (a YAML list or a comma-separated string); {@code fallback} when absent. */
