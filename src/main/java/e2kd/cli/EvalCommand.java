@@ -59,8 +59,8 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         EvalData d = EvalData.resolve(model, data, split, boxes);
         try (NDManager manager = NDManager.newBaseManager()) {
-            ModelCheckpoint.Loaded student = ModelSources.checkpoint(model, manager);
-            ModelCheckpoint.Loaded t = teacher == null ? null : ModelSources.checkpoint(teacher, manager);
+            ModelCheckpoint.Loaded student = ModelCheckpoint.loadFrom(model, manager);
+            ModelCheckpoint.Loaded t = teacher == null ? null : ModelCheckpoint.loadFrom(teacher, manager);
             checkClasses(student.model(), d, model);
             if (t != null) {
                 checkClasses(t.model(), d, teacher);

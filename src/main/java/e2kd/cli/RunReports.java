@@ -57,7 +57,7 @@ final class RunReports {
         ExplanationGrid.Column teacher = null;
         Path teacherPath = config.teacher().isBlank() ? null : Path.of(config.teacher());
         if (teacherPath != null && (Files.isRegularFile(teacherPath) || Files.isRegularFile(teacherPath.resolve("best.ckpt")))) {
-            ModelCheckpoint.Loaded t = ModelSources.checkpoint(teacherPath, manager);
+            ModelCheckpoint.Loaded t = ModelCheckpoint.loadFrom(teacherPath, manager);
             if (fits(t, first)) {
                 teacher = new ExplanationGrid.Column("teacher", t.model(), Encodings.of(t.input()));
             }

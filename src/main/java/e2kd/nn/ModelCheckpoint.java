@@ -57,6 +57,16 @@ public final class ModelCheckpoint {
     }
 
     /** Rebuilds the model (eval mode) with parameters owned by {@code manager}. */
+    /** A run directory's best.ckpt, or a checkpoint file. */
+    public static Loaded loadFrom(Path runOrCheckpoint, NDManager manager) {
+        Path path = java.nio.file.Files.isDirectory(runOrCheckpoint) ? runOrCheckpoint.resolve("best.ckpt")
+                : runOrCheckpoint;
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new e2kd.io.E2kdIoException(path, "no such checkpoint (give a run directory or a .ckpt file)");
+        }
+        return load(path, manager);
+    }
+
     public static Loaded load(Path path, NDManager manager) {
         CheckpointArchive.Contents c = CheckpointArchive.read(path, manager);
         JsonNode meta = c.meta();

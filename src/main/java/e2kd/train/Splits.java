@@ -26,6 +26,15 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
         return train.classNames().size();
     }
 
+    /** Given splits: all of {@code train} is trained on (sample i is training index i), none skipped. */
+    public static Splits of(LabeledDataset train, LabeledDataset val, LabeledDataset test) {
+        if (!train.classNames().equals(val.classNames()) || !train.classNames().equals(test.classNames())) {
+            throw new IllegalArgumentException("train, val and test splits name different classes: "
+                    + train.classNames() + ", " + val.classNames() + ", " + test.classNames());
+        }
+        return new Splits(train, val, test, java.util.stream.IntStream.range(0, train.size()).toArray(), List.of());
+    }
+
     public static Splits open(TrainConfig c) {
         if ("waterbirds".equals(c.data())) {
             return waterbirds(c);

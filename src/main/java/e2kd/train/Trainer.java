@@ -49,11 +49,19 @@ public final class Trainer {
     private final TrainConfig config;
     private final RunDirectory run;
     private final Progress progress;
+    private final java.util.function.Function<TrainConfig, Splits> data;
 
+    /** A run on the data the config names ({@link Splits#open}). */
     public Trainer(TrainConfig config, Path out, Progress progress) {
+        this(config, out, progress, Splits::open);
+    }
+
+    /** A run on the splits {@code data} gives (e.g. the caller's own data sets, {@link Splits#of}). */
+    public Trainer(TrainConfig config, Path out, Progress progress, java.util.function.Function<TrainConfig, Splits> data) {
         this.config = config;
         this.run = new RunDirectory(out);
         this.progress = progress;
+        this.data = data;
     }
 
     /**
@@ -70,7 +78,7 @@ public final class Trainer {
 
     private JsonNode train(boolean resume, int stopAfter) throws IOException {
         useThreads(config.threads());
-        Splits splits = Splits.open(config);
+        Splits splits = data.apply(config);
         if (!splits.skipped().isEmpty()) {
             progress.note("skipped " + splits.skipped().size() + " unreadable image file(s) (skip_bad_images), first: "
                     + splits.skipped().get(0));
