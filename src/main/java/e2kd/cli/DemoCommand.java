@@ -94,8 +94,8 @@ final class DemoCommand implements Callable<Integer> {
         TrainConfig student = studentConfig(Method.E2KD, teacher);
         log.printf(Locale.ROOT, "[2/5] writing student scenes to %s: %d training + %d validation images per class, "
                         + "each class always on its own background; %d test images per class on random backgrounds%n",
-                out.resolve("scenes"), student.shotsPerClass(), student.valPerClass(), tests);
-        DemoScenes.student(out.resolve("scenes"), student.shotsPerClass(), student.valPerClass(), tests,
+                out.resolve("scenes"), student.shots().fixedCount("shots_per_class"), student.validation().fixedCount("val_per_class"), tests);
+        DemoScenes.student(out.resolve("scenes"), student.shots().fixedCount("shots_per_class"), student.validation().fixedCount("val_per_class"), tests,
                 student.seed());
         List<DemoResults.Run> runs = new ArrayList<>();
         runs.add(distill(Method.KD, "[3/5]", teacher, log));
@@ -157,8 +157,8 @@ final class DemoCommand implements Callable<Integer> {
         Path dir = out.resolve("teacher");
         TrainConfig c = config("demo-teacher", List.of("data_dir=" + scenes));
         log.printf(Locale.ROOT, "[1/5] retraining the teacher: %d + %d images per class on backgrounds independent "
-                + "of the class (%s), %d epochs into %s%n", c.shotsPerClass(), c.valPerClass(), scenes, c.epochs(), dir);
-        DemoScenes.teacher(scenes, c.shotsPerClass(), c.valPerClass(), tests, c.seed());
+                + "of the class (%s), %d epochs into %s%n", c.shots().fixedCount("shots_per_class"), c.validation().fixedCount("val_per_class"), scenes, c.epochs(), dir);
+        DemoScenes.teacher(scenes, c.shots().fixedCount("shots_per_class"), c.validation().fixedCount("val_per_class"), tests, c.seed());
         new Trainer(c, dir, progress(c, log)).run(false, 0);
         Path best = dir.resolve("best.ckpt");
         if (!Files.isRegularFile(best)) {

@@ -129,8 +129,8 @@ final class ReproRuns {
                     cached.summary().path("seconds").asDouble()));
             return dir;
         }
-        log.printf(Locale.ROOT, "training teacher %s (%s %s, %d images per class, %d epochs)%n", name, config.model(),
-                config.modelOptions(), config.shotsPerClass(), config.epochs());
+        log.printf(Locale.ROOT, "training teacher %s (%s %s, %s images per class, %d epochs)%n", name, config.model(),
+                config.modelOptions(), config.shots(), config.epochs());
         long started = System.nanoTime();
         train(dir, config);
         double seconds = (System.nanoTime() - started) / 1e9;

@@ -2,6 +2,7 @@ package e2kd.data;
 
 import ai.djl.ndarray.NDManager;
 import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 /**
@@ -26,6 +27,7 @@ public final class DataLoader {
   private final Mixup mixup;
   private final IntFunction<Image> maps;
   private final int prefetch;
+  private final SampleWorkers workers;
 
   private DataLoader(Builder b) {
     this.dataset = b.dataset;
@@ -38,6 +40,7 @@ public final class DataLoader {
     this.mixup = b.mixup;
     this.maps = b.maps;
     this.prefetch = b.prefetch;
+    this.workers = b.workers > 1 ? new SampleWorkers(b.workers) : null;
   }
 
   /** Starts configuring a loader over {@code dataset} with {@code batchSize} samples per batch. */
@@ -93,22 +96,38 @@ public final class DataLoader {
     float[] mapData = null;
     int[] shape = null;
     int mapChannels = 0;
+    Image[] xs = new Image[b];
+    Image[] ms = maps == null ? null : new Image[b];
+    IntConsumer decode = k -> {
+      int i = order[start + k];
+      Image raw = dataset.image(i);
+      GeometricTransform t = augmentation.sample(raw.height(), raw.width(),
+          Seeds.random(seed, Seeds.AUGMENT, epoch, i));
+      xs[k] = encoding.encode(t.apply(raw));
+      if (ms != null) {
+        ms[k] = t.apply(maps.apply(i));
+      }
+    };
+    if (workers == null) {
+      for (int k = 0; k < b; k++) {
+        decode.accept(k);
+      }
+    } else {
+      workers.run(b, decode);
+    }
     for (int k = 0; k < b; k++) {
       int i = order[start + k];
       indices[k] = i;
       labels[k] = dataset.label(i);
-      Image raw = dataset.image(i);
-      GeometricTransform t = augmentation.sample(raw.height(), raw.width(),
-          Seeds.random(seed, Seeds.AUGMENT, epoch, i));
-      Image x = encoding.encode(t.apply(raw));
+      Image x = xs[k];
       if (shape == null) {
         shape = new int[] {x.channels(), x.height(), x.width()};
         images = new float[b * x.data().length];
       }
       requireShape(i, x, shape[0], shape, "image");
       System.arraycopy(x.data(), 0, images, k * x.data().length, x.data().length);
-      if (maps != null) {
-        Image m = t.apply(maps.apply(i));
+      if (ms != null) {
+        Image m = ms[k];
         if (mapData == null) {
           mapChannels = m.channels();
           mapData = new float[b * m.data().length];
@@ -154,6 +173,7 @@ public final class DataLoader {
     private Mixup mixup;
     private IntFunction<Image> maps;
     private int prefetch = 2;
+    private int workers = 1;
 
     private Builder(LabeledDataset dataset, int batchSize) {
       if (batchSize <= 0) {
@@ -213,6 +233,18 @@ public final class DataLoader {
         throw new IllegalArgumentException("prefetch must be >= 0, got " + prefetch);
       }
       this.prefetch = prefetch;
+      return this;
+    }
+
+    /**
+     * Threads decoding and augmenting a batch's samples (default 1: the building thread alone); batches are
+     * identical for any count, since each sample's augmentation draws from its own seeded stream.
+     */
+    public Builder workers(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("workers must be >= 1, got " + workers);
+      }
+      this.workers = workers;
       return this;
     }
 

@@ -1,6 +1,8 @@
 package e2kd.data;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -33,17 +35,29 @@ public final class FewShot {
           "shotsPerClass " + shotsPerClass + " and valPerClass " + valPerClass
               + " must be non-negative");
     }
+    return split(labels, PerClass.of(shotsPerClass), PerClass.of(valPerClass), seed);
+  }
+
+  /**
+   * As {@link #split(int[], int, int, long)} with per-class amounts that may depend on the class's size: the
+   * validation amount is taken first ({@code val} may not be {@code all}), then the training amount ({@code all}:
+   * every remaining sample, whole classes shuffled the same way).
+   */
+  public static Split split(int[] labels, PerClass shots, PerClass val, long seed) {
+    if (val.kind() == PerClass.Kind.ALL) {
+      throw new IllegalArgumentException("the validation split cannot take all of a class");
+    }
     int[][] byClass = indicesByClass(labels);
-    int present = (int) Arrays.stream(byClass).filter(m -> m.length > 0).count();
-    int need = shotsPerClass + valPerClass;
-    int[] train = new int[present * shotsPerClass];
-    int[] val = new int[present * valPerClass];
-    int k = 0;
+    List<Integer> train = new ArrayList<>();
+    List<Integer> validation = new ArrayList<>();
     for (int c = 0; c < byClass.length; c++) {
       int[] members = byClass[c];
       if (members.length == 0) {
         continue;
       }
+      int valCount = val.of(members.length, 0);
+      int shotCount = shots.of(members.length, valCount);
+      int need = shotCount + valCount;
       if (members.length < need) {
         throw new E2kdDataException(
             "class " + c + " has " + members.length
@@ -56,13 +70,20 @@ public final class FewShot {
         members[i] = members[j];
         members[j] = tmp;
       }
-      System.arraycopy(members, 0, train, k * shotsPerClass, shotsPerClass);
-      System.arraycopy(members, shotsPerClass, val, k * valPerClass, valPerClass);
-      k++;
+      for (int i = 0; i < shotCount; i++) {
+        train.add(members[i]);
+      }
+      for (int i = shotCount; i < need; i++) {
+        validation.add(members[i]);
+      }
     }
-    Arrays.sort(train);
-    Arrays.sort(val);
-    return new Split(train, val);
+    return new Split(sorted(train), sorted(validation));
+  }
+
+  private static int[] sorted(List<Integer> indices) {
+    int[] out = indices.stream().mapToInt(Integer::intValue).toArray();
+    Arrays.sort(out);
+    return out;
   }
 
   /** Per label value {@code 0..max}, the sample indices with that label in ascending order. */

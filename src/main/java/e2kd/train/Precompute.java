@@ -50,9 +50,9 @@ public final class Precompute {
         Splits splits = Splits.open(config);
         LabeledDataset train = splits.train();
         try (NDManager base = NDManager.newBaseManager()) {
-            Teachers.Loaded teacher = Teachers.load(teacherPath, config, splits.numClasses(), base);
+            Teachers.Loaded teacher = Teachers.load(teacherPath, config, splits.train().classNames(), base);
             Model model = teacher.model();
-            Explainer explainer = Explainers.create(config.explainer(), model);
+            Explainer explainer = teacher.explainer(config.explainer());
             int size = config.imageSize();
             long[] explanationShape = "gradcam".equals(explainer.name()) ? new long[] {size, size}
                     : new long[] {teacher.input().channels(), size, size};

@@ -4,6 +4,7 @@ import e2kd.data.FashionMnist;
 import e2kd.data.FewShot;
 import e2kd.data.ImageFolder;
 import e2kd.data.LabeledDataset;
+import e2kd.data.PerClass;
 import e2kd.data.Waterbirds;
 
 import java.nio.file.Path;
@@ -12,10 +13,13 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The three splits of a run: few-shot training and validation subsets of the training data ({@link FewShot}, the
- * config's seed) and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to
- * its first {@code test_limit} samples. A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits:
- * the shots come from its train split, the validation images from its val split, the test split is its test split.
+ * The three splits of a run: training and validation subsets of the training data ({@link FewShot}, the config's
+ * seed; {@code shots_per_class} and {@code val_per_class} each a count, a fraction, or {@code all} training images)
+ * and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to its first
+ * {@code test_limit} samples. With {@code val_per_class: own} an image folder validates on all of {@code val} and
+ * tests on {@code test}. A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits: the shots come
+ * from its train split, the validation images from its val split ({@code own}: all of it), the test split is its
+ * test split.
  * {@code trainIndices[i]} is training sample i's index in the full training data (the Waterbirds train split; how
  * frozen teacher outputs are looked up); {@code skipped} lists image files dropped as unreadable
  * ({@code skip_bad_images}).
@@ -41,8 +45,13 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
         }
         LabeledDataset trainSource;
         LabeledDataset test;
+        LabeledDataset ownVal = null;
         List<Path> skipped = new ArrayList<>();
         if ("fashion-mnist".equals(c.data())) {
+            if (c.ownValidation()) {
+                throw new IllegalArgumentException("config val_per_class=own: Fashion-MNIST has no validation split of "
+                        + "its own; give a count or a fraction of the training data");
+            }
             FashionMnist f = c.dataDir().isBlank() ? FashionMnist.embedded() : FashionMnist.load(Path.of(c.dataDir()));
             trainSource = f.train();
             test = f.test();
@@ -50,14 +59,25 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
             if (c.dataDir().isBlank()) {
                 throw new IllegalArgumentException("config data=image-folder needs data_dir (or --data DIR)");
             }
-            ImageFolder train = ImageFolder.open(Path.of(c.dataDir()), "train", c.skipBadImages());
-            ImageFolder val = ImageFolder.open(Path.of(c.dataDir()), "val", c.skipBadImages());
+            Path root = Path.of(c.dataDir());
+            ImageFolder train = ImageFolder.open(root, "train", c.skipBadImages());
+            ImageFolder val = ImageFolder.open(root, "val", c.skipBadImages());
             skipped.addAll(train.skippedFiles());
             skipped.addAll(val.skippedFiles());
             trainSource = train;
             test = val;
+            if (c.ownValidation()) {
+                ImageFolder own = ImageFolder.open(root, "test", c.skipBadImages());
+                skipped.addAll(own.skippedFiles());
+                ownVal = val;
+                test = own;
+            }
         }
-        FewShot.Split split = FewShot.split(trainSource.labels(), c.shotsPerClass(), c.valPerClass(), c.seed());
+        if (ownVal != null) {
+            int[] shots = FewShot.split(trainSource.labels(), c.shots(), PerClass.of(0), c.seed()).train();
+            return new Splits(trainSource.subset(shots), ownVal, limited(test, c), shots, List.copyOf(skipped));
+        }
+        FewShot.Split split = FewShot.split(trainSource.labels(), c.shots(), c.validation(), c.seed());
         return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), limited(test, c),
                 split.train(), List.copyOf(skipped));
     }
@@ -69,10 +89,10 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
         Waterbirds all = Waterbirds.open(Path.of(c.dataDir()));
         LabeledDataset train = all.split(Waterbirds.TRAIN);
         LabeledDataset val = all.split(Waterbirds.VAL);
-        int[] shots = FewShot.split(train.labels(), c.shotsPerClass(), 0, c.seed()).train();
-        int[] valShots = FewShot.split(val.labels(), c.valPerClass(), 0, c.seed()).train();
-        return new Splits(train.subset(shots), val.subset(valShots), limited(all.split(Waterbirds.TEST), c), shots,
-                List.of());
+        int[] shots = FewShot.split(train.labels(), c.shots(), PerClass.of(0), c.seed()).train();
+        LabeledDataset validation = c.ownValidation() ? val
+                : val.subset(FewShot.split(val.labels(), c.validation(), PerClass.of(0), c.seed()).train());
+        return new Splits(train.subset(shots), validation, limited(all.split(Waterbirds.TEST), c), shots, List.of());
     }
 
     private static LabeledDataset limited(LabeledDataset test, TrainConfig c) {

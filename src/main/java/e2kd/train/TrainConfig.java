@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.data.PerClass;
 import e2kd.distill.Criteria;
 import e2kd.distill.CriterionSpec;
 
@@ -22,17 +23,21 @@ import java.util.Set;
  * (0.875: 256 → 224; 1: the whole image, e.g. for Fashion-MNIST at its native 28 px). {@code on_nonfinite}: what a
  * step whose loss or gradients are NaN/Inf does (the update is never applied): {@code skip} the batch and go on, or
  * {@code stop} the run (last.ckpt keeps the last good epoch); either way the batch's sample indices are logged.
- * {@code loss}: the objective as a list of terms ({@code - {name: kd, weight: 1, tau: 4}}, names from
+ * {@code class_map}: a file mapping each data class to a teacher class ({@link ClassMap}), for a teacher of more
+ * classes than the data has. {@code workers}: image-decoding threads of the training loader (results do not depend
+ * on it). {@code loss}: the objective as a list of terms ({@code - {name: kd, weight: 1, tau: 4}}, names from
  * {@link Criteria}); when the config gives none it is filled in from {@code method} and its keys when resolved.
  */
 public record TrainConfig(
-        String model, String modelOptions, String data, String dataDir, int imageSize, int shotsPerClass,
-        int valPerClass, int testLimit, long seed, int epochs, int batch, String optimizer, double lr,
+        String model, String modelOptions, String data, String dataDir, int imageSize, String shotsPerClass,
+        String valPerClass, int testLimit, long seed, int epochs, int batch, String optimizer, double lr,
         double weightDecay, double momentum, int warmupEpochs, String clip, double clipValue, int evalEvery,
         int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
         String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
         String explainer, double tau, double lambda, double gamma, int guidedEvery, String frozenDir,
-        boolean skipBadImages, int threads, double evalCrop, String onNonfinite, List<Map<String, Object>> loss) {
+        boolean skipBadImages, int threads, double evalCrop, String onNonfinite, List<Map<String, Object>> loss,
+        String classMap, int workers) {
+    private static final String OWN = "own";
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
 
@@ -48,9 +53,13 @@ public record TrainConfig(
         positive("epochs", epochs);
         positive("batch", batch);
         positive("image_size", imageSize);
-        positive("shots_per_class", shotsPerClass);
-        positive("val_per_class", valPerClass);
+        PerClass.parse(shotsPerClass, "config shots_per_class");
+        if (!OWN.equals(valPerClass) && PerClass.parse(valPerClass, "config val_per_class").kind() == PerClass.Kind.ALL) {
+            throw new IllegalArgumentException("config val_per_class=all is not valid; expected a count, a fraction or "
+                    + OWN + " (the data set's own validation split)");
+        }
         positive("eval_every", evalEvery);
+        positive("workers", workers);
         positive("guided_every", guidedEvery);
         if (!(lr > 0)) {
             throw new IllegalArgumentException("config lr=" + lr + " must be positive");
@@ -78,6 +87,24 @@ public record TrainConfig(
             throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha
                     + " is not supported here; mixup needs method kd or e2kd and alpha >= 0");
         }
+    }
+
+    /** Training samples per class ({@code shots_per_class}: a count, a fraction or {@code all}). */
+    public PerClass shots() {
+        return PerClass.parse(shotsPerClass, "config shots_per_class");
+    }
+
+    /** Whether validation is the data set's own validation split ({@code val_per_class: own}). */
+    public boolean ownValidation() {
+        return OWN.equals(valPerClass);
+    }
+
+    /** Validation samples per class taken from the training data (not with {@link #ownValidation()}). */
+    public PerClass validation() {
+        if (ownValidation()) {
+            throw new IllegalStateException("val_per_class=own takes the data set's validation split");
+        }
+        return PerClass.parse(valPerClass, "config val_per_class");
     }
 
     /** Where the teacher's outputs come from (none, live, or stored in {@code frozen_dir}). */

@@ -101,8 +101,9 @@ public final class Trainer {
             Explainer teacherExplainer = null;
             if (config.distills()) {
                 String teacherPath = frozen != null && config.teacher().isBlank() ? frozen.teacherPath() : config.teacher();
-                teacher = loadTeacher(teacherPath, classes, contract, base);
-                teacherExplainer = Explainers.create(config.explainer(), teacher);
+                Teachers.Loaded loaded = loadTeacher(teacherPath, splits.train().classNames(), contract, base);
+                teacher = loaded.model();
+                teacherExplainer = loaded.explainer(config.explainer());
             }
             Model student;
             JsonNode saved = null;
@@ -136,7 +137,7 @@ public final class Trainer {
                             3.0 / 4.0, 4.0 / 3.0, 0.5))
                     .encoding(encoding).mixup(config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null)
                     .maps(frozen != null && objective.anyNeeds(Needs::explanation) ? frozen.maps() : null)
-                    .prefetch(1).build();
+                    .workers(config.workers()).prefetch(1).build();
             DataLoader val = evalLoader(splits.val(), encoding);
 
             int stepsPerEpoch = train.batchesPerEpoch();
@@ -222,7 +223,7 @@ public final class Trainer {
         }
     }
 
-    private Model loadTeacher(String path, int classes, InputContract contract, NDManager base) {
+    private Teachers.Loaded loadTeacher(String path, List<String> classes, InputContract contract, NDManager base) {
         if (path.isBlank()) {
             throw new IllegalArgumentException("method " + config.method() + " needs a teacher (--teacher RUN_DIR|CKPT|FILE.pth)");
         }
@@ -231,7 +232,7 @@ public final class Trainer {
             throw new E2kdIoException(t.file(), "teacher " + t.model().spec().id() + " expects " + t.input().encoding()
                     + " input but student " + config.model() + " expects " + contract.encoding());
         }
-        return t.model();
+        return t;
     }
 
     /**
@@ -270,7 +271,7 @@ public final class Trainer {
     private DataLoader evalLoader(LabeledDataset split, Encoding encoding) {
         return DataLoader.builder(split, config.batch())
                 .augmentation(new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize()))
-                .encoding(encoding).prefetch(1).build();
+                .encoding(encoding).workers(config.workers()).prefetch(1).build();
     }
 
     private Optimizer optimizer() {

@@ -9,8 +9,6 @@ import e2kd.nn.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -103,21 +102,9 @@ class BadInputRunsTest {
 
     /** root/{train,val}/{a,b}/imgN.png, 16×16 RGB: 4 training and 2 validation images per class. */
     private Path imageFolder() throws IOException {
-        Path root = tmp.resolve("images");
-        for (String split : new String[] {"train", "val"}) {
-            for (String cls : new String[] {"a", "b"}) {
-                Path dir = Files.createDirectories(root.resolve(split).resolve(cls));
-                for (int i = 0; i < (split.equals("train") ? 4 : 2); i++) {
-                    BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
-                    for (int y = 0; y < 16; y++) {
-                        for (int x = 0; x < 16; x++) {
-                            img.setRGB(x, y, cls.equals("a") ? (x * 16 + i) << 16 : (y * 16 + i) << 8 | x * 9);
-                        }
-                    }
-                    ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
-                }
-            }
-        }
-        return root;
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("train", 4);
+        counts.put("val", 2);
+        return Cli.imageFolder(tmp.resolve("images"), counts, "a", "b");
     }
 }

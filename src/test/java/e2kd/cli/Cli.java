@@ -1,14 +1,19 @@
 package e2kd.cli;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +57,28 @@ final class Cli {
         assertTrue(p.waitFor(1, TimeUnit.MINUTES));
         assertTrue(reached, "never printed '" + line + "': " + seen);
         assertEquals(137, p.exitValue(), "killed by SIGKILL");
+    }
+
+    /**
+     * An image folder {@code root/SPLIT/CLASS/imgN.png} of 16 px images: {@code counts} images per class in each split
+     * (in order), each class its own colour gradient.
+     */
+    static Path imageFolder(Path root, Map<String, Integer> counts, String... classes) throws IOException {
+        for (Map.Entry<String, Integer> split : counts.entrySet()) {
+            for (int c = 0; c < classes.length; c++) {
+                Path dir = Files.createDirectories(root.resolve(split.getKey()).resolve(classes[c]));
+                for (int i = 0; i < split.getValue(); i++) {
+                    BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+                    for (int y = 0; y < 16; y++) {
+                        for (int x = 0; x < 16; x++) {
+                            img.setRGB(x, y, c == 0 ? (x * 16 + i) << 16 : (y * 16 + i) << 8 | x * 9 * c);
+                        }
+                    }
+                    ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
+                }
+            }
+        }
+        return root;
     }
 
     /** The parts joined in order (a later {@code --set} of a key wins). */

@@ -175,6 +175,22 @@ class DataLoaderTest {
   }
 
   @Test
+  void anyNumberOfWorkersGivesTheSameBatches() {
+    List<Snapshot> one = run(training(1).build(), 2);
+    for (int workers : new int[] {2, 5}) {
+      assertSameBatches(one, run(training(1).workers(workers).build(), 2));
+    }
+    DataLoader failing = DataLoader.builder(synthetic(13), 4).workers(3).prefetch(0).build();
+    EpochIterator it = failing.epoch(0, manager);
+    for (int i = 0; i < 3; i++) {
+      it.next().close();
+    }
+    E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
+    assertEquals("img13.png: corrupt or truncated image", e.getMessage(), "a worker's error, as it is");
+    it.close();
+  }
+
+  @Test
   void decodeErrorsReachTheConsumer() {
     for (int prefetch : new int[] {0, 2}) {
       DataLoader loader = DataLoader.builder(synthetic(13), 4).prefetch(prefetch).build();

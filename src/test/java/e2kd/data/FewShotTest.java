@@ -73,4 +73,22 @@ class FewShotTest {
         assertThrows(E2kdDataException.class, () -> FewShot.split(labels(), 50, 50, 42));
     assertEquals("class 0 has 89 samples, need shotsPerClass + valPerClass = 100", e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void allFractionAndCountAmountsPerClass() {
+    FewShot.Split all = FewShot.split(labels(), PerClass.ALL, PerClass.of(5), 42);
+    assertEquals(89 + 130 + 91 - 15, all.train().length, "all but the validation images");
+    assertEquals(15, all.val().length);
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    java.util.Arrays.stream(all.train()).forEach(seen::add);
+    java.util.Arrays.stream(all.val()).forEach(seen::add);
+    assertEquals(89 + 130 + 91, seen.size(), "train and validation are disjoint and cover every sample");
+    FewShot.Split tenth = FewShot.split(labels(), PerClass.parse("10%", "shots"), PerClass.parse("0.05", "val"), 42);
+    assertEquals(9 + 13 + 9, tenth.train().length, "round(0.1 x 89, 130, 91)");
+    assertEquals(4 + 7 + 5, tenth.val().length, "round(0.05 x 89, 130, 91)");
+    assertArrayEquals(FewShot.split(labels(), 10, 5, 42).train(),
+        FewShot.split(labels(), PerClass.of(10), PerClass.of(5), 42).train());
+    assertThrows(IllegalArgumentException.class, () -> PerClass.parse("1.5", "shots_per_class"));
+    assertThrows(IllegalArgumentException.class, () -> PerClass.parse("many", "shots_per_class"));
+  }
 }
