@@ -3,6 +3,7 @@ package e2kd.distill;
 import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
+import e2kd.distill.criteria.ReviewKdCriterion;
 
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -16,6 +17,7 @@ public final class Criteria {
         register(KdCriterion.FACTORY);
         register(ExplanationCriterion.FACTORY);
         register(GroundTruthCriterion.FACTORY);
+        register(ReviewKdCriterion.FACTORY);
         ServiceLoader.load(CriterionFactory.class).forEach(Criteria::register);
     }
 
