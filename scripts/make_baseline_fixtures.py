@@ -25,7 +25,8 @@ against is only the data written here:
                  per step s in 1, 2: student.s (4, 6) and teacher.s (4, 8) pooled features, index.s (4,),
                  contrast.s (4, 8) contrast indices (column 0 the sample, 7 negatives of other classes),
                  grad.s.student, grad.s.KEY (embedding parameters), after.s.KEY (memory and z after the step)
-  crd.json       {"loss1": ..., "loss2": ..., "temperature": 0.07, "momentum": 0.5}
+  crd.json       {"loss1": ..., "loss2": ..., "temperature": 0.07, "momentum": 0.7} (momentum 0.7 rather than the
+                 default 0.5, so that the update's two weights differ)
 """
 import json
 import math
@@ -226,7 +227,7 @@ def crd():
     labels = np.array([i % classes for i in range(n)], dtype=np.int64)
     rng = np.random.RandomState(0)
     rng.shuffle(labels)
-    model = Crd(6, 8, 5, n, 0.07, 0.5)
+    model = Crd(6, 8, 5, n, 0.07, 0.7)
     arrays = {"labels": labels}
     for key, v in model.state_dict().items():
         arrays["state." + key] = v.detach().clone().numpy()
@@ -254,7 +255,7 @@ def crd():
             arrays["after.%d.%s" % (step, key)] = v.detach().numpy().copy()
     np.savez(os.path.join(OUT, "crd.npz"), **arrays)
     with open(os.path.join(OUT, "crd.json"), "w") as f:
-        json.dump(dict(losses, temperature=0.07, momentum=0.5), f, indent=1)
+        json.dump(dict(losses, temperature=0.07, momentum=0.7), f, indent=1)
 
 
 reviewkd()
