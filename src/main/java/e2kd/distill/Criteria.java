@@ -1,5 +1,6 @@
 package e2kd.distill;
 
+import e2kd.distill.criteria.CrdCriterion;
 import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
@@ -18,6 +19,7 @@ public final class Criteria {
         register(ExplanationCriterion.FACTORY);
         register(GroundTruthCriterion.FACTORY);
         register(ReviewKdCriterion.FACTORY);
+        register(CrdCriterion.FACTORY);
         ServiceLoader.load(CriterionFactory.class).forEach(Criteria::register);
     }
 
