@@ -3,11 +3,18 @@ package e2kd.distill.criteria;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.Close;
 import e2kd.FiniteDifferences;
 import e2kd.Fixtures;
+import e2kd.Options;
+import e2kd.distill.Criteria;
+import e2kd.distill.CriterionContext;
+import e2kd.distill.CriterionSpec;
 import e2kd.nn.Autograd;
+import e2kd.nn.Model;
+import e2kd.nn.Models;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,6 +124,24 @@ class CrdCriterionTest {
             }
         }, 24, 3, 1e-6);
         assertTrue(worst < 1e-6, "worst relative error " + worst);
+    }
+
+    @Test
+    void factoryProbesThePooledWidthsAndFitsTheNegativesToTheData() {
+        Model student = Models.create("resnet18", 3, Options.parse("stem=small,base=2"), m);
+        Model teacher = Models.create("resnet18", 3, Options.parse("stem=small,base=3"), m);
+        int[] labels = {0, 1, 2, 0, 1, 2, 0, 0};
+        CriterionContext context = new CriterionContext(student, teacher, m, labels.length, 1, 3, labels);
+        CrdCriterion crd = (CrdCriterion) Criteria.create(new CriterionSpec("crd", 0.8, Map.of()), context);
+        assertEquals(labels.length - 4, crd.negatives(), "16384 asked for, 4 samples outside class 0");
+        Map<String, NDArray> state = crd.module().orElseThrow().stateDict();
+        assertEquals(new Shape(128, 16), state.get("embed_s.linear.weight").getShape(), "student's pooled width 8·2");
+        assertEquals(new Shape(128, 24), state.get("embed_t.linear.weight").getShape(), "teacher's pooled width 8·3");
+        assertEquals(new Shape(labels.length, 128), state.get("contrast.memory_v2").getShape());
+        assertThrows(IllegalArgumentException.class, () -> Criteria.create(new CriterionSpec("crd", 1, Map.of()),
+                new CriterionContext(student, teacher, m, labels.length)), "no training labels");
+        assertThrows(IllegalArgumentException.class, () -> Criteria.create(
+                new CriterionSpec("crd", 1, Map.of("nce_k", 4)), context), "unknown parameter");
     }
 
     @Test
