@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * ReviewKD against src/test/resources/baselines/reviewkd.* (scripts/make_baseline_fixtures.py, a PyTorch
  * restatement of mdistiller's ABF, review loop, HCL and warm-up) and against float64 finite differences of the
- * whole term on tiny ResNet, DenseNet and B-cos networks.
+ * whole term on tiny ResNet, DenseNet, B-cos ResNet and B-cos DenseNet networks.
  */
 class ReviewKdCriterionTest {
     private static final long[] STUDENT = {4, 6, 8, 10, 10};
@@ -84,7 +84,8 @@ class ReviewKdCriterionTest {
     @CsvSource(delimiter = '|', value = {
             "resnet18|stem=small,base=2|stem=small,base=3|layer1.pre",
             "densenet121|stem=small,base=4,growth=2|stem=small,base=4,growth=3|layer1",
-            "bcos_resnet18|stem=small,base=2|stem=small,base=3|layer1"})
+            "bcos_resnet18|stem=small,base=2|stem=small,base=3|layer1",
+            "bcos_densenet121|stem=small,base=4,growth=2|stem=small,base=4,growth=3|layer4"})
     void gradientOfTheTermOnTinyNetworksMatchesFiniteDifferences(String model, String studentOptions,
                                                                  String teacherOptions, String firstLevel) {
         Model student = Models.create(model, 3, Options.parse(studentOptions), m);
