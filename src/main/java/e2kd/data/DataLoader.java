@@ -50,7 +50,11 @@ public final class DataLoader {
 
   /** Batches in one epoch: {@code ceil(N/B)}, or {@code floor(N/B)} with dropLast. */
   public int batchesPerEpoch() {
-    int n = dataset.size();
+    return batchesPerEpoch(dataset.size(), batchSize, dropLast);
+  }
+
+  /** Batches in one epoch of {@code n} samples: {@code ceil(n/batchSize)}, or {@code floor(n/batchSize)} with dropLast. */
+  public static int batchesPerEpoch(int n, int batchSize, boolean dropLast) {
     return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
   }
 

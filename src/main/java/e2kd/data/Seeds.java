@@ -22,6 +22,8 @@ public final class Seeds {
   public static final long FEW_SHOT = 4;
   /** Stream tag for per-scene composition ({@link CompositeScenes}). */
   public static final long SCENES = 5;
+  /** Stream tag for per-step contrastive negatives (CRD). */
+  public static final long CRD_NEGATIVES = 6;
 
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 

@@ -2,9 +2,11 @@ package e2kd.distill;
 
 import e2kd.distill.criteria.AtCriterion;
 import e2kd.distill.criteria.CatCriterion;
+import e2kd.distill.criteria.CrdCriterion;
 import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
+import e2kd.distill.criteria.ReviewKdCriterion;
 
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -20,6 +22,8 @@ public final class Criteria {
         register(GroundTruthCriterion.FACTORY);
         register(AtCriterion.FACTORY);
         register(CatCriterion.FACTORY);
+        register(ReviewKdCriterion.FACTORY);
+        register(CrdCriterion.FACTORY);
         ServiceLoader.load(CriterionFactory.class).forEach(Criteria::register);
     }
 

@@ -116,7 +116,7 @@ public final class Trainer {
             } else {
                 student = initialStudent(classes, base);
             }
-            Objective objective = objective(student, teacher, frozen != null, splits.train().size(), base);
+            Objective objective = objective(student, teacher, frozen != null, splits.train(), base);
             run.start(config);
             if (saved != null) {
                 run.trimMetrics(saved.path("epoch").asInt());
@@ -185,8 +185,11 @@ public final class Trainer {
      * The run's objective from its {@code loss} terms, checked against where the teacher's outputs come from: terms
      * that read the teacher need one, and a frozen teacher stores logits and maps, no features.
      */
-    private Objective objective(Model student, Model teacher, boolean frozen, long trainSize, NDManager base) {
-        Objective objective = Objective.of(config.lossTerms(), new CriterionContext(student, teacher, base, trainSize));
+    private Objective objective(Model student, Model teacher, boolean frozen, LabeledDataset train, NDManager base) {
+        // the train loader below never drops a last partial batch
+        int stepsPerEpoch = DataLoader.batchesPerEpoch(train.size(), config.batch(), false);
+        Objective objective = Objective.of(config.lossTerms(), new CriterionContext(student, teacher, base, train.size(),
+                stepsPerEpoch, config.seed(), train.labels()));
         if (teacher == null && objective.anyNeeds(Needs::teacher)) {
             throw new IllegalArgumentException("config loss " + config.lossTerms() + " reads a teacher but method "
                     + config.method() + " has none; use method kd, e2kd or a -frozen one with --teacher");
