@@ -32,7 +32,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * Real teachers from PyTorch end to end through {@link Main#run}: {@code convert}, {@code export} (round trip through
@@ -89,7 +88,7 @@ class PretrainedCommandsTest {
 
         String out = TorchPython.run(EXPORT_CHECK, exported, Fixtures.path(DIR + "densenet121_x.npy"),
                 Fixtures.path(DIR + "densenet121_logits.npy"));
-        assumeFalse(out.contains(TorchPython.NO_TORCH), "/usr/bin/python3 cannot import torch and torchvision");
+        TorchPython.requireTorch(out);
         assertEquals("OK", out.strip());
     }
 

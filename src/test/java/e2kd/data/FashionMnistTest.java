@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ class FashionMnistTest {
 
   @Test
   void embeddedSubsetIsTheFirstImagesPerClassOfTheRealData() {
-    assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+    e2kd.Installed.require(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist at " + FashionMnist.DEFAULT_DIR);
     LabeledDataset full = FashionMnist.loadDefault().test();
     assertEquals(10_000, full.size());
     LabeledDataset sub = FashionMnist.embedded().test();
