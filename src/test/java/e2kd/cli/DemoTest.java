@@ -2,6 +2,7 @@ package e2kd.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,9 +14,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code e2kd demo --quick} in-process: every step runs and the table, the claim line and demo.json appear. */
+/**
+ * {@code e2kd demo} in-process: with --quick every step runs and the table, the claim line, demo.json and the same
+ * table in report.html appear; a run whose claim fails exits non-zero unless --no-check.
+ */
 class DemoTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,7 +33,7 @@ class DemoTest {
         assertTrue(stdout.contains("top-1 OOD") && stdout.contains("expl. sim."), stdout);
         assertTrue(stdout.lines().anyMatch(l -> l.startsWith("claim ")), stdout);
         assertTrue(stdout.contains("comparison report: " + out.resolve("report.html")), stdout);
-        assertTrue(Files.readString(out.resolve("report.html")).contains("e2kd"));
+        assertReportHasThePrintedTable(stdout, Files.readString(out.resolve("report.html")));
         JsonNode json = JSON.readTree(out.resolve("demo.json").toFile());
         assertTrue(json.path("quick").asBoolean());
         assertEquals(3, json.path("rows").size());
@@ -57,26 +62,70 @@ class DemoTest {
         assertTrue(JSON.readTree(out.resolve("demo.json").toFile()).path("rows").size() == 3);
     }
 
-    /** Runs the demo, returns stdout; fails unless the exit code is 0. */
-    private static String demo(String... args) {
+    /**
+     * A tiny full (not --quick) run whose claim cannot hold: λ = 0 makes the e²KD student the KD student, so e²KD
+     * does not beat KD on anything; the demo exits {@link DemoCommand#CLAIM_FAILED}, and 0 with --no-check.
+     */
+    @Test
+    void aRunWhoseClaimFailsExitsNonZeroUnlessNoCheck(@TempDir Path out) throws IOException {
+        String[] tiny = {"--test-per-class", "1", "--set", "lambda=0", "--set", "shots_per_class=3", "--set",
+            "val_per_class=2", "--set", "epochs=1", "--set", "batch=30", "--set", "warmup_epochs=0", "--set",
+            "log_every=0", "--out"};
+        Result failed = run(concat(tiny, out.resolve("checked").toString()));
+        assertEquals(DemoCommand.CLAIM_FAILED, failed.code(), failed.stdout());
+        assertTrue(failed.stdout().contains("claim does NOT hold"), failed.stdout());
+        JsonNode json = JSON.readTree(out.resolve("checked/demo.json").toFile());
+        assertFalse(json.path("claim_holds").asBoolean(true));
+        ObjectNode kd = json.path("rows").get(1).deepCopy();
+        ObjectNode e2kd = json.path("rows").get(2).deepCopy();
+        kd.remove("name");
+        e2kd.remove("name");
+        assertEquals(kd, e2kd, "with lambda=0 both students are the same run");
+
+        Result unchecked = run(concat(concat(new String[] {"--no-check"}, tiny), out.resolve("unchecked").toString()));
+        assertEquals(0, unchecked.code(), unchecked.stdout());
+        assertTrue(unchecked.stdout().contains("claim does NOT hold"), unchecked.stdout());
+    }
+
+    /** Every row the demo printed stands in report.html with the same cells. */
+    private static void assertReportHasThePrintedTable(String stdout, String html) {
+        assertTrue(html.contains("In and out of distribution"), "no demo table in report.html");
+        for (String name : List.of("teacher", "KD student", "e2KD student")) {
+            String line = stdout.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow();
+            String[] cells = line.substring(name.length()).trim().split("\\s+");
+            assertEquals(4, cells.length, line);
+            StringBuilder row = new StringBuilder("<tr><td>" + name + "</td>");
+            for (String c : cells) {
+                row.append("<td>").append(c).append("</td>");
+            }
+            assertTrue(html.contains(row + "</tr>"), "report.html lacks " + row);
+        }
+    }
+
+    private record Result(int code, String stdout) {}
+
+    private static Result run(String... args) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         PrintStream old = System.out;
         System.setOut(new PrintStream(stdout, true));
-        int code;
         try {
-            code = Main.run(prepend("demo", args));
+            return new Result(Main.run(concat(new String[] {"demo"}, args)), stdout.toString());
         } finally {
             System.setOut(old);
         }
-        String text = stdout.toString();
-        assertEquals(0, code, text);
-        return text;
     }
 
-    private static String[] prepend(String first, String[] rest) {
-        String[] all = new String[rest.length + 1];
-        all[0] = first;
-        System.arraycopy(rest, 0, all, 1, rest.length);
+    /** Runs the demo, returns stdout; fails unless the exit code is 0. */
+    private static String demo(String... args) {
+        Result r = run(args);
+        assertEquals(0, r.code(), r.stdout());
+        return r.stdout();
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] all = new String[first.length + rest.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
         return all;
     }
 }
