@@ -49,7 +49,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--retrain-teacher", description = "Train the teacher with 'demo-teacher' on background-"
-            + "independent scenes instead of using the committed one (copy OUT/teacher/best.ckpt to "
+            + "independent scenes instead of using the committed one (OUT/teacher/best.ckpt carries the run's config "
+            + "and summary; copy it to "
             + "src/main/resources" + TEACHER_RESOURCE + " to commit it).")
     boolean retrainTeacher;
 
@@ -147,7 +148,8 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(teacherCheckpoint)) {
             throw new E2kdIoException(teacherCheckpoint, "no such teacher checkpoint");
         }
-        log.printf(Locale.ROOT, "[1/5] teacher: %s%n", teacherCheckpoint);
+        log.printf(Locale.ROOT, "[1/5] teacher: %s (%s)%n", teacherCheckpoint,
+                Provenance.describe(Provenance.of(teacherCheckpoint)));
         return teacherCheckpoint;
     }
 
@@ -161,8 +163,8 @@ final class DemoCommand implements Callable<Integer> {
             byte[] bytes = in.readAllBytes();
             AtomicFiles.write(target, o -> o.write(bytes));
         }
-        log.printf(Locale.ROOT, "[1/5] teacher: the committed one (%s, made by 'e2kd demo --retrain-teacher'), "
-                + "copied to %s%n", TEACHER_RESOURCE, target);
+        log.printf(Locale.ROOT, "[1/5] teacher: the committed one (%s, made by 'e2kd demo --retrain-teacher'; %s), "
+                + "copied to %s%n", TEACHER_RESOURCE, Provenance.describe(Provenance.of(target)), target);
         return target;
     }
 
@@ -178,6 +180,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(best)) {
             throw new E2kdIoException(best, "teacher training wrote no checkpoint");
         }
+        Provenance.attach(best, dir);
         return best;
     }
 

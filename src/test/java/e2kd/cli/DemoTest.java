@@ -60,6 +60,9 @@ class DemoTest {
         long own = metadata.stream().skip(1).map(l -> l.split(",")).filter(f -> f[1].equals(f[2])).count();
         assertTrue(own < metadata.size() - 1, "teacher scenes must not all sit on their class's background");
         assertTrue(JSON.readTree(out.resolve("demo.json").toFile()).path("rows").size() == 3);
+        JsonNode provenance = e2kd.io.CheckpointArchive.readMeta(out.resolve("teacher/best.ckpt")).path("provenance");
+        assertEquals(config, provenance.path("config_yaml").asText(), "config carried in the teacher checkpoint");
+        assertEquals(JSON.readTree(out.resolve("teacher/summary.json").toFile()), provenance.path("summary"));
     }
 
     /**
