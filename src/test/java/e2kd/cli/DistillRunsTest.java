@@ -5,7 +5,18 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ai.djl.ndarray.types.Shape;
+import e2kd.data.EvalTransform;
+import e2kd.data.Image;
+import e2kd.data.LabeledDataset;
+import e2kd.explain.ClassChoice;
+import e2kd.explain.Explained;
+import e2kd.explain.Explainers;
+import e2kd.nn.Autograd;
 import e2kd.nn.ModelCheckpoint;
+import e2kd.train.ConfigLoader;
+import e2kd.train.Splits;
+import e2kd.train.TrainConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -20,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -57,10 +69,11 @@ class DistillRunsTest {
             assertEquals(0, distill(out, "--method", method, "--set", "epochs=1"));
             JsonNode s = summary(out);
             assertEquals(method, s.path("method").asText());
-            double agreement = s.path("agreement").asDouble(-1);
-            double similarity = s.path("explanation_similarity").asDouble(-2);
-            assertTrue(agreement >= 0 && agreement <= 1, "agreement " + s);
-            assertTrue(similarity >= -1 && similarity <= 1, "similarity " + s);
+            double[] expected = recomputed(out);
+            assertEquals(expected[0], s.path("test_count").asInt(), "test images " + s);
+            assertEquals(expected[1], s.path("top1").asDouble(), 1e-12, "top-1 " + s);
+            assertEquals(expected[2], s.path("agreement").asDouble(), 1e-12, "agreement " + s);
+            assertEquals(expected[3], s.path("explanation_similarity").asDouble(), 1e-5, "similarity " + s);
             JsonNode metrics = metrics(out).get(0);
             assertEquals(method.equals("kd"), metrics.path("loss_explanation").isNull(), metrics.toString());
         }
@@ -145,6 +158,65 @@ class DistillRunsTest {
             ModelCheckpoint.save(file, model, e2kd.nn.InputContract.forModel("bcos_resnet18", 28), null, Map.of());
         }
         return file;
+    }
+
+    /**
+     * The summary's test metrics recomputed here, not by the Evaluator: the run's test split through its eval
+     * transform and encoding in one batch, the teacher's W(x) for its top-1 and the student's for the same class.
+     *
+     * @return test images, top-1, agreement with the teacher, mean cosine of the explanations
+     */
+    private double[] recomputed(Path run) {
+        TrainConfig config = ConfigLoader.defaults().file(run.resolve("config.yaml")).resolve();
+        LabeledDataset test = Splits.open(config).test();
+        EvalTransform transform = new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()),
+                config.imageSize());
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelCheckpoint.Loaded student = ModelCheckpoint.load(run.resolve("best.ckpt"), m);
+            ModelCheckpoint.Loaded teacherModel = ModelSources.checkpoint(teacher, m);
+            int n = test.size();
+            int size = config.imageSize();
+            int channels = student.model().spec().options().inChannels();
+            float[] pixels = new float[n * channels * size * size];
+            for (int i = 0; i < n; i++) {
+                Image raw = test.image(i);
+                Image encoded = ModelSources.encoding(student.input())
+                        .encode(transform.sample(raw.height(), raw.width(), new SplittableRandom(0)).apply(raw));
+                System.arraycopy(encoded.data(), 0, pixels, i * encoded.data().length, encoded.data().length);
+            }
+            NDArray x = m.create(pixels, new Shape(n, channels, size, size));
+            Explained t = Autograd.recording(() -> Explainers.create("auto", teacherModel.model())
+                    .explain(x, ClassChoice.top1()));
+            Explained s = Autograd.recording(() -> Explainers.create("auto", student.model())
+                    .explain(x, ClassChoice.fixed(t.classes())));
+            long[] taught = t.classes().toLongArray();
+            float[] logits = s.logits().toFloatArray();
+            float[] tm = t.map().toFloatArray();
+            float[] sm = s.map().toFloatArray();
+            int classes = logits.length / n;
+            int per = tm.length / n;
+            double correct = 0;
+            double agree = 0;
+            double cosines = 0;
+            for (int i = 0; i < n; i++) {
+                int top = 0;
+                for (int k = 1; k < classes; k++) {
+                    top = logits[i * classes + k] > logits[i * classes + top] ? k : top;
+                }
+                correct += top == test.label(i) ? 1 : 0;
+                agree += top == taught[i] ? 1 : 0;
+                double dot = 0;
+                double a = 0;
+                double b = 0;
+                for (int j = i * per; j < (i + 1) * per; j++) {
+                    dot += (double) tm[j] * sm[j];
+                    a += (double) tm[j] * tm[j];
+                    b += (double) sm[j] * sm[j];
+                }
+                cosines += dot / Math.sqrt(a * b);
+            }
+            return new double[] {n, correct / n, agree / n, cosines / n};
+        }
     }
 
     private int distill(Path out, String... args) {
