@@ -214,6 +214,17 @@ class EvalExplainReportTest {
                 "explanation similarity", ">kd<"}) {
             assertTrue(html.contains(column), column);
         }
+        // the metrics table shows each run's summary.json values (4 decimals below 100)
+        for (String[] row : new String[][] {{"test top-1", "top1"}, {"test top-5", "top5"},
+                {"agreement", "agreement"}, {"explanation similarity", "explanation_similarity"}}) {
+            StringBuilder expected = new StringBuilder("<tr><td>" + row[0] + "</td>");
+            for (Path run : new Path[] {teacher, student}) {
+                JsonNode v = JSON.readTree(run.resolve("summary.json").toFile()).path(row[1]);
+                expected.append("<td>").append(v.isNumber() ? String.format(java.util.Locale.ROOT, "%.4f",
+                        v.asDouble()) : "—").append("</td>");
+            }
+            assertTrue(html.contains(expected + "</tr>"), "report lacks " + expected);
+        }
         String withoutSvgNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assertFalse(withoutSvgNamespace.matches("(?s).*(src|href)=\"(?!data:)[^\"]+\".*"), "external resource");
         assertFalse(withoutSvgNamespace.contains("http"), "external reference");
