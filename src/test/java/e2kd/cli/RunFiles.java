@@ -71,13 +71,18 @@ final class RunFiles {
      * @return test images, top-1, agreement with the teacher, mean cosine of the explanations
      */
     static double[] recomputed(Path run, Path teacher) {
+        return recomputed(run, m -> ModelSources.checkpoint(teacher, m).model());
+    }
+
+    /** As {@link #recomputed(Path, Path)} with the teacher built by {@code teacher} (e.g. from bare .pth weights). */
+    static double[] recomputed(Path run, java.util.function.Function<NDManager, e2kd.nn.Model> teacher) {
         TrainConfig config = ConfigLoader.defaults().file(run.resolve("config.yaml")).resolve();
         LabeledDataset test = Splits.open(config).test();
         EvalTransform transform = new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()),
                 config.imageSize());
         try (NDManager m = NDManager.newBaseManager()) {
             ModelCheckpoint.Loaded student = ModelCheckpoint.load(run.resolve("best.ckpt"), m);
-            ModelCheckpoint.Loaded teacherModel = ModelSources.checkpoint(teacher, m);
+            e2kd.nn.Model teacherModel = teacher.apply(m);
             int n = test.size();
             int size = config.imageSize();
             int channels = student.model().spec().options().inChannels();
@@ -89,7 +94,7 @@ final class RunFiles {
                 System.arraycopy(encoded.data(), 0, pixels, i * encoded.data().length, encoded.data().length);
             }
             NDArray x = m.create(pixels, new Shape(n, channels, size, size));
-            Explained t = Autograd.recording(() -> Explainers.create("auto", teacherModel.model())
+            Explained t = Autograd.recording(() -> Explainers.create("auto", teacherModel)
                     .explain(x, ClassChoice.top1()));
             Explained s = Autograd.recording(() -> Explainers.create("auto", student.model())
                     .explain(x, ClassChoice.fixed(t.classes())));
@@ -117,7 +122,7 @@ final class RunFiles {
                     a += (double) tm[j] * tm[j];
                     b += (double) sm[j] * sm[j];
                 }
-                cosines += dot / Math.sqrt(a * b);
+                cosines += dot / Math.sqrt(Math.max(a * b, 1e-16)); // the loss's ε = 1e-8 on the norm product
             }
             return new double[] {n, correct / n, agree / n, cosines / n};
         }
