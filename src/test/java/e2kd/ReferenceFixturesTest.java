@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * The benchmark's PyTorch side, bench/pytorch_reference.py, restates the authors' route (B-cos W(x) by double
  * backprop through their dynamic-factor autograd function; GradCAM from the layer4 gradient). This runs its functions
  * through bench/reference_fixtures.py on the authors' own float64 results (src/test/resources/authors-bcos and
- * e2kd/fixtures/authors-gradcam, README.md in each) and requires every logit, map, loss part, parameter gradient and
+ * authors-gradcam, README.md in each) and requires every logit, map, loss part, parameter gradient and
  * norm buffer to match, so a comparison against a reference that drifted from the authors' code cannot go unnoticed.
  */
 class ReferenceFixturesTest {
@@ -32,7 +32,7 @@ class ReferenceFixturesTest {
     @Test
     void referenceRoutesReproduceTheAuthorsFixtures() throws IOException, InterruptedException {
         Path bcos = Fixtures.path("authors-bcos");
-        Path gradcam = Fixtures.path("e2kd/fixtures/authors-gradcam");
+        Path gradcam = Fixtures.path("authors-gradcam");
         List<String> lines = run(bcos, gradcam);
         String all = String.join("\n", lines);
         assumeFalse(all.contains(TorchPython.NO_TORCH) || all.contains("No module named 'torch'"),
@@ -71,7 +71,7 @@ class ReferenceFixturesTest {
             }
         }
         try (NDManager m = NDManager.newBaseManager()) {
-            for (String fixture : List.of("authors-bcos/", "e2kd/fixtures/authors-gradcam/")) {
+            for (String fixture : List.of("authors-bcos/", "authors-gradcam/")) {
                 String name = fixture.contains("gradcam") ? "authors-gradcam" : "authors-bcos";
                 Fixtures.npz(m, fixture + "student_grads.npz").keySet().forEach(k -> expected.add(name + " grad." + k));
                 Fixtures.npz(m, fixture + "student_after_step_buffers.npz").keySet()

@@ -33,9 +33,13 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Distill a KD and an e2KD student from a small committed teacher on shortcut scenes made from "
-                + "the embedded Fashion-MNIST images, evaluate both in and out of distribution, print the table.")
+                + "the embedded Fashion-MNIST images, evaluate both in and out of distribution, print the table. "
+                + "Exits " + DemoCommand.CLAIM_FAILED + " when e2KD does not beat KD out of distribution and on "
+                + "explanation similarity (unless --no-check or --quick).")
 final class DemoCommand implements Callable<Integer> {
     static final String TEACHER_RESOURCE = "/e2kd/demo/teacher.ckpt";
+    /** Exit code when the claim does not hold (checked unless --no-check or --quick). */
+    static final int CLAIM_FAILED = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--out", defaultValue = "runs/demo", description = "Folder for scenes, runs and demo.json "
@@ -46,7 +50,8 @@ final class DemoCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(names = "--retrain-teacher", description = "Train the teacher with 'demo-teacher' on background-"
-            + "independent scenes instead of using the committed one (copy OUT/teacher/best.ckpt to "
+            + "independent scenes instead of using the committed one (OUT/teacher/best.ckpt carries the run's config "
+            + "and summary; copy it to "
             + "src/main/resources" + TEACHER_RESOURCE + " to commit it).")
     boolean retrainTeacher;
 
@@ -58,6 +63,11 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--test-per-class", description = "Test scenes per class (default 100, 3 with --quick).")
     Integer testPerClass;
+
+    @Option(names = "--no-check", description = "Exit 0 even when the claim (e2KD beats KD out of distribution and "
+            + "on explanation similarity) does not hold; without it such a run exits " + CLAIM_FAILED
+            + ". --quick never checks.")
+    boolean noCheck;
 
     @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads (default "
             + "${DEFAULT-VALUE}; on a busy 2-core machine 2 threads ran several times slower than 1).")
@@ -74,15 +84,21 @@ final class DemoCommand implements Callable<Integer> {
         Engine.getInstance();
         int previousThreads = JniUtils.getNumThreads();
         JniUtils.setNumThreads(threads);
+        DemoResults results;
         try {
-            run(System.err);
+            results = run(System.err);
         } finally {
             JniUtils.setNumThreads(previousThreads);
         }
-        return 0;
+        if (quick || noCheck || results.holds()) {
+            return 0;
+        }
+        System.err.println("e2kd demo: exit " + CLAIM_FAILED + " because the claim does not hold (--no-check turns "
+                + "this off)");
+        return CLAIM_FAILED;
     }
 
-    private void run(PrintStream log) throws IOException {
+    private DemoResults run(PrintStream log) throws IOException {
         long started = System.nanoTime();
         int tests = testPerClass != null ? testPerClass : quick ? 3 : 100;
         Files.createDirectories(out);
@@ -108,7 +124,7 @@ final class DemoCommand implements Callable<Integer> {
         results.print(stdout);
         stdout.println(results.claim(quick));
         Path report = out.resolve("report.html");
-        RunReports.write(report, runs.stream().map(DemoResults.Run::dir).toList());
+        RunReports.write(report, runs.stream().map(DemoResults.Run::dir).toList(), List.of(results.table(quick)));
         stdout.println("comparison report: " + report);
         double seconds = (System.nanoTime() - started) / 1e9;
         ObjectNode json = results.json(quick);
@@ -116,6 +132,7 @@ final class DemoCommand implements Callable<Integer> {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         AtomicFiles.write(out.resolve("demo.json"), o -> o.write(bytes));
         stdout.printf(Locale.ROOT, "results: %s (%.0f s)%n", out.resolve("demo.json"), seconds);
+        return results;
     }
 
     private DemoResults.Run distill(Method method, String stage, Path teacher, PrintStream log) throws IOException {
@@ -133,7 +150,8 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(teacherCheckpoint)) {
             throw new E2kdIoException(teacherCheckpoint, "no such teacher checkpoint");
         }
-        log.printf(Locale.ROOT, "[1/5] teacher: %s%n", teacherCheckpoint);
+        log.printf(Locale.ROOT, "[1/5] teacher: %s (%s)%n", teacherCheckpoint,
+                Provenance.describe(Provenance.of(teacherCheckpoint)));
         return teacherCheckpoint;
     }
 
@@ -147,8 +165,8 @@ final class DemoCommand implements Callable<Integer> {
             byte[] bytes = in.readAllBytes();
             AtomicFiles.write(target, o -> o.write(bytes));
         }
-        log.printf(Locale.ROOT, "[1/5] teacher: the committed one (%s, made by 'e2kd demo --retrain-teacher'), "
-                + "copied to %s%n", TEACHER_RESOURCE, target);
+        log.printf(Locale.ROOT, "[1/5] teacher: the committed one (%s, made by 'e2kd demo --retrain-teacher'; %s), "
+                + "copied to %s%n", TEACHER_RESOURCE, Provenance.describe(Provenance.of(target)), target);
         return target;
     }
 
@@ -164,6 +182,7 @@ final class DemoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(best)) {
             throw new E2kdIoException(best, "teacher training wrote no checkpoint");
         }
+        Provenance.attach(best, dir);
         return best;
     }
 

@@ -13,6 +13,7 @@ import e2kd.eval.Predictions;
 import e2kd.nn.Model;
 import e2kd.nn.ModelCheckpoint;
 import e2kd.nn.InputContract;
+import e2kd.report.HtmlReport;
 import e2kd.train.Encodings;
 import e2kd.train.RunDirectory;
 import e2kd.train.TrainConfig;
@@ -76,22 +77,41 @@ final class DemoResults {
         return GroupAccuracy.of(Predictions.top1(model, loader, manager), test.labels(), test.places());
     }
 
+    /** Column headings of the table (the first is over the row names). */
+    private static final List<String> HEADER = List.of("", "top-1 ID", "top-1 OOD", "agreement", "expl. sim.");
+
+    /** A row's cells as printed and as shown in report.html. */
+    private static List<String> cells(Row r) {
+        return List.of(r.name(), percent(r.groups().inDistribution()), percent(r.groups().outOfDistribution()),
+                percent(r.agreement()), r.similarity() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.similarity()));
+    }
+
+    /** The line under the table: how many test scenes, and which are in distribution. */
+    private String countNote() {
+        GroupAccuracy any = rows.get(0).groups();
+        return String.format(Locale.ROOT, "(%d test scenes: %d in distribution, i.e. on their class's own background as "
+                + "in the students' training scenes, %d out of distribution; agreement with the teacher and explanation "
+                + "similarity over all)", any.inCount() + any.outCount(), any.inCount(), any.outCount());
+    }
+
     /**
      * The table: top-1 in and out of distribution, agreement, explanation similarity (the worst group is in demo.json
      * only: with 10 classes on 10 backgrounds its groups hold a few scenes each).
      */
     void print(PrintStream out) {
-        GroupAccuracy any = rows.get(0).groups();
-        out.printf(Locale.ROOT, "%n%-14s %10s %10s %10s %12s%n", "", "top-1 ID", "top-1 OOD", "agreement",
-                "expl. sim.");
+        String format = "%-14s %10s %10s %10s %12s%n";
+        out.println();
+        out.printf(Locale.ROOT, format, HEADER.toArray());
         for (Row r : rows) {
-            out.printf(Locale.ROOT, "%-14s %10s %10s %10s %12s%n", r.name(), percent(r.groups().inDistribution()),
-                    percent(r.groups().outOfDistribution()), percent(r.agreement()),
-                    r.similarity() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.similarity()));
+            out.printf(Locale.ROOT, format, cells(r).toArray());
         }
-        out.printf(Locale.ROOT, "(%d test scenes: %d in distribution, i.e. on their class's own background as in the "
-                + "students' training scenes, %d out of distribution; agreement with the teacher and explanation "
-                + "similarity over all)%n", any.inCount() + any.outCount(), any.inCount(), any.outCount());
+        out.println(countNote());
+    }
+
+    /** The printed table for report.html, with the count line and the claim under it. */
+    HtmlReport.Table table(boolean quick) {
+        return new HtmlReport.Table("In and out of distribution (the demo's test scenes)", HEADER,
+                rows.stream().map(DemoResults::cells).toList(), countNote() + " " + claim(quick));
     }
 
     /** Whether e²KD beat KD on out-of-distribution top-1 and on explanation similarity, said plainly. */

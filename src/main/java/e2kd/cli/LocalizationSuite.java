@@ -69,7 +69,8 @@ final class LocalizationSuite {
         }
         return String.format(Locale.ROOT, "Cluttered scenes (a Fashion-MNIST item over fragments of others, 40 px "
                 + "canvases, box = the item): energy pointing game (share of positive W(x)·x inside the box) on %d "
-                + "test scenes per class; teacher %s, students %s; top-1 in %%.%n%n", tests, r.teacherOptions(),
+                + "test scenes per class; teacher %s, students %s; top-1 in %%. The teacher is one model on the same "
+                + "test scenes for every seed, so its ± is 0 by construction.%n%n", tests, r.teacherOptions(),
                 r.studentOptions()) + table.markdown();
     }
 

@@ -42,6 +42,7 @@ final class ReproRuns {
     private final Path data;
     private FashionMnist fashionMnist;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String THREADS = "threads:";
     private final List<String> teacherTimes = new ArrayList<>();
     private final List<String> selections = new ArrayList<>();
     private final Map<String, Finished> finishedRuns = new HashMap<>();
@@ -199,9 +200,15 @@ final class ReproRuns {
             return null;
         }
         String cached = Files.readString(run.config(), StandardCharsets.UTF_8);
-        if (!identity(cached).equals(identity(config))) {
+        String wanted = ConfigLoader.toYaml(config);
+        if (!withoutThreads(cached).equals(withoutThreads(wanted))) {
             throw new E2kdIoException(run.config(), "this run folder holds a run of another config; remove " + dir
                     + " or use another --out");
+        }
+        if (!threads(cached).equals(threads(wanted))) {
+            throw new E2kdIoException(run.config(), "this run folder holds a run trained with " + threads(cached)
+                    + " but this suite runs with " + threads(wanted) + ", and the thread count changes the numbers;"
+                    + " rerun with that --threads, remove " + dir + " or use another --out");
         }
         if (!Files.isRegularFile(run.summary()) || !Files.isRegularFile(run.best())) {
             return null;
@@ -209,13 +216,22 @@ final class ReproRuns {
         return new Finished(dir, JSON.readTree(run.summary().toFile()));
     }
 
-    /** config.yaml without the thread count, which changes speed but not results. */
+    /**
+     * The cache key of a run: its whole config.yaml, thread count included (a different thread count changes float
+     * reduction orders and so the numbers).
+     */
     private static String identity(TrainConfig config) {
-        return identity(ConfigLoader.toYaml(config));
+        return ConfigLoader.toYaml(config);
     }
 
-    private static String identity(String yaml) {
-        return yaml.lines().filter(l -> !l.startsWith("threads:")).collect(Collectors.joining("\n"));
+    private static String withoutThreads(String yaml) {
+        return yaml.lines().filter(l -> !l.startsWith(THREADS)).collect(Collectors.joining("\n"));
+    }
+
+    /** The {@code threads:} line of a config.yaml, as {@code threads=N}. */
+    private static String threads(String yaml) {
+        return yaml.lines().filter(l -> l.startsWith(THREADS)).findFirst()
+                .map(l -> "threads=" + l.substring(THREADS.length()).trim()).orElse("no threads setting");
     }
 
     /** The best checkpoint of a run folder. */

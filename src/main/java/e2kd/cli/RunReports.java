@@ -31,9 +31,14 @@ final class RunReports {
     private RunReports() {}
 
     static void write(Path out, List<Path> runDirs) {
+        write(out, runDirs, List.of());
+    }
+
+    /** As {@link #write(Path, List)}, with {@code tables} above the run metrics. */
+    static void write(Path out, List<Path> runDirs, List<HtmlReport.Table> tables) {
         List<RunRecord> records = runDirs.stream().map(RunRecord::read).toList();
         try (NDManager manager = NDManager.newBaseManager()) {
-            HtmlReport.write(out, records, grid(records, manager));
+            HtmlReport.write(out, records, grid(records, manager), tables);
         }
     }
 

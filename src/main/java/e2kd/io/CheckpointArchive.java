@@ -65,6 +65,37 @@ public final class CheckpointArchive {
         }
     }
 
+    /**
+     * Adds (or replaces) the top-level metadata field {@code key} of the checkpoint at {@code path}, keeping its
+     * tensors as they are; written atomically.
+     */
+    public static void putMeta(Path path, String key, JsonNode value) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Contents c = read(path, manager);
+            com.fasterxml.jackson.databind.node.ObjectNode meta = c.meta().deepCopy();
+            meta.set(key, value);
+            write(path, meta, c.groups());
+        }
+    }
+
+    /** A checkpoint's {@code checkpoint.json} alone (no tensors decoded); errors as {@link #read}. */
+    public static JsonNode readMeta(Path path) {
+        JsonNode meta = null;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(path.toFile())) {
+            ZipEntry e = zip.getEntry(META);
+            if (e != null) {
+                try (InputStream in = zip.getInputStream(e)) {
+                    meta = JSON.readTree(in);
+                }
+            }
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new E2kdIoException(path, "no such file");
+        } catch (IOException | RuntimeException e) {
+            throw new E2kdIoException(path, "unreadable checkpoint (" + e.getMessage() + ")");
+        }
+        return checkFormat(path, meta);
+    }
+
     /** Reads a checkpoint; a missing, truncated or foreign file is a one-line error naming it. */
     public static Contents read(Path path, NDManager manager) {
         JsonNode meta = null;
@@ -88,9 +119,13 @@ public final class CheckpointArchive {
         } catch (IOException | RuntimeException e) {
             throw new E2kdIoException(path, "unreadable checkpoint (" + e.getMessage() + ")");
         }
+        return new Contents(checkFormat(path, meta), groups);
+    }
+
+    private static JsonNode checkFormat(Path path, JsonNode meta) {
         if (meta == null || !FORMAT.equals(meta.path("format").asText())) {
             throw new E2kdIoException(path, "not an e2kd checkpoint (no " + META + " with format " + FORMAT + ")");
         }
-        return new Contents(meta, groups);
+        return meta;
     }
 }

@@ -44,14 +44,32 @@ public final class HtmlReport {
 
     private HtmlReport() {}
 
+    /**
+     * A table of text cells shown above the run metrics (e.g. the demo's in / out-of-distribution table).
+     *
+     * @param header the column headings, the first one over the row names
+     * @param note   a line under the table, or empty
+     */
+    public record Table(String title, List<String> header, List<List<String>> rows, String note) {}
+
     /** Writes the page for {@code runs} (and the grid, which may be null) to {@code out} atomically. */
     public static void write(Path out, List<RunRecord> runs, ExplanationGrid grid) {
-        byte[] html = render(runs, grid).getBytes(StandardCharsets.UTF_8);
+        write(out, runs, grid, List.of());
+    }
+
+    /** As {@link #write(Path, List, ExplanationGrid)}, with {@code tables} first. */
+    public static void write(Path out, List<RunRecord> runs, ExplanationGrid grid, List<Table> tables) {
+        byte[] html = render(runs, grid, tables).getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(out, o -> o.write(html));
     }
 
     /** The page. */
     public static String render(List<RunRecord> runs, ExplanationGrid grid) {
+        return render(runs, grid, List.of());
+    }
+
+    /** The page, with {@code tables} above the run metrics. */
+    public static String render(List<RunRecord> runs, ExplanationGrid grid, List<Table> tables) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         String names = String.join(" | ", runs.stream().map(RunRecord::name).toList());
         h.append("<title>e2kd report: ").append(Html.escape(names)).append("</title><style>").append(STYLE)
@@ -59,6 +77,7 @@ public final class HtmlReport {
         h.append("<h1>e²KD report: ").append(Html.escape(names)).append("</h1>");
         h.append("<div class=\"sub\">").append(Html.escape(String.join(" · ",
                 runs.stream().map(r -> r.dir().toString()).toList()))).append("</div>\n");
+        tables.forEach(t -> table(h, t));
         metricsTable(h, runs);
         curves(h, runs);
         if (grid != null && !grid.rows().isEmpty()) {
@@ -71,6 +90,21 @@ public final class HtmlReport {
                     .append("</pre></details>");
         }
         return h.append("\n</body></html>\n").toString();
+    }
+
+    private static void table(StringBuilder h, Table t) {
+        h.append("<h2>").append(Html.escape(t.title())).append("</h2><table class=\"metrics\"><tr>");
+        t.header().forEach(c -> h.append("<th>").append(Html.escape(c)).append("</th>"));
+        h.append("</tr>");
+        for (List<String> row : t.rows()) {
+            h.append("<tr>");
+            row.forEach(c -> h.append("<td>").append(Html.escape(c)).append("</td>"));
+            h.append("</tr>");
+        }
+        h.append("</table>\n");
+        if (!t.note().isEmpty()) {
+            h.append("<p class=\"sub\">").append(Html.escape(t.note())).append("</p>\n");
+        }
     }
 
     private static void metricsTable(StringBuilder h, List<RunRecord> runs) {

@@ -29,19 +29,37 @@ class BenchCommandTest {
         return buffer.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The summary lines follow from the printed step times: the median of two steps is their mean, and images per
+     * second is batch · steps / total seconds (within the printed rounding, 0.05 ms per step).
+     */
     @Test
     void everyCaseRunsAndPrintsImagesPerSecondLast() {
+        int batch = 2;
         for (String c : List.of("bcos-r34-r18", "std-r34-r18-gradcam")) {
-            String out = run(0, "bench", "--case", c, "--steps", "1", "--warmup", "0", "--batch", "2", "--size", "32");
+            String out = run(0, "bench", "--case", c, "--steps", "2", "--warmup", "0", "--batch",
+                    Integer.toString(batch), "--size", "32");
             String[] lines = out.strip().split("\n");
             Matcher last = Pattern.compile("images_per_second=([0-9.]+)").matcher(lines[lines.length - 1]);
             assertTrue(last.matches(), c + ": " + out);
-            assertTrue(Double.parseDouble(last.group(1)) > 0, out);
-            assertTrue(out.contains("peak_rss_mib="), out);
+            double[] steps = out.lines().filter(l -> l.startsWith("step_ms="))
+                    .mapToDouble(l -> Double.parseDouble(l.substring("step_ms=".length()))).toArray();
+            assertEquals(2, steps.length, out);
+            double median = value(out, "median_step_ms");
+            assertEquals((steps[0] + steps[1]) / 2, median, 0.1, "median of two steps: " + out);
+            double expected = batch * steps.length / ((steps[0] + steps[1]) / 1000);
+            double ips = Double.parseDouble(last.group(1));
+            assertEquals(expected, ips, expected * 0.1 / (steps[0] + steps[1]) + 0.01, "images per second: " + out);
+            assertTrue(value(out, "peak_rss_mib") > 0, out);
             Matcher threads = Pattern.compile("(?m)^threads=([0-9]+)$").matcher(out);
             assertTrue(threads.find() && Integer.parseInt(threads.group(1)) >= 1, "libtorch's thread count: " + out);
             assertTrue(Pattern.compile("(?m)^omp_wait_policy=\\S+$").matcher(out).find(), out);
         }
+    }
+
+    private static double value(String out, String key) {
+        return out.lines().filter(l -> l.startsWith(key + "=")).mapToDouble(l -> Double.parseDouble(
+                l.substring(key.length() + 1))).findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + out));
     }
 
     @Test

@@ -1,10 +1,7 @@
 package e2kd.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.nn.ModelCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DistillRunsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] TINY = Cli.TINY;
 
     @TempDir
@@ -43,7 +38,7 @@ class DistillRunsTest {
     void trainTeacher() throws IOException {
         teacher = tmp.resolve("teacher");
         assertEquals(0, run("train", "--out", teacher.toString(), "--set", "epochs=2", "--set", "lr=0.003"));
-        JsonNode summary = summary(teacher);
+        JsonNode summary = RunFiles.summary(teacher);
         double top1 = summary.path("top1").asDouble(-1);
         assertTrue(top1 >= 0 && top1 <= 1, "teacher top-1: " + summary);
         assertTrue(summary.path("agreement").isNull());
@@ -55,13 +50,14 @@ class DistillRunsTest {
         for (String method : List.of("kd", "e2kd")) {
             Path out = tmp.resolve("student-" + method);
             assertEquals(0, distill(out, "--method", method, "--set", "epochs=1"));
-            JsonNode s = summary(out);
+            JsonNode s = RunFiles.summary(out);
             assertEquals(method, s.path("method").asText());
-            double agreement = s.path("agreement").asDouble(-1);
-            double similarity = s.path("explanation_similarity").asDouble(-2);
-            assertTrue(agreement >= 0 && agreement <= 1, "agreement " + s);
-            assertTrue(similarity >= -1 && similarity <= 1, "similarity " + s);
-            JsonNode metrics = metrics(out).get(0);
+            double[] expected = RunFiles.recomputed(out, teacher);
+            assertEquals(expected[0], s.path("test_count").asInt(), "test images " + s);
+            assertEquals(expected[1], s.path("top1").asDouble(), 1e-12, "top-1 " + s);
+            assertEquals(expected[2], s.path("agreement").asDouble(), 1e-12, "agreement " + s);
+            assertEquals(expected[3], s.path("explanation_similarity").asDouble(), 1e-5, "similarity " + s);
+            JsonNode metrics = RunFiles.metrics(out).get(0);
             assertEquals(method.equals("kd"), metrics.path("loss_explanation").isNull(), metrics.toString());
         }
     }
@@ -72,8 +68,8 @@ class DistillRunsTest {
         Path e2kd = tmp.resolve("e2kd0");
         assertEquals(0, distill(kd, "--method", "kd", "--set", "epochs=1"));
         assertEquals(0, distill(e2kd, "--method", "e2kd", "--lambda", "0", "--set", "epochs=1"));
-        assertEquals(withoutTiming(metrics(kd)), withoutTiming(metrics(e2kd)));
-        assertSameWeights(kd.resolve("last.ckpt"), e2kd.resolve("last.ckpt"));
+        assertEquals(RunFiles.withoutTiming(RunFiles.metrics(kd)), RunFiles.withoutTiming(RunFiles.metrics(e2kd)));
+        RunFiles.assertSameWeights(kd.resolve("last.ckpt"), e2kd.resolve("last.ckpt"));
     }
 
     @Test
@@ -83,8 +79,8 @@ class DistillRunsTest {
         for (Path p : List.of(a, b)) {
             assertEquals(0, run("train", "--out", p.toString(), "--set", "epochs=1"));
         }
-        assertEquals(withoutTiming(metrics(a)), withoutTiming(metrics(b)));
-        assertSameWeights(a.resolve("last.ckpt"), b.resolve("last.ckpt"));
+        assertEquals(RunFiles.withoutTiming(RunFiles.metrics(a)), RunFiles.withoutTiming(RunFiles.metrics(b)));
+        RunFiles.assertSameWeights(a.resolve("last.ckpt"), b.resolve("last.ckpt"));
     }
 
     @Test
@@ -95,13 +91,13 @@ class DistillRunsTest {
         assertEquals(0, distill(resumed, "--method", "kd", "--set", "epochs=2", "--set", "warmup_epochs=1",
                 "--stop-after", "1"));
         assertFalse(Files.exists(resumed.resolve("summary.json")));
-        assertEquals(1, metrics(resumed).size());
+        assertEquals(1, RunFiles.metrics(resumed).size());
         assertEquals(0, run("distill", "--resume", resumed.toString()));
-        List<JsonNode> m = withoutTiming(metrics(resumed));
+        List<JsonNode> m = RunFiles.withoutTiming(RunFiles.metrics(resumed));
         assertEquals(List.of(1, 2), m.stream().map(n -> n.path("epoch").asInt()).toList());
-        assertEquals(withoutTiming(metrics(whole)), m);
-        assertSameWeights(whole.resolve("last.ckpt"), resumed.resolve("last.ckpt"));
-        assertEquals(summary(whole).path("top1"), summary(resumed).path("top1"));
+        assertEquals(RunFiles.withoutTiming(RunFiles.metrics(whole)), m);
+        RunFiles.assertSameWeights(whole.resolve("last.ckpt"), resumed.resolve("last.ckpt"));
+        assertEquals(RunFiles.summary(whole).path("top1"), RunFiles.summary(resumed).path("top1"));
     }
 
     @Test
@@ -161,30 +157,4 @@ class DistillRunsTest {
         return Main.run(all.toArray(String[]::new));
     }
 
-    private static JsonNode summary(Path run) throws IOException {
-        return JSON.readTree(run.resolve("summary.json").toFile());
-    }
-
-    private static List<JsonNode> metrics(Path run) throws IOException {
-        List<JsonNode> out = new ArrayList<>();
-        for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            out.add(JSON.readTree(line));
-        }
-        return out;
-    }
-
-    private static List<JsonNode> withoutTiming(List<JsonNode> lines) {
-        return lines.stream().map(n -> (JsonNode) ((ObjectNode) n.deepCopy()).without("images_per_second")).toList();
-    }
-
-    private static void assertSameWeights(Path a, Path b) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            Map<String, NDArray> x = ModelCheckpoint.load(a, m).model().stateDict();
-            Map<String, NDArray> y = ModelCheckpoint.load(b, m).model().stateDict();
-            assertEquals(x.keySet(), y.keySet());
-            for (String k : x.keySet()) {
-                assertArrayEquals(x.get(k).toByteArray(), y.get(k).toByteArray(), k);
-            }
-        }
-    }
 }

@@ -84,26 +84,31 @@ class EvalExplainReportTest {
         assertEquals(json.path("top1"), alone.path("top1"));
     }
 
+    /**
+     * EPG is the share of positive contribution inside the box: a box over the whole image gives exactly 1, and the
+     * left and right halves (x1 exclusive) share it, adding up to 1, for the student and the teacher alike.
+     */
     @Test
     void evalOnAnImageFolderWithBoxesReportsEpg() throws IOException {
         Path root = tmp.resolve("boxed");
         LabeledDataset test = FashionMnist.embedded().test();
-        StringBuilder boxes = new StringBuilder("img_filename,x0,y0,x1,y1\n");
         for (int k = 0; k < 10; k++) {
             Path dir = Files.createDirectories(root.resolve("val/class" + k));
             png(test.image(k), dir.resolve("0.png"));
-            boxes.append("val/class").append(k).append("/0.png,6,3,20,27\n");
         }
         Path list = root.resolve("boxes.csv");
-        Files.writeString(list, boxes);
-        Result r = run("eval", student.toString(), "--teacher", teacher.toString(), "--data", root.toString(),
-                "--boxes", list.toString());
-        assertEquals(0, r.code, r.err);
-        JsonNode loc = JSON.readTree(r.out).path("localization");
-        assertTrue(loc.path("count").asInt() > 0 && loc.path("count").asInt() <= 10, r.out);
+        JsonNode whole = epg(root, list, "0,0,28,28");
+        JsonNode left = epg(root, list, "0,0,14,28");
+        JsonNode right = epg(root, list, "14,0,28,28");
+        int count = whole.path("count").asInt();
+        assertTrue(count > 0 && count <= 10, whole.toString());
+        assertEquals(count, left.path("count").asInt(), left.toString());
+        assertEquals(count, right.path("count").asInt(), right.toString());
         for (String key : new String[] {"epg", "teacher_epg"}) {
-            double v = loc.path(key).asDouble(-1);
-            assertTrue(v >= 0 && v <= 1, key + " " + r.out);
+            assertEquals(1.0, whole.path(key).asDouble(), 1e-12, key + " of the whole image " + whole);
+            assertEquals(1.0, left.path(key).asDouble() + right.path(key).asDouble(), 1e-9,
+                    key + " of two halves " + left + " " + right);
+            assertTrue(left.path(key).asDouble() > 0 && right.path(key).asDouble() > 0, left + " " + right);
         }
 
         Files.writeString(list, "img_filename,x0,y0,x1,y1\nval/class0/0.png,6,3,29,27\n");
@@ -112,13 +117,44 @@ class EvalExplainReportTest {
         assertTrue(bad.err.strip().lines().count() == 1 && bad.err.contains("boxes.csv line 2:"), bad.err);
     }
 
+    /** The localization section of {@code eval --boxes} with the same box around every test image. */
+    private JsonNode epg(Path root, Path list, String box) throws IOException {
+        StringBuilder boxes = new StringBuilder("img_filename,x0,y0,x1,y1\n");
+        for (int k = 0; k < 10; k++) {
+            boxes.append("val/class").append(k).append("/0.png,").append(box).append('\n');
+        }
+        Files.writeString(list, boxes);
+        Result r = run("eval", student.toString(), "--teacher", teacher.toString(), "--data", root.toString(),
+                "--boxes", list.toString());
+        assertEquals(0, r.code, r.err);
+        return JSON.readTree(r.out).path("localization");
+    }
+
     @Test
     void explainWritesTheRawMapAndAPicture() throws IOException {
         Path npy = tmp.resolve("w.npy");
         Result r = run("explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--out",
                 npy.toString());
         assertEquals(0, r.code, r.err);
-        assertTrue(r.out.lines().findFirst().orElse("").matches("class \\d+ logit -?\\d+\\.\\d+ .*"), r.out);
+        Matcher top = Pattern.compile("class (\\d+) logit (-?\\d+\\.\\d+) .*").matcher(r.out.lines().findFirst().orElse(""));
+        assertTrue(top.matches(), r.out);
+        // the logit of every class, one --class run each: the default explains the largest, and prints it
+        double[] logits = new double[10];
+        for (int k = 0; k < 10; k++) {
+            Result each = run("explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--class",
+                    Integer.toString(k), "--out", tmp.resolve("w" + k + ".npy").toString());
+            Matcher m = Pattern.compile("class " + k + " logit (-?\\d+\\.\\d+) .*").matcher(each.out.lines()
+                    .findFirst().orElse(""));
+            assertTrue(m.matches(), each.out);
+            logits[k] = Double.parseDouble(m.group(1));
+        }
+        int argmax = 0;
+        for (int k = 1; k < 10; k++) {
+            argmax = logits[k] > logits[argmax] ? k : argmax;
+        }
+        assertTrue(java.util.Arrays.stream(logits).distinct().count() > 1, java.util.Arrays.toString(logits));
+        assertEquals(argmax, Integer.parseInt(top.group(1)), "top-1 of " + java.util.Arrays.toString(logits));
+        assertEquals(logits[argmax], Double.parseDouble(top.group(2)), 0, r.out);
         TensorData map = NpyReader.read(npy);
         assertArrayEquals(new long[] {6, 28, 28}, map.shape());
 
@@ -177,6 +213,17 @@ class EvalExplainReportTest {
         for (String column : new String[] {">input<", ">teacher<", ">student<", "validation agreement",
                 "explanation similarity", ">kd<"}) {
             assertTrue(html.contains(column), column);
+        }
+        // the metrics table shows each run's summary.json values (4 decimals below 100)
+        for (String[] row : new String[][] {{"test top-1", "top1"}, {"test top-5", "top5"},
+                {"agreement", "agreement"}, {"explanation similarity", "explanation_similarity"}}) {
+            StringBuilder expected = new StringBuilder("<tr><td>" + row[0] + "</td>");
+            for (Path run : new Path[] {teacher, student}) {
+                JsonNode v = JSON.readTree(run.resolve("summary.json").toFile()).path(row[1]);
+                expected.append("<td>").append(v.isNumber() ? String.format(java.util.Locale.ROOT, "%.4f",
+                        v.asDouble()) : "—").append("</td>");
+            }
+            assertTrue(html.contains(expected + "</tr>"), "report lacks " + expected);
         }
         String withoutSvgNamespace = html.replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
         assertFalse(withoutSvgNamespace.matches("(?s).*(src|href)=\"(?!data:)[^\"]+\".*"), "external resource");

@@ -79,7 +79,10 @@ class FrozenRunsTest {
                 "--frozen", frozen.toString(), "--set", "epochs=1"}, TINY)));
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         assertEquals("e2kd-frozen", summary.path("method").asText());
-        assertTrue(summary.path("agreement").isNumber() && summary.path("explanation_similarity").isNumber(), summary.toString());
+        double[] expected = RunFiles.recomputed(run, teacher);
+        assertEquals(expected[1], summary.path("top1").asDouble(), 1e-12, "top-1 " + summary);
+        assertEquals(expected[2], summary.path("agreement").asDouble(), 1e-12, "agreement " + summary);
+        assertEquals(expected[3], summary.path("explanation_similarity").asDouble(), 1e-5, "similarity " + summary);
         JsonNode metrics = JSON.readTree(Files.readAllLines(run.resolve("metrics.jsonl")).get(0));
         assertTrue(metrics.path("loss_explanation").isNumber() && metrics.path("loss_kd").isNumber(), metrics.toString());
     }

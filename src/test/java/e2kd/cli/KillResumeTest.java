@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A training process killed with SIGKILL in the middle of an epoch (after epoch 1's checkpoint, during epoch 2's
  * steps) leaves a run directory that {@code --resume} finishes: summary.json, loadable checkpoints, one metrics line
- * per epoch.
+ * per epoch, and the same metrics, weights and test top-1 as the run that was never killed.
  */
 class KillResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +39,12 @@ class KillResumeTest {
 
         assertEquals(0, Main.run("train", "--resume", run.toString()));
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
-        assertTrue(summary.path("top1").isNumber(), summary.toString());
+        // the killed-and-resumed run is the uninterrupted one: same metrics, same weights, same test top-1
+        Path whole = tmp.resolve("whole");
+        assertEquals(0, Main.run(Cli.args(new String[] {"train", "--out", whole.toString()}, TINY)));
+        assertEquals(RunFiles.withoutTiming(RunFiles.metrics(whole)), RunFiles.withoutTiming(RunFiles.metrics(run)));
+        RunFiles.assertSameWeights(whole.resolve("last.ckpt"), run.resolve("last.ckpt"));
+        assertEquals(RunFiles.summary(whole).path("top1"), summary.path("top1"), summary.toString());
         assertEquals(3, summary.path("epochs").asInt());
         assertEquals(18, summary.path("steps").asInt());
         List<Integer> epochs = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code e2kd reproduce --quick --tiny} for every suite (one shared output folder, so the Fashion-MNIST B-cos teacher
- * is trained once and reused by {@code frozen}), checking each table's rows, columns and finite numbers; and
+ * is trained once and reused by {@code frozen}), checking each table's rows, columns and (fewshot) that its cells are the runs' summaries; and
  * {@code e2kd sweep} selecting on validation top-1.
  */
 class ReproduceTest {
@@ -31,6 +32,7 @@ class ReproduceTest {
                 List.of("ResNet-18 + GradCAM: from labels", "ResNet-18 + GradCAM: KD", "ResNet-18 + GradCAM: e2KD",
                         "B-cos ResNet-18 + W(x): from labels", "B-cos ResNet-18 + W(x): KD",
                         "B-cos ResNet-18 + W(x): e2KD"));
+        assertFewShotCellsAreTheRunSummaries(out);
         assertRerunReusesFinishedRuns(out, "fewshot");
         table(out, "frozen", List.of("test top-1", "agreement"), List.of("KD (live teacher)", "e2KD (live teacher)",
                 "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"));
@@ -88,6 +90,49 @@ class ReproduceTest {
         assertEquals(table, tableLines(out, suite));
     }
 
+    /** Each fewshot cell is its run's summary value in percent (one seed with --quick): top-1 and agreement. */
+    private static void assertFewShotCellsAreTheRunSummaries(Path out) throws IOException {
+        Map<String, String> family = Map.of("ResNet-18 + GradCAM", "std", "B-cos ResNet-18 + W(x)", "bcos");
+        Map<String, String> method = Map.of("from labels", "labels", "KD", "kd", "e2KD", "e2kd");
+        List<String> lines = Files.readAllLines(out.resolve("fewshot.md"));
+        List<String> table = lines.stream().filter(l -> l.startsWith("|")).toList();
+        List<String> header = cells(table.get(0));
+        int checked = 0;
+        for (String line : table.subList(2, table.size())) {
+            List<String> cells = cells(line);
+            String[] name = cells.get(0).split(": ");
+            for (int col = 1; col < header.size(); col++) {
+                String[] heading = header.get(col).split(" ");   // "k=1", "top-1" | "agreement"
+                Path run = fewShotRun(out, lines, name[0], family.get(name[0]), heading[0].substring(2),
+                        method.get(name[1]));
+                JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+                JsonNode value = summary.path(heading[1].equals("top-1") ? "top1" : "agreement");
+                String expected = value.isNumber()
+                        ? String.format(java.util.Locale.ROOT, "%.1f ± 0.0", 100 * value.asDouble()) : "-";
+                assertEquals(expected, cells.get(col), header.get(col) + " of " + cells.get(0) + " vs " + run);
+                checked++;
+            }
+        }
+        assertEquals(6 * 4, checked);
+    }
+
+    /**
+     * The seed-1 run of a fewshot cell: its own folder, or, where the suite reused the selection run of the same
+     * config, the winner named in fewshot.md's "Selected" line ({@code runs/select/NAME/VALUES}).
+     */
+    private static Path fewShotRun(Path out, List<String> lines, String title, String family, String k, String method) {
+        Path own = out.resolve("runs/fewshot/" + family + "-k" + k + "-" + method + "-seed1");
+        if (Files.isRegularFile(own.resolve("summary.json"))) {
+            return own;
+        }
+        String name = title + ", k=" + k + ", " + method;
+        String selected = lines.stream().filter(l -> l.startsWith("* " + name + ": ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no run folder " + own + " and no selection line for " + name));
+        String values = selected.substring(("* " + name + ": ").length(), selected.indexOf(" ("));
+        return out.resolve("runs/select").resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
+                .resolve(values.replace(' ', ','));
+    }
+
     private static String tableLines(Path out, String suite) throws IOException {
         return String.join("\n", Files.readAllLines(out.resolve(suite + ".md")).stream()
                 .filter(l -> l.startsWith("|") || l.startsWith("* ")).toList());
@@ -107,7 +152,7 @@ class ReproduceTest {
                 }
                 Matcher m = CELL.matcher(cell);
                 assertTrue(m.matches(), suite + ": '" + cell + "' in " + line);
-                assertTrue(Double.isFinite(Double.parseDouble(m.group(1))), line);
+                assertEquals(0, Double.parseDouble(m.group(2)), 0, "--quick runs one seed, so no spread: " + line);
             }
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains("wall time") && l.contains("teachers:")), suite);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,7 @@ class FashionMnistTest {
   }
 
   @Test
-  void embeddedSubsetHasTenBalancedClasses() {
+  void embeddedSubsetHasTenBalancedClasses() throws java.io.IOException {
     FashionMnist fm = FashionMnist.embedded();
     assertEquals(10, fm.train().classNames().size());
     assertEquals("T-shirt/top", fm.train().classNames().get(0));
@@ -38,17 +37,32 @@ class FashionMnistTest {
     }
     Image img = fm.train().image(0);
     assertEquals("(3,28,28)", img.shape());
+    // the first training image's raw bytes, read here without the library: value = byte / 255 in R, G and B
+    byte[] raw = firstEmbeddedTrainingImage();
     float max = 0;
-    for (float v : img.data()) {
-      assertTrue(v >= 0 && v <= 1);
-      max = Math.max(max, v);
+    for (int c = 0; c < 3; c++) {
+      for (int i = 0; i < 28 * 28; i++) {
+        assertEquals((raw[i] & 0xFF) / 255f, img.data()[c * 28 * 28 + i], 0f, "channel " + c + " pixel " + i);
+        max = Math.max(max, img.data()[c * 28 * 28 + i]);
+      }
     }
     assertTrue(max > 0.5f, "a real garment image has bright pixels");
   }
 
+  /** Bytes 16 .. 16 + 784 of the embedded train-images-idx3-ubyte.gz (after the IDX header). */
+  private static byte[] firstEmbeddedTrainingImage() throws java.io.IOException {
+    String resource = "/e2kd/data/fashion-mnist/train-images-idx3-ubyte.gz";
+    try (java.io.InputStream in = new java.util.zip.GZIPInputStream(
+        FashionMnistTest.class.getResourceAsStream(resource))) {
+      byte[] head = in.readNBytes(16 + 28 * 28);
+      assertEquals(0x0803, ((head[2] & 0xFF) << 8) | (head[3] & 0xFF), "IDX magic of unsigned-byte images");
+      return java.util.Arrays.copyOfRange(head, 16, head.length);
+    }
+  }
+
   @Test
   void embeddedSubsetIsTheFirstImagesPerClassOfTheRealData() {
-    assumeTrue(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist not installed");
+    e2kd.Installed.require(Files.isDirectory(FashionMnist.DEFAULT_DIR), "dataset-fashion-mnist at " + FashionMnist.DEFAULT_DIR);
     LabeledDataset full = FashionMnist.loadDefault().test();
     assertEquals(10_000, full.size());
     LabeledDataset sub = FashionMnist.embedded().test();

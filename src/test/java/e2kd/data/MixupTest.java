@@ -30,6 +30,41 @@ class MixupTest {
     }
   }
 
+  /**
+   * λ ~ Beta(α, α): over many draws its mean is 1/2 and its variance 1/(4(2α + 1)); the partner of a row is uniform
+   * over the batch, itself included (a uniform permutation, so row i keeps itself with probability 1/B).
+   */
+  @Test
+  void drawsFollowBetaAlphaAlphaAndAUniformPermutation() {
+    double alpha = 0.2;
+    Mixup mixup = new Mixup(alpha);
+    int n = 4000;
+    int b = 8;
+    double sum = 0;
+    double squares = 0;
+    int[] partnerOfRow0 = new int[b];
+    int fixedPoints = 0;
+    SplittableRandom rng = new SplittableRandom(11);
+    for (int i = 0; i < n; i++) {
+      Mixup.Draw draw = mixup.draw(b, rng);
+      sum += draw.lambda();
+      squares += (double) draw.lambda() * draw.lambda();
+      partnerOfRow0[draw.partner()[0]]++;
+      for (int k = 0; k < b; k++) {
+        fixedPoints += draw.partner()[k] == k ? 1 : 0;
+      }
+    }
+    double mean = sum / n;
+    double variance = squares / n - mean * mean;
+    assertEquals(0.5, mean, 0.02, "mean of lambda");
+    assertEquals(1 / (4 * (2 * alpha + 1)), variance, 0.01, "variance of lambda");
+    // each of the B partners of row 0 has probability 1/B: 500 expected, std about 21
+    for (int k = 0; k < b; k++) {
+      assertEquals(n / (double) b, partnerOfRow0[k], 120, "row 0 paired with row " + k);
+    }
+    assertEquals(n, fixedPoints, 300, "fixed points: one per draw on average");
+  }
+
   @Test
   void mixesRowsWithTheirPartners() {
     Mixup.Draw draw = new Mixup.Draw(0.25f, new int[] {1, 0});

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class GradCamTest {
     @Test
@@ -94,6 +95,27 @@ class GradCamTest {
             for (Explainer e : List.of(GradCam.lastStage(toy), GradCam.generic(toy, "features"))) {
                 Explained out = Autograd.recording(() -> e.explain(x, ClassChoice.fixed(m.create(new long[] {0}))));
                 assertArrayEquals(expected, out.map().toDoubleArray(), 1e-12, e.name());
+            }
+        }
+    }
+
+    /**
+     * DJL 0.36 ignores interpolation's alignCorners flag (the bilinear result is align_corners=false either way);
+     * GradCAM relies on the false behaviour, so this fails if a DJL upgrade starts honouring the flag.
+     */
+    @Test
+    void bilinearInterpolationIgnoresAlignCorners() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.create(new double[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
+            for (boolean alignCorners : new boolean[] {false, true}) {
+                double[] out = ((ai.djl.pytorch.engine.PtNDArrayEx) a.getNDArrayInternal())
+                        .interpolation(new long[] {4, 4}, 1, alignCorners).toDoubleArray();
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        double expected = interp(interp(0, 2, i), interp(1, 3, i), j);
+                        assertEquals(expected, out[4 * i + j], 1e-15, "alignCorners=" + alignCorners + " at " + i + "," + j);
+                    }
+                }
             }
         }
     }

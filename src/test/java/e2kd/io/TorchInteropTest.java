@@ -1,7 +1,6 @@
 package e2kd.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -10,7 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real PyTorch loads what we write: {@code torch.load(weights_only=True)}, then {@code load_state_dict(strict=True)}.
- * Skipped only when {@code /usr/bin/python3} cannot import torch (CI installs Debian's python3-torch).
+ * Skipped only when {@code /usr/bin/python3} cannot import torch, and never under CI (see e2kd.Installed).
  */
 class TorchInteropTest {
     private static final String SCRIPT = """
@@ -87,7 +86,7 @@ class TorchInteropTest {
         NpyWriter.write(TensorData.ofLongs(new long[0], new long[] {-9}), i64);
 
         String output = python(modelFile, sampleFile, student, original, f32, i64);
-        assumeFalse(output.contains("NO_TORCH"), "/usr/bin/python3 cannot import torch");
+        e2kd.TorchPython.requireTorch(output);
         assertEquals("OK", output.strip());
     }
 

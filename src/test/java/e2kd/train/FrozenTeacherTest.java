@@ -59,7 +59,7 @@ class FrozenTeacherTest {
                         try (Batch b = it.next(); Batch u = unflipped.next()) {
                             float[] images = b.images().toFloatArray();
                             assertArrayEquals(images, b.maps().orElseThrow().toFloatArray(), 0f);
-                            flipped += java.util.Arrays.equals(images, u.images().toFloatArray()) ? 0 : 1;
+                            flipped += flippedSamples(images, u.images().toFloatArray(), b.images().getShape().getShape());
                             TeacherOutput t = frozen.output(b, true);
                             long[] idx = b.indices();
                             float[] logits = t.logits().toFloatArray();
@@ -70,9 +70,36 @@ class FrozenTeacherTest {
                     }
                 }
             }
-            assertTrue(flipped > 0, "some batch should contain a flipped sample");
+            // flip probability 0.5 over 2 epochs of 11 samples: 22 draws
+            assertTrue(flipped > 0 && flipped < 22, "flipped " + flipped + " of 22 samples");
         }
         assertEquals(train.size(), visit.size());
+    }
+
+    /**
+     * How many samples of a (B, C, H, W) batch are the horizontal mirror of the unflipped batch's; every other sample
+     * must equal its unflipped one exactly (same crop, no flip).
+     */
+    private static int flippedSamples(float[] images, float[] unflipped, long[] shape) {
+        int b = (int) shape[0];
+        int c = (int) shape[1];
+        int h = (int) shape[2];
+        int w = (int) shape[3];
+        int per = c * h * w;
+        int flipped = 0;
+        for (int k = 0; k < b; k++) {
+            boolean same = true;
+            boolean mirror = true;
+            for (int i = 0; i < per; i++) {
+                int x = i % w;
+                float v = images[k * per + i];
+                same &= v == unflipped[k * per + i];
+                mirror &= v == unflipped[k * per + i - x + (w - 1 - x)];
+            }
+            assertTrue(same || mirror, "sample " + k + " is neither its unflipped crop nor that crop's mirror");
+            flipped += same ? 0 : 1;
+        }
+        return flipped;
     }
 
     @Test
