@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * End to end through {@link Main#run}: a tiny CNN teacher from labels, then ViT students by KD and e²KD, for both
- * families (B-cos ResNet → B-cos ViT with W(x); ResNet → ViT with GradCAM), and the B-cos student's export.
+ * families (B-cos ResNet → B-cos ViT with W(x); ResNet → ViT with GradCAM), the B-cos student's eval with
+ * shift-consistency, and its export.
  */
 class VitDistillRunsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +29,14 @@ class VitDistillRunsTest {
     @Test
     void bcosResNetTeacherDistillsIntoABcosVitWithKdAndE2kdAndExports() throws IOException {
         Path teacher = distillBoth("bcos_resnet18", "bcos_vit_ti");
+        JsonNode shifts = JSON.readTree(Cli.stdout("eval", teacher.resolveSibling("student-e2kd").toString(),
+                "--teacher", teacher.toString())).path("shift_consistency");
+        assertEquals(4, shifts.path("patch").asInt(), "the student's patch: " + shifts);
+        assertEquals(15, shifts.path("per_shift").size(), "p² − 1 shifts");
+        for (String model : List.of("student", "teacher")) {
+            double c = shifts.path(model).asDouble(Double.NaN);
+            assertTrue(c >= -1 && c <= 1, model + " " + shifts);
+        }
         Path pth = tmp.resolve("student.pth");
         assertEquals(0, Main.run("export", teacher.resolveSibling("student-e2kd").toString(), "--out", pth.toString()));
         assertTrue(PthReader.read(pth).keys().contains("0.transformer.encoder_0.attn.to_qkv.weight"),
