@@ -218,6 +218,13 @@ final class ReproRuns {
         return yaml.lines().filter(l -> !l.startsWith("threads:")).collect(Collectors.joining("\n"));
     }
 
+    /** The settings {@code first}, then {@code then} (a later setting of a key wins). */
+    static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
     /** The best checkpoint of a run folder. */
     static Path best(Path run) {
         return new RunDirectory(run).best();

@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
  * {@code DIR/teachers} and timed separately).
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
-        description = "Run a suite of the paper's experiments in miniature (fewshot, shortcut, localization, frozen) "
+        description = "Run a suite of the paper's experiments in miniature (fewshot, shortcut, localization, frozen, vit) "
                 + "and write DIR/<suite>.md with mean ± std over seeds.")
 final class ReproduceCommand implements Callable<Integer> {
-    @Option(names = "--suite", required = true, description = "fewshot, shortcut, localization or frozen.")
+    @Option(names = "--suite", required = true, description = "fewshot, shortcut, localization, frozen or vit.")
     String suite;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds 1..N (default ${DEFAULT-VALUE}; one with --quick).")
@@ -56,8 +56,9 @@ final class ReproduceCommand implements Callable<Integer> {
             case "shortcut" -> ShortcutSuite.run(r);
             case "localization" -> LocalizationSuite.run(r);
             case "frozen" -> FrozenSuite.run(r);
+            case "vit" -> VitSuite.run(r);
             default -> throw new IllegalArgumentException("--suite " + suite + " is not a suite; expected fewshot, "
-                    + "shortcut, localization or frozen");
+                    + "shortcut, localization, frozen or vit");
         };
         double seconds = (System.nanoTime() - started) / 1e9 - r.teacherSeconds();
         String selected = r.selections().isEmpty() ? "" : "Selected on the validation split (seed 1):\n\n"
