@@ -31,7 +31,7 @@ class BenchCommandTest {
 
     @Test
     void everyCaseRunsAndPrintsImagesPerSecondLast() {
-        for (String c : List.of("bcos-r34-r18", "std-r34-r18-gradcam")) {
+        for (String c : List.of("bcos-r34-r18", "std-r34-r18-gradcam", "bcos-d169-vitti")) {
             String out = run(0, "bench", "--case", c, "--steps", "1", "--warmup", "0", "--batch", "2", "--size", "32");
             String[] lines = out.strip().split("\n");
             Matcher last = Pattern.compile("images_per_second=([0-9.]+)").matcher(lines[lines.length - 1]);
