@@ -23,7 +23,6 @@ import java.util.Map;
  * contribution). Taps: {@code encoder_i} (tokens as the patch grid (B, dim, h, w)) and {@code pooled} (B, dim).
  */
 public final class BcosVit extends Model implements BcosClassifier {
-    static final String POOLED = "pooled";
     private final VitOptions options;
     private final BcosLinear patchEmbedding;
     private final BcosSequential transformer;
@@ -48,7 +47,7 @@ public final class BcosVit extends Model implements BcosClassifier {
         headParts.put("norm", new BcosLayerNorm(m, options.dim()));
         headParts.put("linear", new BcosLinear(m, options.dim(), spec.numClasses()));
         head = vit.child("linear_head", new BcosSequential(headParts));
-        tapNames = VitOps.tapNames(options.depth(), POOLED);
+        tapNames = VitOps.tapNames(options.depth());
     }
 
     @Override
@@ -82,7 +81,7 @@ public final class BcosVit extends Model implements BcosClassifier {
         for (Map.Entry<String, DynamicLinear> e : transformer.blocks().entrySet()) {
             tokens = VitOps.tapGrid(taps, e.getKey(), e.getValue().forward(tokens, trace), h, w);
         }
-        NDArray pooled = taps.at(POOLED, VitOps.meanTokens(tokens));
+        NDArray pooled = taps.at(VitOps.POOLED, VitOps.meanTokens(tokens));
         if (trace != null) {
             trace.record(this, new Trace.Entry(null, null, x.getShape().get(2), x.getShape().get(3)));
         }

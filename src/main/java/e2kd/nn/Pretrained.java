@@ -75,7 +75,8 @@ public final class Pretrained {
             canonical = canonical.stripPrefix(SEQUENTIAL);
         }
         Map<String, String> defaults = Models.defaultOptions(id);
-        int inChannels = Integer.parseInt(options.getOrDefault("in_channels", defaults.get("in_channels")));
+        int inChannels = ArchitectureOptions.integer(options, "in_channels",
+                Integer.parseInt(defaults.get("in_channels")));
         Map<String, String> resolved = new LinkedHashMap<>(inferredOptions(canonical, inChannels));
         resolved.keySet().retainAll(defaults.keySet());
         resolved.putAll(options);

@@ -40,7 +40,7 @@ public final class Vit extends Model implements CamModel {
         head.put("norm", headNorm);
         head.put("linear", headLinear);
         child("linear_head", new Sequential(head));
-        tapNames = VitOps.tapNames(options.depth(), BcosVit.POOLED);
+        tapNames = VitOps.tapNames(options.depth());
     }
 
     @Override
@@ -54,7 +54,7 @@ public final class Vit extends Model implements CamModel {
         for (Map.Entry<String, Encoder> e : encoders.entrySet()) {
             tokens = VitOps.tapGrid(taps, e.getKey(), e.getValue().forward(tokens), h, w);
         }
-        NDArray pooled = taps.at(BcosVit.POOLED, VitOps.meanTokens(tokens));
+        NDArray pooled = taps.at(VitOps.POOLED, VitOps.meanTokens(tokens));
         return headLinear.forward(headNorm.forward(pooled));
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
  * sin-cos positional embedding, splitting and merging attention heads, and the token grid a tap sees.
  */
 final class VitOps {
+    /** The tap of the mean over tokens, (B, dim). */
+    static final String POOLED = "pooled";
     private static final double TEMPERATURE = 10000;
 
     private VitOps() {}
@@ -114,12 +116,12 @@ final class VitOps {
     }
 
     /** {@code encoder_0} … {@code encoder_(depth−1)}, then {@code pooled}. */
-    static List<String> tapNames(int depth, String pooled) {
+    static List<String> tapNames(int depth) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < depth; i++) {
             names.add(encoder(i));
         }
-        names.add(pooled);
+        names.add(POOLED);
         return List.copyOf(names);
     }
 

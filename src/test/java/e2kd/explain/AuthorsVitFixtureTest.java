@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class AuthorsVitFixtureTest {
     private static final String DIR = "authors-vit/";
-    static final Map<String, String> MINIATURE =
+    private static final Map<String, String> MINIATURE =
             Map.of("patch", "4", "dim", "16", "depth", "2", "heads", "2", "mlp", "32", "image", "24");
     private NDManager manager;
 
