@@ -20,6 +20,9 @@ Route, as in the authors' code (GoodTeachersExplain, `explanation_aware_forward`
   and nothing to the factor). The images require grad; in explanation mode the teacher is run and explained for its
   top-1 class by a plain backward(inputs=[images]), then the student, whose W(x) for that class comes from
   backward(inputs=[images], create_graph=True). The final loss.backward() runs with explanation mode off.
+* bcos-d169-vitti: the same route with a B-cos-v2 DenseNet-169 teacher and the authors' B-cos SimpleViT-Ti student
+  (patch 16, dim 192, depth 12, 3 heads, MLP 768; einops' rearrange written as reshape/permute): B-cos linear layers,
+  bias-free LayerNorms with 1/std and the attention weights as dynamic factors (custom autograd functions as above).
 * Standard: torchvision ResNets; GradCAM at layer4 from the feature-map gradient (backward(inputs=[features]),
   create_graph=True for the student), ReLU, bilinear resize to the input size. The teacher's trunk runs without a
   graph; only its head is differentiated (for its GradCAM).
@@ -30,6 +33,7 @@ import argparse
 import math
 import os
 import time
+from collections import OrderedDict
 
 import torch
 import torch.nn as nn
@@ -44,6 +48,7 @@ CASES = {
     "bcos-r34-r18": ("bcos", True, 64, 16),
     "std-r34-r18-gradcam": ("standard", True, 224, 8),
     "kd-r34-r18": ("standard", False, 224, 8),
+    "bcos-d169-vitti": ("bcos", True, 224, 8),
 }
 
 
@@ -62,6 +67,24 @@ class _DynamicMultiplication(torch.autograd.Function):
         if ctx.state["explain"]:
             return None, g * factor, None
         return g * x, g * factor, None
+
+
+class _DynamicMatmul(torch.autograd.Function):
+    """attn @ v; in explanation mode the backward treats the attention weights as constant."""
+
+    @staticmethod
+    def forward(ctx, attn, v, state):
+        ctx.state = state
+        ctx.save_for_backward(attn, v)
+        return attn @ v
+
+    @staticmethod
+    def backward(ctx, g):
+        attn, v = ctx.saved_tensors
+        grad_v = attn.transpose(-1, -2) @ g
+        if ctx.state["explain"]:
+            return None, grad_v, None
+        return g @ v.transpose(-1, -2), grad_v, None
 
 
 class BcosConv2d(nn.Module):
@@ -147,6 +170,149 @@ class BcosResNet(nn.Module):
         x = self.pool(self.bn1(self.conv1(x)))
         x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
         return self.fc(x).mean((2, 3)) + self.logit_bias
+
+
+class BcosDenseNet(nn.Module):
+    """B-cos-v2 DenseNet-BC (densenet169: blocks 6, 12, 32, 32, growth 32, bn_size 4, 64 initial features): every
+    conv B-cos, uncentered bias-free norms, no ReLU, AvgPool(3,2,1) as pool0, transitions norm-conv-AvgPool(2),
+    norm5, 1x1 B-cos classifier, spatial mean, logit bias."""
+
+    def __init__(self, blocks=(6, 12, 32, 32), growth=32, base=64, classes=CLASSES):
+        super().__init__()
+        self.state = state = {"explain": False}
+        layers = [BcosConv2d(state, 6, base, 7, 2, 3), BatchNormUncentered2d(state, base), nn.AvgPool2d(3, 2, 1)]
+        channels = base
+        self.blocks = nn.ModuleList()
+        self.transitions = nn.ModuleList()
+        for i, n in enumerate(blocks):
+            block = nn.ModuleList()
+            for j in range(n):
+                c = channels + j * growth
+                block.append(nn.Sequential(BatchNormUncentered2d(state, c), BcosConv2d(state, c, 4 * growth, 1),
+                                           BatchNormUncentered2d(state, 4 * growth),
+                                           BcosConv2d(state, 4 * growth, growth, 3, 1, 1)))
+            self.blocks.append(block)
+            channels += n * growth
+            if i < len(blocks) - 1:
+                self.transitions.append(nn.Sequential(BatchNormUncentered2d(state, channels),
+                                                      BcosConv2d(state, channels, channels // 2, 1),
+                                                      nn.AvgPool2d(2, 2)))
+                channels //= 2
+        self.stem = nn.Sequential(*layers)
+        self.norm5 = BatchNormUncentered2d(state, channels)
+        self.classifier = BcosConv2d(state, channels, classes, 1)
+        self.logit_bias = -math.log(classes - 1)
+
+    def forward(self, x):
+        x = self.stem(x)
+        for i, block in enumerate(self.blocks):
+            features = [x]
+            for layer in block:
+                features.append(layer(torch.cat(features, 1)))
+            x = torch.cat(features, 1)
+            if i < len(self.transitions):
+                x = self.transitions[i](x)
+        return self.classifier(self.norm5(x)).mean((2, 3)) + self.logit_bias
+
+
+class BcosLinear(nn.Module):
+    """B-cos linear, B=2: out = (|w^ x| / (||x|| + 1e-12)) * (w^ x) per token, w^ the unit-norm rows."""
+
+    def __init__(self, state, cin, cout):
+        super().__init__()
+        self.state = state
+        self.linear = nn.Linear(cin, cout, bias=False)
+
+    def forward(self, x):
+        w = self.linear.weight / torch.linalg.vector_norm(self.linear.weight, dim=1, keepdim=True)
+        out = F.linear(x, w)
+        norm = torch.linalg.vector_norm(x, dim=-1, keepdim=True) + 1e-12
+        return _DynamicMultiplication.apply(out.abs() / norm, out, self.state)
+
+
+class BcosLayerNorm(nn.Module):
+    """LayerNorm without bias, (x - mean) * (1/std) * gamma with 1/std a dynamic factor (eps 1e-5)."""
+
+    def __init__(self, state, dim):
+        super().__init__()
+        self.state = state
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x):
+        centred = x - x.mean(-1, keepdim=True)
+        std = (centred.pow(2).mean(-1, keepdim=True) + 1e-5).sqrt()
+        return self.weight * _DynamicMultiplication.apply(1 / std, centred, self.state)
+
+
+class BcosAttention(nn.Module):
+    def __init__(self, state, dim, heads):
+        super().__init__()
+        self.state, self.heads = state, heads
+        self.norm = BcosLayerNorm(state, dim)
+        self.to_qkv = nn.Linear(dim, 3 * dim, bias=False)
+        self.to_out = BcosLinear(state, dim, dim)
+
+    def forward(self, x):
+        b, n, d = x.shape
+        q, k, v = (t.reshape(b, n, self.heads, d // self.heads).transpose(1, 2)
+                   for t in self.to_qkv(self.norm(x)).chunk(3, dim=-1))
+        attn = (q @ k.transpose(-1, -2) * (d // self.heads) ** -0.5).softmax(-1)
+        return self.to_out(_DynamicMatmul.apply(attn, v, self.state).transpose(1, 2).reshape(b, n, d))
+
+
+class BcosEncoder(nn.Module):
+    def __init__(self, state, dim, heads, mlp):
+        super().__init__()
+        self.attn = BcosAttention(state, dim, heads)
+        self.ff = nn.Module()
+        self.ff.net = nn.Sequential(OrderedDict(norm=BcosLayerNorm(state, dim), linear1=BcosLinear(state, dim, mlp),
+                                                act=nn.Identity(), linear2=BcosLinear(state, mlp, dim)))
+
+    def forward(self, x):
+        x = self.attn(x) + x
+        return self.ff.net(x) + x
+
+
+def posemb_sincos_2d(h, w, dim, like):
+    y, x = torch.meshgrid(torch.arange(h, dtype=like.dtype), torch.arange(w, dtype=like.dtype), indexing="ij")
+    omega = 1.0 / 10000 ** (torch.arange(dim // 4, dtype=like.dtype) / (dim // 4 - 1))
+    y = y.flatten()[:, None] * omega[None, :]
+    x = x.flatten()[:, None] * omega[None, :]
+    return torch.cat((x.sin(), x.cos(), y.sin(), y.cos()), dim=1)
+
+
+class BcosViTBody(nn.Module):
+    def __init__(self, state, classes, patch, dim, depth, heads, mlp, channels=6):
+        super().__init__()
+        self.patch, self.dim = patch, dim
+        self.to_patch_embedding = nn.Module()
+        self.to_patch_embedding.linear = BcosLinear(state, patch * patch * channels, dim)
+        self.transformer = nn.Sequential(OrderedDict(
+            (f"encoder_{i}", BcosEncoder(state, dim, heads, mlp)) for i in range(depth)))
+        self.linear_head = nn.Sequential(OrderedDict(norm=BcosLayerNorm(state, dim),
+                                                     linear=BcosLinear(state, dim, classes)))
+
+    def forward(self, img):
+        b, c, height, width = img.shape
+        p, h, w = self.patch, img.shape[2] // self.patch, img.shape[3] // self.patch
+        # b c (h p1) (w p2) -> b (h w) (p1 p2 c)
+        x = img.reshape(b, c, h, p, w, p).permute(0, 2, 4, 3, 5, 1).reshape(b, h * w, p * p * c)
+        x = self.to_patch_embedding.linear(x) + posemb_sincos_2d(h, w, self.dim, x)
+        return self.linear_head(self.transformer(x).mean(1))
+
+
+class BcosViT(nn.Module):
+    """The authors' B-cos SimpleViT as BcosSequential(vit, LogitLayer): keys 0.to_patch_embedding..., no class token,
+    fixed sin-cos embedding, plain to_qkv, attention weights a dynamic factor. Defaults: ViT-Ti (224 px, patch 16)."""
+
+    def __init__(self, classes=CLASSES, patch=16, dim=192, depth=12, heads=3, mlp=768):
+        super().__init__()
+        self.state = {"explain": False}
+        self.add_module("0", BcosViTBody(self.state, classes, patch, dim, depth, heads, mlp))
+        self.logit_bias = -math.log(classes - 1)
+
+    def forward(self, x):
+        return getattr(self, "0")(x) + self.logit_bias
 
 
 def kd_loss(student_logits, teacher_logits, tau=TAU):
@@ -283,7 +449,10 @@ def main():
     size = args.size or size
     batch = args.batch or batch
     torch.manual_seed(0)
-    if family == "bcos":
+    if args.case == "bcos-d169-vitti":
+        teacher, student = BcosDenseNet(), BcosViT()
+        step = bcos_step
+    elif family == "bcos":
         teacher, student = BcosResNet([3, 4, 6, 3]), BcosResNet([2, 2, 2, 2])
         step = bcos_step
     else:

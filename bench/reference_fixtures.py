@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """Runs bench/pytorch_reference.py's routes on the authors' fixtures and prints how far they are from them.
 
-    /usr/bin/python3 bench/reference_fixtures.py BCOS_DIR GRADCAM_DIR
+    /usr/bin/python3 bench/reference_fixtures.py BCOS_DIR GRADCAM_DIR VIT_DIR
 
 BCOS_DIR holds the authors-bcos fixture (B-cos ResNet-34 -> ResNet-18, small stem, width 4, 7 classes), GRADCAM_DIR
-the authors-gradcam one (torchvision ResNet-34 -> ResNet-18 narrowed 16x, 7 classes); each directory's README.md
-says what was computed. Everything runs in float64 with the fixture's tau and lambda through the reference's own
+the authors-gradcam one (torchvision ResNet-34 -> ResNet-18 narrowed 16x, 7 classes), VIT_DIR the authors-vit one
+(BCOS_DIR's teacher -> a miniature B-cos SimpleViT); each directory's README.md says what was computed. Everything runs in float64 with the fixture's tau and lambda through the reference's own
 functions (bcos_explain, bcos_parts, gradcam_parts, kd_loss, explanation_loss), then one loss.backward().
 
 Output, one line per compared quantity:  check <fixture> <quantity> <max |ours - theirs|> <max |theirs|>
@@ -62,7 +62,8 @@ def check_step(fixture, d, student, parts, tau, lam):
         p = params.get(name)
         check(fixture, "grad." + name, p.grad if p is not None and p.grad is not None else torch.zeros_like(g), g)
     buffers = dict(student.named_buffers())
-    for name, b in arrays(os.path.join(d, "student_after_step_buffers.npz")).items():
+    after = os.path.join(d, "student_after_step_buffers.npz")
+    for name, b in (arrays(after).items() if os.path.exists(after) else ()):
         check(fixture, "buffer." + name, buffers[name], b)
 
 
@@ -78,19 +79,28 @@ def bcos(d):
     teacher, student = load([3, 4, 6, 3], "teacher.npz"), load([2, 2, 2, 2], "student.npz")
     teacher.eval().requires_grad_(False)
     x = tensor(os.path.join(d, "x.npy"))
-    for model, prefix in ((teacher, "teacher_"), (student, "student_eval_")):
-        model.eval()
-        logits, top1, w = ref.bcos_explain(model, x)
-        check("authors-bcos", prefix + "logits", logits, tensor(os.path.join(d, prefix + "logits.npy")))
-        exact("authors-bcos", prefix + "top1", top1, tensor(os.path.join(d, prefix + "top1.npy")))
-        check("authors-bcos", prefix + "expl", w, tensor(os.path.join(d, prefix + "expl.npy")))
+    check_bcos_eval("authors-bcos", d, teacher, x, "teacher_")
+    check_bcos_eval("authors-bcos", d, student, x, "student_eval_")
+    check_bcos_step("authors-bcos", d, teacher, student, x, tau, lam, "teacher_expl.npy")
+
+
+def check_bcos_eval(fixture, d, model, x, prefix):
+    """Logits, top-1 and W(x) of one model in eval mode against PREFIX{logits,top1,expl}.npy."""
+    model.eval()
+    logits, top1, w = ref.bcos_explain(model, x)
+    check(fixture, prefix + "logits", logits, tensor(os.path.join(d, prefix + "logits.npy")))
+    exact(fixture, prefix + "top1", top1, tensor(os.path.join(d, prefix + "top1.npy")))
+    check(fixture, prefix + "expl", w, tensor(os.path.join(d, prefix + "expl.npy")))
+
+
+def check_bcos_step(fixture, d, teacher, student, x, tau, lam, teacher_expl):
+    """One B-cos e2KD step with the student in training mode: logits, both maps, loss parts, gradients."""
     student.train()
     parts = ref.bcos_parts(teacher, student, x, tau=tau)
-    check("authors-bcos", "student_train_logits", parts["student_logits"],
-          tensor(os.path.join(d, "student_train_logits.npy")))
-    check("authors-bcos", "student_train_expl", parts["student_map"], tensor(os.path.join(d, "student_train_expl.npy")))
-    check("authors-bcos", "teacher_train_expl", parts["teacher_map"], tensor(os.path.join(d, "teacher_expl.npy")))
-    check_step("authors-bcos", d, student, {"kd": parts["kd"], "exp": parts["exp"]}, tau, lam)
+    check(fixture, "student_train_logits", parts["student_logits"], tensor(os.path.join(d, "student_train_logits.npy")))
+    check(fixture, "student_train_expl", parts["student_map"], tensor(os.path.join(d, "student_train_expl.npy")))
+    check(fixture, "teacher_train_expl", parts["teacher_map"], tensor(os.path.join(d, teacher_expl)))
+    check_step(fixture, d, student, {"kd": parts["kd"], "exp": parts["exp"]}, tau, lam)
 
 
 def narrow_resnet(blocks, classes, width):
@@ -134,12 +144,28 @@ def gradcam(d):
     check_step("authors-gradcam", d, student, parts, tau, lam)
 
 
+def vit(d, bcos_dir):
+    expected = json.load(open(os.path.join(d, "loss.json")))
+    config = json.load(open(os.path.join(d, "config.json")))
+    tau, lam = expected["tau"], expected["lam"]
+    teacher = ref.BcosResNet([3, 4, 6, 3], classes=config["num_classes"], base=4, small_inputs=True).double()
+    teacher.load_state_dict(arrays(os.path.join(bcos_dir, "teacher.npz")), strict=True)
+    teacher.eval().requires_grad_(False)
+    student = ref.BcosViT(config["num_classes"], config["patch_size"], config["dim"], config["depth"],
+                          config["heads"], config["mlp_dim"]).double()
+    student.load_state_dict(arrays(os.path.join(d, "student.npz")), strict=True)
+    x = tensor(os.path.join(bcos_dir, "x.npy"))
+    check_bcos_eval("authors-vit", d, student, x, "student_eval_")
+    check_bcos_step("authors-vit", d, teacher, student, x, tau, lam, "teacher_train_expl.npy")
+
+
 def main():
-    if len(sys.argv) != 3:
-        sys.exit("usage: bench/reference_fixtures.py BCOS_DIR GRADCAM_DIR")
+    if len(sys.argv) != 4:
+        sys.exit("usage: bench/reference_fixtures.py BCOS_DIR GRADCAM_DIR VIT_DIR")
     torch.set_num_threads(1)
     bcos(sys.argv[1])
     gradcam(sys.argv[2])
+    vit(sys.argv[3], sys.argv[1])
     print("done")
 
 

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 /**
  * The benchmark's PyTorch side, bench/pytorch_reference.py, restates the authors' route (B-cos W(x) by double
  * backprop through their dynamic-factor autograd function; GradCAM from the layer4 gradient). This runs its functions
- * through bench/reference_fixtures.py on the authors' own float64 results (src/test/resources/authors-bcos and
- * authors-gradcam, README.md in each) and requires every logit, map, loss part, parameter gradient and
+ * through bench/reference_fixtures.py on the authors' own float64 results (src/test/resources/authors-bcos,
+ * authors-gradcam and authors-vit, README.md in each) and requires every logit, map, loss part, parameter gradient and
  * norm buffer to match, so a comparison against a reference that drifted from the authors' code cannot go unnoticed.
  */
 class ReferenceFixturesTest {
@@ -33,7 +33,8 @@ class ReferenceFixturesTest {
     void referenceRoutesReproduceTheAuthorsFixtures() throws IOException, InterruptedException {
         Path bcos = Fixtures.path("authors-bcos");
         Path gradcam = Fixtures.path("authors-gradcam");
-        List<String> lines = run(bcos, gradcam);
+        Path vit = Fixtures.path("authors-vit");
+        List<String> lines = run(bcos, gradcam, vit);
         String all = String.join("\n", lines);
         assumeFalse(all.contains(TorchPython.NO_TORCH) || all.contains("No module named 'torch'"),
                 "no /usr/bin/python3 with torch and torchvision");
@@ -64,18 +65,24 @@ class ReferenceFixturesTest {
                 "student_eval_top1", "student_eval_expl")) {
             expected.add("authors-bcos " + q);
         }
-        for (String fixture : List.of("authors-bcos", "authors-gradcam")) {
+        for (String q : List.of("student_eval_logits", "student_eval_top1", "student_eval_expl")) {
+            expected.add("authors-vit " + q);
+        }
+        for (String fixture : List.of("authors-bcos", "authors-gradcam", "authors-vit")) {
             for (String q : List.of("student_train_logits", "student_train_expl", "teacher_train_expl", "loss.kd",
                     "loss.exp", "loss.total", "gradient_names")) {
                 expected.add(fixture + " " + q);
             }
         }
         try (NDManager m = NDManager.newBaseManager()) {
-            for (String fixture : List.of("authors-bcos/", "authors-gradcam/")) {
-                String name = fixture.contains("gradcam") ? "authors-gradcam" : "authors-bcos";
+            for (String fixture : List.of("authors-bcos/", "authors-gradcam/", "authors-vit/")) {
+                String name = fixture.contains("gradcam") ? "authors-gradcam"
+                        : fixture.contains("vit") ? "authors-vit" : "authors-bcos";
                 Fixtures.npz(m, fixture + "student_grads.npz").keySet().forEach(k -> expected.add(name + " grad." + k));
-                Fixtures.npz(m, fixture + "student_after_step_buffers.npz").keySet()
-                        .forEach(k -> expected.add(name + " buffer." + k));
+                if (!name.equals("authors-vit")) { // the ViT has no norm buffers
+                    Fixtures.npz(m, fixture + "student_after_step_buffers.npz").keySet()
+                            .forEach(k -> expected.add(name + " buffer." + k));
+                }
             }
         }
         Set<String> missing = new TreeSet<>(expected);
@@ -83,9 +90,9 @@ class ReferenceFixturesTest {
         assertEquals(Set.of(), missing, "quantities the driver did not compare");
     }
 
-    private static List<String> run(Path bcos, Path gradcam) throws IOException, InterruptedException {
+    private static List<String> run(Path bcos, Path gradcam, Path vit) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-W", "ignore", "bench/reference_fixtures.py",
-                bcos.toString(), gradcam.toString());
+                bcos.toString(), gradcam.toString(), vit.toString());
         Path out = Files.createTempFile("reference-fixtures", ".txt");
         try {
             pb.redirectErrorStream(true).redirectOutput(out.toFile());

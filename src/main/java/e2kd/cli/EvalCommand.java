@@ -11,6 +11,7 @@ import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
 import e2kd.eval.GroupAccuracy;
 import e2kd.eval.Predictions;
+import e2kd.eval.ShiftConsistency;
 import e2kd.data.Waterbirds;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
@@ -28,7 +29,8 @@ import java.util.concurrent.Callable;
  * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity
  * (null without a teacher). Optional sections, present only when the data supports them: {@code localization}
  * (energy pointing game, data with boxes) and {@code groups} (per-group, worst-group, in- and out-of-distribution
- * top-1; data with a place label per image, Waterbirds layout).
+ * top-1; data with a place label per image, Waterbirds layout) and {@code shift_consistency} (explanation
+ * shift-consistency of student and teacher, per shift and mean; by default when the model or teacher is a ViT).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a run or checkpoint: top-1/top-5, agreement and explanation similarity with a teacher,"
@@ -54,6 +56,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
+
+    @Option(names = "--shift-patch", paramLabel = "P", description = "Patch size for explanation shift-consistency "
+            + "(default: the patch of the model or, failing that, the teacher when it is a ViT; 0: not computed).")
+    Integer shiftPatch;
 
     @Override
     public Integer call() {
@@ -104,11 +110,34 @@ final class EvalCommand implements Callable<Integer> {
             if (groups != null) {
                 GroupJson.write(out.putObject("groups"), groups);
             }
+            int patch = shiftPatch != null ? shiftPatch : ShiftConsistency.vitPatch(student.model(), teacherModel);
+            if (patch > 0) {
+                ShiftConsistency.Result sc = ShiftConsistency.of(studentExplainer, loader.build(), patch, manager);
+                ShiftConsistency.Result tc = t == null ? null
+                        : ShiftConsistency.of(teacherExplainer, loader.build(), patch, manager);
+                writeShifts(out.putObject("shift_consistency"), sc, tc);
+            }
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
         }
         return 0;
+    }
+
+    /** {patch, count, student, teacher, per_shift: [{dx, dy, student, teacher}]}; teacher null without one. */
+    private static void writeShifts(ObjectNode node, ShiftConsistency.Result student, ShiftConsistency.Result teacher) {
+        node.put("patch", student.patch());
+        node.put("count", student.count());
+        node.put("student", student.mean());
+        node.put("teacher", teacher == null ? null : teacher.mean());
+        com.fasterxml.jackson.databind.node.ArrayNode shifts = node.putArray("per_shift");
+        for (int i = 0; i < student.perShift().length; i++) {
+            ObjectNode shift = shifts.addObject();
+            shift.put("dx", student.dx(i));
+            shift.put("dy", student.dy(i));
+            shift.put("student", student.perShift()[i]);
+            shift.put("teacher", teacher == null ? null : teacher.perShift()[i]);
+        }
     }
 
     private static void checkClasses(Model m, EvalData d, Path source) {

@@ -234,6 +234,13 @@ final class ReproRuns {
                 .map(l -> "threads=" + l.substring(THREADS.length()).trim()).orElse("no threads setting");
     }
 
+    /** The settings {@code first}, then {@code then} (a later setting of a key wins). */
+    static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
     /** The best checkpoint of a run folder. */
     static Path best(Path run) {
         return new RunDirectory(run).best();

@@ -19,10 +19,10 @@ import java.util.stream.Collectors;
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = "Run a suite of the paper's experiments in miniature (fewshot, shortcut, localization, frozen, "
-                + "baselines) "
-                + "and write DIR/<suite>.md with mean ± std over seeds.")
+                + "baselines, vit) and write DIR/<suite>.md with mean ± std over seeds.")
 final class ReproduceCommand implements Callable<Integer> {
-    @Option(names = "--suite", required = true, description = "fewshot, shortcut, localization, frozen or baselines.")
+    @Option(names = "--suite", required = true,
+            description = "fewshot, shortcut, localization, frozen, baselines or vit.")
     String suite;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds 1..N (default ${DEFAULT-VALUE}; one with --quick).")
@@ -58,8 +58,9 @@ final class ReproduceCommand implements Callable<Integer> {
             case "localization" -> LocalizationSuite.run(r);
             case "frozen" -> FrozenSuite.run(r);
             case "baselines" -> BaselinesSuite.run(r);
+            case "vit" -> VitSuite.run(r);
             default -> throw new IllegalArgumentException("--suite " + suite + " is not a suite; expected fewshot, "
-                    + "shortcut, localization, frozen or baselines");
+                    + "shortcut, localization, frozen, baselines or vit");
         };
         double seconds = (System.nanoTime() - started) / 1e9 - r.teacherSeconds();
         String selected = r.selections().isEmpty() ? "" : "Selected on the validation split (seed 1):\n\n"

@@ -66,12 +66,12 @@ final class ShortcutSuite {
             };
             if (seed == 1) {
                 chosen = r.selectTauLambda("shortcut", (method, c) -> student.apply(
-                        concat(List.of("method=" + method, "mixup_alpha=0.0"), c)));
+                        ReproRuns.concat(List.of("method=" + method, "mixup_alpha=0.0"), c)));
             }
             List<DemoResults.Run> runs = new ArrayList<>();
             TrainConfig last = null;
             for (int m = 0; m < METHODS.length; m++) {
-                last = student.apply(concat(List.of("method=" + METHODS[m], "mixup_alpha=" + MIXUP[m]),
+                last = student.apply(ReproRuns.concat(List.of("method=" + METHODS[m], "mixup_alpha=" + MIXUP[m]),
                         chosen.get(METHODS[m])));
                 Path dir = r.out.resolve(String.format(Locale.ROOT, "runs/shortcut/%s-seed%d",
                         ROWS[m].replace(" + ", "-").toLowerCase(Locale.ROOT), seed));
@@ -94,11 +94,6 @@ final class ShortcutSuite {
                 r.teacherOptions(), r.studentOptions()) + table.markdown();
     }
 
-    private static List<String> concat(List<String> first, List<String> then) {
-        List<String> all = new ArrayList<>(first);
-        all.addAll(then);
-        return all;
-    }
 
     private static void add(ReproTable table, String row, String column, Double value) {
         if (value != null) {

@@ -1,7 +1,7 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.BcosModel;
+import e2kd.nn.BcosClassifier;
 import e2kd.nn.Taps;
 import e2kd.nn.Trace;
 
@@ -11,9 +11,9 @@ import e2kd.nn.Trace;
  * W_c(x) = ∂y_lin,c/∂v by double backprop (METHOD.md §2, "two streams"). Slower; same semantics.
  */
 public final class BcosAutogradExplainer implements Explainer {
-    private final BcosModel model;
+    private final BcosClassifier model;
 
-    public BcosAutogradExplainer(BcosModel model) {
+    public BcosAutogradExplainer(BcosClassifier model) {
         this.model = model;
     }
 
@@ -23,7 +23,7 @@ public final class BcosAutogradExplainer implements Explainer {
         NDArray logits = model.forward(x, trace, taps);
         NDArray classes = choice.choose(logits);
         NDArray v = InputGradients.leaf(x);
-        NDArray map = InputGradients.of(model.linearLogits(v, trace), classes, v, model);
+        NDArray map = InputGradients.of(model.linearLogits(v, trace), classes, v, model.model());
         return new Explained(logits, classes, map);
     }
 

@@ -1,7 +1,7 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.BcosModel;
+import e2kd.nn.BcosClassifier;
 import e2kd.nn.Taps;
 import e2kd.nn.Trace;
 
@@ -10,9 +10,9 @@ import e2kd.nn.Trace;
  * Only first-order autograd is needed to train through it. Map (B, C_in, H, W).
  */
 public final class BcosExplainer implements Explainer {
-    private final BcosModel model;
+    private final BcosClassifier model;
 
-    public BcosExplainer(BcosModel model) {
+    public BcosExplainer(BcosClassifier model) {
         this.model = model;
     }
 

@@ -1,6 +1,6 @@
 package e2kd.explain;
 
-import e2kd.nn.BcosModel;
+import e2kd.nn.BcosClassifier;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
 import e2kd.nn.Models;
@@ -18,14 +18,14 @@ public final class Explainers {
         String resolved = resolve(name, model.spec().id());
         return switch (resolved) {
             case "bcos" -> {
-                if (!(model instanceof BcosModel b)) {
+                if (!(model instanceof BcosClassifier b)) {
                     throw new IllegalArgumentException("explainer bcos needs a B-cos model, got " + model.spec().id());
                 }
                 yield new BcosExplainer(b);
             }
             case "gradcam" -> {
                 if (!(model instanceof CamModel c)) {
-                    throw new IllegalArgumentException("explainer gradcam needs a standard ResNet or DenseNet, got " + model.spec().id());
+                    throw new IllegalArgumentException("explainer gradcam needs a standard ResNet, DenseNet or ViT, got " + model.spec().id());
                 }
                 yield GradCam.lastStage(c);
             }

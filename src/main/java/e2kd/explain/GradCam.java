@@ -2,7 +2,6 @@ package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.GlobalAvgPool;
-import e2kd.nn.Scalars;
 import ai.djl.pytorch.engine.PtNDArrayEx;
 import ai.djl.nn.Activation;
 import e2kd.nn.CamModel;
@@ -13,8 +12,8 @@ import java.util.function.UnaryOperator;
 /**
  * GradCAM, positive part, at a named stage A (B, K, h, w), resized to the input (bilinear, align_corners=false):
  * G = ReLU(Σ_k α_k A_k), α_k = spatial mean of ∂y_c/∂A_k (METHOD.md §2). At the last stage ({@code layer4} of a
- * ResNet) the head is global-average-pool + linear, so α_k = w_ck/(h·w) in closed form (first-order only); any
- * other stage goes through double backprop. Map (B, H, W).
+ * ResNet, the last encoder's token grid of a ViT) the head reads A only through its spatial mean, so α has a closed
+ * form ({@link CamModel#gradCamWeights}; first-order only); any other stage goes through double backprop. Map (B, H, W).
  */
 public final class GradCam implements Explainer {
     private static final int BILINEAR = 1; // DJL mode ids follow Image.Interpolation: NEAREST, BILINEAR, AREA, BICUBIC
@@ -56,9 +55,8 @@ public final class GradCam implements Explainer {
         NDArray logits = model.forward(x, taps.with(layer, a -> features[0] = a));
         NDArray classes = choice.choose(logits);
         NDArray a = features[0];
-        NDArray rows = classes.oneHot((int) logits.getShape().get(1), logits.getDataType())
-                .matMul(model.classifierWeight());
-        NDArray alpha = Scalars.div(rows, a.getShape().get(2) * a.getShape().get(3));
+        NDArray rows = classes.oneHot((int) logits.getShape().get(1), logits.getDataType());
+        NDArray alpha = model.gradCamWeights(rows, a);
         return new Explained(logits, classes, camFrom(alpha, a, x));
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * <p>y = W(x)·x + b. {@link #explain} runs the transposed pass over a {@link Trace} of
  * {@link #forward(NDArray, Trace)} and returns W_c(x) (B, inChannels, H, W) for one class per sample.
  */
-public abstract class BcosModel extends Model {
+public abstract class BcosModel extends Model implements BcosClassifier {
     private static final String POOLED = "pooled";
     private static final String CAM = "cam";
     private DynamicChain features;
@@ -24,7 +24,7 @@ public abstract class BcosModel extends Model {
 
     protected BcosModel(ModelSpec spec) {
         super(spec);
-        this.logitBias = -Math.log(spec.numClasses() - 1.0);
+        this.logitBias = BcosClassifier.logitBias(spec.numClasses());
     }
 
     /**
@@ -45,7 +45,7 @@ public abstract class BcosModel extends Model {
         this.tapNames = List.copyOf(names);
     }
 
-    /** The constant logit bias −log(C − 1) (not a parameter; B-cos-v2's {@code LogitLayer}). */
+    @Override
     public final double logitBias() {
         return logitBias;
     }
@@ -69,7 +69,7 @@ public abstract class BcosModel extends Model {
         return forward(x, trace, Taps.none());
     }
 
-    /** Logits (B, C) with dynamic factors recorded in {@code trace} (when not null) and {@code taps} called. */
+    @Override
     public final NDArray forward(NDArray x, Trace trace, Taps taps) {
         checkInput(x);
         taps.check(this);
@@ -85,13 +85,8 @@ public abstract class BcosModel extends Model {
         return GlobalAvgPool.of(classMap).add(logitBias);
     }
 
-    /**
-     * W_c(x) = ∂y_c/∂x with the dynamic factors held at their traced values, by the explicit transposed pass
-     * (METHOD.md §2): the head's transpose seeds e_c/(H·W) on the class map, then each block applies Jᵀ.
-     *
-     * @param classes (B) int64 class per sample
-     * @return (B, inChannels, H, W), differentiable w.r.t. the parameters when the trace is
-     */
+    /** The head's transpose seeds e_c/(H·W) on the class map, then each block applies Jᵀ. */
+    @Override
     public final NDArray explain(Trace trace, NDArray classes) {
         Trace.Entry head = trace.of(this);
         long h = head.inputHeight();
@@ -103,8 +98,13 @@ public abstract class BcosModel extends Model {
         return features.transpose(classifier.transpose(seed, trace), trace);
     }
 
-    /** Logits without the bias computed by the linear stream J(x)·v with the traced factors (test oracle). */
+    @Override
     public final NDArray linearLogits(NDArray v, Trace trace) {
         return GlobalAvgPool.of(classifier.linear(features.linear(v, trace), trace));
+    }
+
+    @Override
+    public final Model model() {
+        return this;
     }
 }

@@ -5,8 +5,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.List;
 
 /**
- * A classifier whose named stage outputs A (B, K, h, w) can be tapped, and whose last stage feeds a head of global
- * average pooling + linear (what GradCAM's closed form needs).
+ * A classifier whose named stage outputs A (B, K, h, w) can be tapped, and whose last stage feeds a head through the
+ * spatial mean (global average pooling + linear in the CNNs; mean over tokens, LayerNorm and linear in the ViT), so
+ * ∂y_c/∂A is the same at every position and GradCAM's weights have a closed form.
  */
 public interface CamModel {
     /** Logits (B, C) with {@code taps} called at the named points ({@link Model#forward(NDArray, Taps)}). */
@@ -18,9 +19,17 @@ public interface CamModel {
     /** The stage right before the pooled-linear head. */
     String lastStage();
 
-    /** The head's weight (C, K): ∂y_c/∂A_k = w_ck / (h·w) at {@link #lastStage()}. */
-    NDArray classifierWeight();
+    /**
+     * GradCAM's weights in closed form: α (B, K), the spatial mean of ∂y_c/∂A at {@link #lastStage()}, for the class
+     * rows {@code rows} (B, C, one-hot) and the stage's activation {@code stage} (B, K, h, w).
+     */
+    NDArray gradCamWeights(NDArray rows, NDArray stage);
 
     /** The module owning the parameters (for resetting gradients after double backprop). */
     Module module();
+
+    /** α for a pooled-linear head of weight (C, K): w_c / (h·w). */
+    static NDArray pooledLinearWeights(NDArray rows, NDArray weight, NDArray stage) {
+        return Scalars.div(rows.matMul(weight), stage.getShape().get(2) * stage.getShape().get(3));
+    }
 }

@@ -47,34 +47,19 @@ public record CnnOptions(Stem stem, int base, int inChannels, int growth) implem
         if (defaultGrowth > 0) {
             valid.add(GROWTH);
         }
-        for (String key : raw.keySet()) {
-            if (!valid.contains(key)) {
-                throw new IllegalArgumentException("unknown model option '" + key + "'; valid options: " + String.join(", ", valid));
-            }
-        }
+        ArchitectureOptions.checkKeys(raw, valid);
         String stemText = raw.getOrDefault("stem", "imagenet");
         Stem stem = switch (stemText) {
             case "imagenet" -> Stem.IMAGENET;
             case "small" -> Stem.SMALL;
             default -> throw new IllegalArgumentException("model option stem=" + stemText + " is not valid; expected imagenet or small");
         };
-        int growth = defaultGrowth > 0 ? integer(raw, GROWTH, defaultGrowth) : 0;
+        int growth = defaultGrowth > 0 ? ArchitectureOptions.integer(raw, GROWTH, defaultGrowth) : 0;
         if (defaultGrowth > 0 && growth < 1) {
             throw new IllegalArgumentException("option growth=" + growth + " must be a positive channel count");
         }
-        return new CnnOptions(stem, integer(raw, "base", 64), integer(raw, "in_channels", defaultInChannels), growth);
-    }
-
-    private static int integer(Map<String, String> raw, String key, int fallback) {
-        String v = raw.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("model option " + key + "=" + v + " is not an integer");
-        }
+        return new CnnOptions(stem, ArchitectureOptions.integer(raw, "base", 64),
+                ArchitectureOptions.integer(raw, "in_channels", defaultInChannels), growth);
     }
 
     /** Total downsampling of the feature stages: 32 with the ImageNet stem, 8 with the small one. */

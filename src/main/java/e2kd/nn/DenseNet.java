@@ -122,8 +122,8 @@ public final class DenseNet extends Model implements CamModel {
     }
 
     @Override
-    public NDArray classifierWeight() {
-        return classifier.weight();
+    public NDArray gradCamWeights(NDArray rows, NDArray stage) {
+        return CamModel.pooledLinearWeights(rows, classifier.weight(), stage);
     }
 
     @Override

@@ -37,6 +37,10 @@ public final class Models {
         densenet("densenet169", ModelFamily.STANDARD, (m, s) -> new DenseNet(m, s, DenseNetLayout.DENSENET169));
         densenet("bcos_densenet121", ModelFamily.BCOS, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET121));
         densenet("bcos_densenet169", ModelFamily.BCOS, (m, s) -> new BcosDenseNet(m, s, DenseNetLayout.DENSENET169));
+        vit("vit_ti", ModelFamily.STANDARD, VitOptions::tiny, Vit::new);
+        vit("vit_s", ModelFamily.STANDARD, VitOptions::small, Vit::new);
+        vit("bcos_vit_ti", ModelFamily.BCOS, VitOptions::tiny, BcosVit::new);
+        vit("bcos_vit_s", ModelFamily.BCOS, VitOptions::small, BcosVit::new);
     }
 
     private Models() {}
@@ -53,6 +57,11 @@ public final class Models {
 
     private static void densenet(String id, ModelFamily family, Factory factory) {
         register(id, family, raw -> CnnOptions.parse(raw, family.inChannels(), DENSENET_GROWTH), factory);
+    }
+
+    private static void vit(String id, ModelFamily family, java.util.function.IntFunction<VitOptions> layout,
+                            Factory factory) {
+        register(id, family, raw -> VitOptions.parse(raw, layout.apply(family.inChannels())), factory);
     }
 
     /** The registered ids, sorted. */

@@ -26,7 +26,11 @@ import java.util.regex.Pattern;
  *   <li>the class count is dim 0 of {@code fc.weight}, {@code fc.linear.weight}, {@code classifier.weight} or
  *       {@code classifier.linear.weight}, so a B-cos model's logit bias −log(C − 1) follows from the file;</li>
  *   <li>options not given are read off the stem conv ({@code base}, {@code in_channels}, {@code stem} from its
- *       kernel: 7 → imagenet, 3 → small) and the first 3×3 dense conv ({@code growth});</li>
+ *       kernel: 7 → imagenet, 3 → small) and the first 3×3 dense conv ({@code growth}); a ViT's {@code dim},
+ *       {@code patch} (for its {@code in_channels}), {@code depth} and {@code mlp} off the patch embedding, the
+ *       encoder keys and the first feed-forward layer ({@code heads} and {@code image} cannot be read off);</li>
+ *   <li>keys with or without the {@code 0.} of B-cos-v2's {@code BcosSequential} fit a model whose keys have it
+ *       (the B-cos ViTs) and one whose keys do not;</li>
  *   <li>a missing {@code num_batches_tracked} (checkpoints older than PyTorch 0.4.1) is 0, as PyTorch's
  *       BatchNorm loader does;</li>
  *   <li>every other missing, unexpected or mis-shaped key is an error that names them (see
@@ -35,8 +39,15 @@ import java.util.regex.Pattern;
  */
 public final class Pretrained {
     /** Where the class count is read from, in this order. */
-    public static final List<String> CLASSIFIER_WEIGHTS =
-            List.of("fc.weight", "fc.linear.weight", "classifier.weight", "classifier.linear.weight");
+    public static final List<String> CLASSIFIER_WEIGHTS = List.of("fc.weight", "fc.linear.weight", "classifier.weight",
+            "classifier.linear.weight", "linear_head.linear.weight", "linear_head.linear.linear.weight");
+    /** B-cos-v2's {@code BcosSequential(model, LogitLayer)} prefix, which the B-cos ViTs' own keys carry. */
+    private static final String SEQUENTIAL = "0.";
+    private static final List<String> PATCH_WEIGHTS =
+            List.of("to_patch_embedding.linear.weight", "to_patch_embedding.linear.linear.weight");
+    private static final List<String> MLP_WEIGHTS = List.of("transformer.encoder_0.ff.net.linear1.weight",
+            "transformer.encoder_0.ff.net.linear1.linear.weight");
+    private static final Pattern ENCODER = Pattern.compile("^transformer\\.encoder_(\\d+)\\..*");
     private static final Pattern LEGACY_DENSE_LAYER = Pattern.compile(
             "^(.*denselayer\\d+\\.(?:norm|relu|conv))\\.((?:[12])\\.(?:weight|bias|running_mean|running_var))$");
     private static final List<String> STEM_WEIGHTS =
@@ -60,15 +71,23 @@ public final class Pretrained {
     /** Builds model {@code id} (eval mode) holding {@code stateDict}; explicit {@code options} win over inferred. */
     public static Model build(StateDict stateDict, String id, Map<String, String> options, NDManager manager) {
         StateDict canonical = canonicalKeys(stateDict);
-        Map<String, String> resolved = new LinkedHashMap<>(inferredOptions(canonical));
-        resolved.keySet().retainAll(Models.defaultOptions(id).keySet());
+        if (canonical.keys().stream().allMatch(k -> k.startsWith(SEQUENTIAL))) {
+            canonical = canonical.stripPrefix(SEQUENTIAL);
+        }
+        Map<String, String> defaults = Models.defaultOptions(id);
+        int inChannels = ArchitectureOptions.integer(options, "in_channels",
+                Integer.parseInt(defaults.get("in_channels")));
+        Map<String, String> resolved = new LinkedHashMap<>(inferredOptions(canonical, inChannels));
+        resolved.keySet().retainAll(defaults.keySet());
         resolved.putAll(options);
         int classes = numClasses(canonical);
         // Where the classifier cannot fit, loading fails below; a 2-class model suffices to list why.
         Model model = Models.create(id, classifierFits(canonical, id, resolved, manager) ? classes : 2, resolved,
                 manager);
         try (NDManager scope = manager.newSubManager()) {
-            Map<String, NDArray> arrays = StateDicts.toArrays(canonical, scope);
+            Map<String, NDArray> arrays = new LinkedHashMap<>();
+            String prefix = ownPrefix(model.stateDict());
+            StateDicts.toArrays(canonical, scope).forEach((key, value) -> arrays.put(prefix + key, value));
             for (String key : model.buffers().keySet()) {
                 if (key.endsWith("." + COUNTER) && !arrays.containsKey(key)) {
                     arrays.put(key, scope.create(0L));
@@ -115,10 +134,11 @@ public final class Pretrained {
         ModelSpec spec = source.spec();
         Model fresh = Models.create(new ModelSpec(spec.id(), classes, spec.options()), manager);
         Map<String, NDArray> weights = source.stateDict();
-        String classifier = CLASSIFIER_WEIGHTS.stream().filter(weights::containsKey).findFirst()
+        String own = ownPrefix(weights);
+        String classifier = CLASSIFIER_WEIGHTS.stream().map(k -> own + k).filter(weights::containsKey).findFirst()
                 .orElseThrow(() -> new IllegalStateException("model " + spec.id() + " has none of "
                         + String.join(", ", CLASSIFIER_WEIGHTS)));
-        String prefix = classifier.substring(0, classifier.indexOf('.') + 1);
+        String prefix = classifier.substring(0, classifier.length() - "weight".length());
         Map<String, NDArray> body = new LinkedHashMap<>(weights);
         body.keySet().removeIf(k -> k.startsWith(prefix));
         fresh.loadStateDict(body, k -> k.startsWith(prefix));
@@ -134,8 +154,9 @@ public final class Pretrained {
         long[] file = stateDict.get(classifierWeight(stateDict).orElseThrow()).shape();
         try (NDManager probe = manager.newSubManager()) {
             Map<String, NDArray> own = Models.create(id, 2, options, probe).stateDict();
-            long[] model = own.get(CLASSIFIER_WEIGHTS.stream().filter(own::containsKey).findFirst().orElseThrow())
-                    .getShape().getShape();
+            String prefix = ownPrefix(own);
+            long[] model = own.get(prefix + CLASSIFIER_WEIGHTS.stream().filter(k -> own.containsKey(prefix + k))
+                    .findFirst().orElseThrow()).getShape().getShape();
             model[0] = file[0];
             return Arrays.equals(file, model);
         }
@@ -145,8 +166,16 @@ public final class Pretrained {
         return CLASSIFIER_WEIGHTS.stream().filter(stateDict::contains).findFirst();
     }
 
-    /** Options read off the weights' shapes: stem, base and in_channels from the stem conv, growth. */
-    private static Map<String, String> inferredOptions(StateDict stateDict) {
+    /** {@code 0.} where every key of a model's state dict starts with it, else "". */
+    private static String ownPrefix(Map<String, NDArray> own) {
+        return own.keySet().stream().allMatch(k -> k.startsWith(SEQUENTIAL)) ? SEQUENTIAL : "";
+    }
+
+    /**
+     * Options read off the weights' shapes: stem, base and in_channels from the stem conv, growth; a ViT's dim and
+     * patch (for {@code inChannels} input channels) from the patch embedding, depth and mlp.
+     */
+    private static Map<String, String> inferredOptions(StateDict stateDict, int inChannels) {
         Map<String, String> options = new LinkedHashMap<>();
         STEM_WEIGHTS.stream().filter(stateDict::contains).findFirst().ifPresent(key -> {
             long[] s = stateDict.get(key).shape();
@@ -158,6 +187,21 @@ public final class Pretrained {
         });
         GROWTH_WEIGHTS.stream().filter(stateDict::contains).map(stateDict::get).filter(t -> t.rank() == 4).findFirst()
                 .ifPresent(t -> options.put("growth", Long.toString(t.shape()[0])));
+        PATCH_WEIGHTS.stream().filter(stateDict::contains).map(stateDict::get).filter(t -> t.rank() == 2).findFirst()
+                .ifPresent(t -> {
+                    options.put("dim", Long.toString(t.shape()[0]));
+                    long side = Math.round(Math.sqrt((double) t.shape()[1] / inChannels));
+                    if (side * side * inChannels == t.shape()[1]) {
+                        options.put("patch", Long.toString(side));
+                    }
+                });
+        MLP_WEIGHTS.stream().filter(stateDict::contains).map(stateDict::get).filter(t -> t.rank() == 2).findFirst()
+                .ifPresent(t -> options.put("mlp", Long.toString(t.shape()[0])));
+        long depth = stateDict.keys().stream().map(ENCODER::matcher).filter(Matcher::matches)
+                .mapToLong(e -> Long.parseLong(e.group(1)) + 1).max().orElse(0);
+        if (depth > 0) {
+            options.put("depth", Long.toString(depth));
+        }
         return options;
     }
 }

@@ -121,7 +121,7 @@ public final class ResNet extends Model implements CamModel {
     }
 
     @Override
-    public NDArray classifierWeight() {
-        return fc.weight();
+    public NDArray gradCamWeights(NDArray rows, NDArray stage) {
+        return CamModel.pooledLinearWeights(rows, fc.weight(), stage);
     }
 }

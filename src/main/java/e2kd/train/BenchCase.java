@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 /**
  * The benchmark cases of {@code e2kd bench}: a ResNet-34 teacher distilled into a ResNet-18 student with the
- * standard ImageNet widths (base 64) and stem, 1000 classes, τ = 1. {@code target} cases have the semantics of
+ * standard ImageNet widths (base 64) and stem, or the paper's B-cos DenseNet-169 → B-cos ViT-Ti; 1000 classes, τ = 1. {@code target} cases have the semantics of
  * the paper (explanation every step, live teacher); the others change them and are reported for information only.
  *
  * @param lambda      weight of the explanation term (0 = plain KD, no explanation computed)
@@ -20,7 +20,9 @@ public enum BenchCase {
     /** torchvision ResNet-34 → ResNet-18, plain KD (no explanations), 224×224, batch 8. */
     KD_R34_R18("kd-r34-r18", "resnet34", "resnet18", 224, 8, 0, 1, true),
     /** As bcos-r34-r18 with the explanation term every 4th step only (changes the semantics; not a target). */
-    BCOS_R34_R18_EVERY4("bcos-r34-r18-every4", "bcos_resnet34", "bcos_resnet18", 64, 16, 1, 4, false);
+    BCOS_R34_R18_EVERY4("bcos-r34-r18-every4", "bcos_resnet34", "bcos_resnet18", 64, 16, 1, 4, false),
+    /** B-cos DenseNet-169 → B-cos ViT-Ti (patch 16, dim 192, depth 12, 3 heads), W(x) every step, 224×224, batch 8. */
+    BCOS_D169_VITTI("bcos-d169-vitti", "bcos_densenet169", "bcos_vit_ti", 224, 8, 1, 1, true);
 
     public static final int CLASSES = 1000;
 
@@ -69,9 +71,17 @@ public enum BenchCase {
         return target;
     }
 
-    /** The teacher/student pair on random data, built in {@code base}. */
+    /**
+     * The teacher/student pair on random data, built in {@code base}: CNNs with the ImageNet stem and base 64, a ViT
+     * with its layout's defaults and {@code image} = the bench's size.
+     */
     SyntheticDistillation build(ai.djl.ndarray.NDManager base, int batchSize, int imageSize) {
-        return new SyntheticDistillation(base, teacher, student, Map.of("stem", "imagenet", "base", "64"), CLASSES,
-                batchSize, imageSize, lambda, guidedEvery);
+        return new SyntheticDistillation(base, teacher, options(teacher, imageSize), student,
+                options(student, imageSize), CLASSES, batchSize, imageSize, lambda, guidedEvery);
+    }
+
+    private static Map<String, String> options(String model, int imageSize) {
+        return model.contains("vit") ? Map.of("image", Integer.toString(imageSize))
+                : Map.of("stem", "imagenet", "base", "64");
     }
 }

@@ -23,8 +23,9 @@ public final class Soak {
     public static List<Sample> run(String model, int steps, int batch, int width, int every, Consumer<Sample> progress) {
         List<Sample> samples = new ArrayList<>();
         try (NDManager base = NDManager.newBaseManager()) {
-            SyntheticDistillation distillation = new SyntheticDistillation(base, model, model,
-                    Map.of("stem", "small", "base", String.valueOf(width)), 10, batch, 32, 1, 1);
+            Map<String, String> options = Map.of("stem", "small", "base", String.valueOf(width));
+            SyntheticDistillation distillation = new SyntheticDistillation(base, model, options, model, options, 10,
+                    batch, 32, 1, 1);
             double loss = Double.NaN;
             long skipped = 0;
             for (long s = 0; s < steps; s++) {

@@ -34,8 +34,9 @@ public final class SyntheticDistillation {
      * @param lambda      weight of the explanation term (0 = plain KD: no explanation is computed)
      * @param guidedEvery apply the explanation term every K-th step (1 = every step)
      */
-    public SyntheticDistillation(NDManager base, String teacherId, String studentId, Map<String, String> options,
-                                 int classes, int batch, int size, double lambda, int guidedEvery) {
+    public SyntheticDistillation(NDManager base, String teacherId, Map<String, String> teacherOptions, String studentId,
+                                 Map<String, String> studentOptions, int classes, int batch, int size, double lambda,
+                                 int guidedEvery) {
         if (batch < 1 || size < 1) {
             throw new IllegalArgumentException("batch=" + batch + " and size=" + size + " must be positive");
         }
@@ -49,8 +50,8 @@ public final class SyntheticDistillation {
         this.classes = classes;
         this.batch = batch;
         this.size = size;
-        Model teacher = Models.create(teacherId, classes, options, base);
-        Model student = Models.create(studentId, classes, options, base);
+        Model teacher = Models.create(teacherId, classes, teacherOptions, base);
+        Model student = Models.create(studentId, classes, studentOptions, base);
         student.setTraining(true);
         Distiller distiller = new Distiller(teacher, Explainers.create("auto", teacher), student,
                 Explainers.create("auto", student), Objective.of(Method.E2KD.defaultLoss(1, lambda, 0, guidedEvery),

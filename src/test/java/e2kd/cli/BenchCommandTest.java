@@ -36,7 +36,7 @@ class BenchCommandTest {
     @Test
     void everyCaseRunsAndPrintsImagesPerSecondLast() {
         int batch = 2;
-        for (String c : List.of("bcos-r34-r18", "std-r34-r18-gradcam")) {
+        for (String c : List.of("bcos-r34-r18", "std-r34-r18-gradcam", "bcos-d169-vitti")) {
             String out = run(0, "bench", "--case", c, "--steps", "2", "--warmup", "0", "--batch",
                     Integer.toString(batch), "--size", "32");
             String[] lines = out.strip().split("\n");

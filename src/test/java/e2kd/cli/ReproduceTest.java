@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code e2kd reproduce --quick --tiny} for every suite (one shared output folder, so the Fashion-MNIST B-cos teacher
- * is trained once and reused by {@code frozen}), checking each table's rows, columns and (fewshot) that its cells are the runs' summaries; and
+ * is trained once and reused by {@code frozen} and {@code vit}), checking each table's rows, columns and (fewshot) that its cells are the runs' summaries; and
  * {@code e2kd sweep} selecting on validation top-1.
  */
 class ReproduceTest {
@@ -38,6 +38,10 @@ class ReproduceTest {
                 "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"));
         assertTrue(Files.readString(out.resolve("frozen.md")).contains("fmnist-bcos: cached"),
                 "frozen reuses the fewshot B-cos teacher");
+        table(out, "vit", List.of("test top-1", "agreement", "expl. sim.", "shift cons."), List.of(
+                "teacher (B-cos ResNet-18)", "B-cos ViT from labels", "B-cos ViT KD", "B-cos ViT e2KD"));
+        assertTrue(Files.readString(out.resolve("vit.md")).contains("fmnist-bcos: cached"),
+                "vit reuses the fewshot B-cos teacher");
         table(out, "shortcut", List.of("top-1 ID", "top-1 OOD", "agreement", "expl. sim."),
                 List.of("teacher", "KD", "e2KD", "KD + mixup", "e2KD + mixup"));
         table(out, "localization", List.of("EPG", "test top-1"), List.of("teacher", "KD student", "e2KD student"));

@@ -64,8 +64,8 @@ class GradCamTest {
         }
 
         @Override
-        public NDArray classifierWeight() {
-            return weight;
+        public NDArray gradCamWeights(NDArray rows, NDArray stage) {
+            return CamModel.pooledLinearWeights(rows, weight, stage);
         }
 
         @Override
