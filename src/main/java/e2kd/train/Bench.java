@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -60,7 +61,7 @@ public final class Bench {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         double[] millis = new double[steps];
         double[] cpuMillis = new double[steps];
-        try (NDManager base = NDManager.newBaseManager()) { // loads libtorch
+        try (NDManager base = Devices.newManager()) { // loads libtorch
             if (threads > 0) {
                 JniUtils.setNumThreads(threads);
             }
