@@ -69,9 +69,9 @@ public enum BenchCase {
         return target;
     }
 
-    /** The teacher/student pair on random data, built in {@code base}. */
-    SyntheticDistillation build(ai.djl.ndarray.NDManager base, int batchSize, int imageSize) {
+    /** The teacher/student pair on random data, built in {@code base}, over {@code replicas} data-parallel replicas. */
+    SyntheticDistillation build(ai.djl.ndarray.NDManager base, int batchSize, int imageSize, int replicas) {
         return new SyntheticDistillation(base, teacher, student, Map.of("stem", "imagenet", "base", "64"), CLASSES,
-                batchSize, imageSize, lambda, guidedEvery);
+                batchSize, imageSize, lambda, guidedEvery, replicas);
     }
 }
