@@ -136,6 +136,10 @@ public final class Trainer {
             parallel = devices.size() == 1 ? null : dataParallel(devices, student, distiller, optimizer,
                     clipping(family), frozen != null, teacherPath, splits, contract, base);
             TrainingLoop.BatchStep step = step(distill, parallel, distiller, frozen);
+            if (parallel != null) {
+                progress.note("data parallel: " + devices.size() + " replicas on " + devices + ", batch " + config.batch()
+                        + " split across them");
+            }
             Encoding encoding = Encodings.of(contract);
             DataLoader train = DataLoader.builder(splits.train(), config.batch()).shuffle(true).seed(config.seed())
                     .augmentation(new TrainAugmentation(config.imageSize(), config.scaleMin(), config.scaleMax(),
