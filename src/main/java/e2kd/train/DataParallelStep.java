@@ -94,7 +94,8 @@ final class DataParallelStep implements AutoCloseable {
         int rows = Math.toIntExact(x.getShape().get(0));
         int active = Math.min(rows, replicas.size());
         List<NDManager> scopes = new ArrayList<>();
-        try {
+        try (NDManager kept = x.getManager().newSubManager(replicas.get(0).device())) {
+            Map<String, NDArray> before = criterionBuffers(0, kept, true);
             List<Future<LossParts>> running = new ArrayList<>();
             double[] weights = new double[active];
             int from = 0;
@@ -119,14 +120,15 @@ final class DataParallelStep implements AutoCloseable {
                 }));
                 from += size;
             }
-            return update(joined(running), weights, scopes, lr);
+            return update(joined(running), weights, scopes, before, lr);
         } finally {
             scopes.forEach(NDManager::close);
         }
     }
 
     /** Averages the gradients into replica 0's, clips, steps and copies the result to every replica. */
-    private StepResult update(List<LossParts> losses, double[] weights, List<NDManager> scopes, double lr) {
+    private StepResult update(List<LossParts> losses, double[] weights, List<NDManager> scopes,
+                              Map<String, NDArray> before, double lr) {
         double total = 0;
         Map<String, Double> parts = new LinkedHashMap<>();
         boolean finite = true;
@@ -143,7 +145,6 @@ final class DataParallelStep implements AutoCloseable {
         }
         Map<String, NDArray> primary = parameters.get(0);
         try (NDManager scratch = scopes.get(0).newSubManager()) {
-            Map<String, NDArray> before = criterionBuffers(0, scratch, true);
             Autograd.noGrad(() -> {
                 average(weights, scratch);
                 clipping.apply(primary);
@@ -173,7 +174,7 @@ final class DataParallelStep implements AutoCloseable {
 
     /**
      * The criteria's buffers of replica {@code r} under {@code label.key}; with {@code copy} duplicated into
-     * {@code scratch} (the values before this step).
+     * {@code scratch} (to keep the values before a step).
      */
     private Map<String, NDArray> criterionBuffers(int r, NDManager scratch, boolean copy) {
         Map<String, NDArray> out = new LinkedHashMap<>();
