@@ -74,13 +74,15 @@ public final class Trainer {
      * @return summary.json's content, or null when stopped early
      */
     public JsonNode run(boolean resume, int stopAfter) throws IOException {
-        Devices.use(Devices.parse(config.device())); // a device that is not there is refused before the run folder
+        // devices that are not there are refused before the run folder is touched
+        Devices.use(Devices.parse(config.device()));
+        List<Device> devices = Devices.replicas(config.devices(), Devices.run());
         try (java.nio.channels.Channel held = run.lock().acquiredBy()) { // closing the channel releases the lock
-            return train(resume, stopAfter);
+            return train(resume, stopAfter, devices);
         }
     }
 
-    private JsonNode train(boolean resume, int stopAfter) throws IOException {
+    private JsonNode train(boolean resume, int stopAfter, List<Device> devices) throws IOException {
         useThreads(config.threads());
         Splits splits = data.apply(config);
         if (!splits.skipped().isEmpty()) {
@@ -132,7 +134,6 @@ public final class Trainer {
             Distiller distiller = new Distiller(frozen == null ? teacher : null, teacherExplainer, student,
                     studentExplainer, objective);
             DistillStep distill = new DistillStep(distiller, student, optimizer, clipping(family));
-            List<Device> devices = Devices.replicas(config.devices(), Devices.run());
             parallel = devices.size() == 1 ? null : dataParallel(devices, student, distiller, optimizer,
                     clipping(family), frozen != null, teacherPath, splits, contract, base);
             TrainingLoop.BatchStep step = step(distill, parallel, distiller, frozen);

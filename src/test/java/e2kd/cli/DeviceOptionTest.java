@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** {@code --device gpu} where DJL sees no CUDA GPU: exit 2 and one line naming what is missing, before any work. */
+/**
+ * {@code --device gpu} where DJL sees no CUDA GPU, and a bad {@code --devices}: exit 2 and one line naming the value
+ * (and for the GPU what is missing), before any work.
+ */
 class DeviceOptionTest {
     @TempDir
     Path tmp;
@@ -34,6 +37,17 @@ class DeviceOptionTest {
             String line = Cli.oneLineError(args);
             assertTrue(line.startsWith("e2kd: device=gpu") && line.contains("no CUDA GPU visible to DJL")
                     && line.contains("pytorch-native-cu"), String.join(" ", args) + ": " + line);
+        }
+        assertFalse(Files.exists(run), "a refused run made no run folder");
+    }
+
+    @Test
+    void aBadReplicaCountIsRefusedBeforeTheRunFolder() {
+        Path run = tmp.resolve("run");
+        for (String devices : List.of("two", "0")) {
+            String line = Cli.oneLineError(Cli.args(new String[] {"train", "--out", run.toString(), "--devices",
+                    devices}, Cli.TINY));
+            assertTrue(line.startsWith("e2kd: devices=" + devices + " "), line);
         }
         assertFalse(Files.exists(run), "a refused run made no run folder");
     }
