@@ -40,6 +40,8 @@ class KillResumeTest {
         // Epoch 2 has steps 7..12; after its second step the process is mid-epoch, epoch 1 checkpointed.
         Cli.sigkillAt("epoch 2/3  step 8/18", Cli.args(new String[] {"train", "--out", run.toString()}, tiny));
         assertTrue(Files.exists(run.resolve("last.ckpt")) && !Files.exists(run.resolve("summary.json")));
+        assertTrue(Files.readAllLines(run.resolve("config.yaml")).contains("devices: \"" + devices + "\""),
+                "the run records its replicas");
 
         assertEquals(0, Main.run("train", "--resume", run.toString()));
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
