@@ -126,7 +126,10 @@ final class DataParallelStep implements AutoCloseable {
         }
     }
 
-    /** Averages the gradients into replica 0's, clips, steps and copies the result to every replica. */
+    /**
+     * Averages the gradients into replica 0's, clips, steps and copies the result to every replica; when a replica's
+     * loss or gradient is not finite no update is applied anywhere (the step is skipped, as on one device).
+     */
     private StepResult update(List<LossParts> losses, double[] weights, List<NDManager> scopes,
                               Map<String, NDArray> before, double lr) {
         double total = 0;
@@ -139,22 +142,24 @@ final class DataParallelStep implements AutoCloseable {
             losses.get(r).values().forEach((label, v) -> parts.merge(label, w * v, Double::sum));
             finite &= Double.isFinite(value) && Gradients.allFinite(parameters.get(r).values(), scopes.get(r));
         }
-        if (!finite) {
+        boolean apply = finite;
+        if (!apply) {
             parameters.forEach(p -> Autograd.zeroGradients(p.values()));
-            return new StepResult(total, parts, true);
         }
         Map<String, NDArray> primary = parameters.get(0);
         try (NDManager scratch = scopes.get(0).newSubManager()) {
             Autograd.noGrad(() -> {
-                average(weights, scratch);
-                clipping.apply(primary);
-                optimizer.step(primary, lr);
+                if (apply) {
+                    average(weights, scratch);
+                    clipping.apply(primary);
+                    optimizer.step(primary, lr);
+                }
                 mergeCriterionBuffers(losses.size(), before, scratch);
                 return null;
             });
         }
-        synchronise();
-        return new StepResult(total, parts, false);
+        synchronise(); // also after a skipped step: the forward passes changed buffers on each replica
+        return new StepResult(total, parts, !apply);
     }
 
     /** Replica 0's gradients become Σ_r w_r · g_r (the other replicas' moved to replica 0's device). */

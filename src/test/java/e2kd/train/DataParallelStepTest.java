@@ -135,6 +135,26 @@ class DataParallelStepTest {
         }
     }
 
+    @Test
+    void aNonFiniteReplicaSkipsTheUpdateEverywhere() {
+        try (NDManager m = Devices.newManager()) {
+            Model teacher = model(m, 11);
+            Model student = model(m, 12);
+            Model before = copy(student, m);
+            NDArray x = m.randomNormal(new Shape(4, 3, 12, 12)).toType(DataType.FLOAT64, false);
+            x.set(new NDIndex("3"), Double.NaN); // a row of replica 1's half
+            NDArray labels = m.create(new long[] {0, 2, 1, 0});
+            List<DataParallelStep.Replica> replicas = replicas(teacher, student, m);
+            try (DataParallelStep step = new DataParallelStep(replicas, new Sgd(0.0, 0.0), GradientClipping.none())) {
+                assertTrue(step.live(x, labels, new long[] {0, 1, 2, 3}, 0, LR).skipped());
+                Map<String, NDArray> now = student.parameters();
+                before.parameters().forEach((name, p) -> Close.absolute(now.get(name), p, 0, "unchanged " + name));
+                Map<String, NDArray> other = step.replica(1).stateDict();
+                student.stateDict().forEach((name, v) -> Close.absolute(other.get(name), v, 0, "replica 1's " + name));
+            }
+        }
+    }
+
     /** Σ_k (rows_k / rows) · gradient of part k on one device (parts in row order), by parameter name. */
     private static Map<String, NDArray> meanGradient(Distiller d, Map<String, NDArray> params, NDArray x,
                                                      NDArray labels, long[] indices, int[] parts, NDManager m) {
