@@ -1,5 +1,6 @@
 package e2kd.api;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -53,7 +54,7 @@ public final class Explanations implements AutoCloseable {
 
     /** A run directory (its best.ckpt) or an e2kd checkpoint. */
     public static Explanations load(Path checkpoint) {
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = Devices.newManager();
         try {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.loadFrom(checkpoint, manager);
             return of(manager, loaded.model(), loaded.input(), EvalTransform.standard(loaded.input().size()));
@@ -65,7 +66,7 @@ public final class Explanations implements AutoCloseable {
 
     /** A PyTorch state dict (.pth) of model {@code modelId}, options read off the weights. */
     public static Explanations load(Path pth, String modelId) {
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = Devices.newManager();
         try {
             Model model = Pretrained.read(pth, modelId, Map.of(), manager);
             return of(manager, model, InputContract.forModel(modelId, 224), new EvalTransform(256, 224));

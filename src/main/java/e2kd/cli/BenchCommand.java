@@ -34,6 +34,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "sets to the CPUs free at start).")
     int threads;
 
+    @Option(names = "--devices", defaultValue = "1", description = "N > 1: time N data-parallel CPU replicas with one "
+            + "libtorch thread each against one replica with N threads (the same global batch) and print both "
+            + "throughputs and scaling_efficiency, their ratio; --threads does not apply (default ${DEFAULT-VALUE}).")
+    int devices;
+
     @Option(names = "--profile", description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
     java.nio.file.Path profile;
 
@@ -47,6 +52,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n", c.label(), b,
                 s, s, warmup, steps, c.target() ? "" : " (semantics changed: not a target case)");
+        if (devices < 1) {
+            throw new IllegalArgumentException("--devices=" + devices + " must be at least 1");
+        }
+        if (devices > 1) {
+            return scaling(c, b, s);
+        }
         Bench.Result r = Bench.run(c, steps, warmup, b, s, threads, profile,
                 ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
         System.out.printf(Locale.ROOT, "median_step_ms=%.1f%n", r.medianStepMillis());
@@ -57,6 +68,34 @@ final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%s=%s%n", v.toLowerCase(Locale.ROOT), System.getenv().getOrDefault(v, "unset"));
         }
         System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", r.imagesPerSecond());
+        return 0;
+    }
+
+    /**
+     * {@code devices} replicas × 1 libtorch thread, then 1 replica × {@code devices} threads, on the same global batch;
+     * scaling_efficiency = the first throughput / the second.
+     */
+    private int scaling(BenchCase c, int b, int s) {
+        ai.djl.engine.Engine.getInstance(); // loads libtorch, whose thread count this reads
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try {
+            return compare(c, b, s);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+        }
+    }
+
+    private int compare(BenchCase c, int b, int s) {
+        System.out.printf(Locale.ROOT, "data parallel: %d replicas x 1 libtorch thread%n", devices);
+        Bench.Result parallel = Bench.run(c, steps, warmup, b, s, 1, devices, null,
+                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        System.out.printf(Locale.ROOT, "one replica x %d libtorch threads%n", devices);
+        Bench.Result single = Bench.run(c, steps, warmup, b, s, devices, 1, null,
+                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        System.out.printf(Locale.ROOT, "data_parallel_images_per_second=%.2f%n", parallel.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "one_replica_images_per_second=%.2f%n", single.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", parallel.imagesPerSecond() / single.imagesPerSecond());
+        System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", parallel.imagesPerSecond());
         return 0;
     }
 }

@@ -32,6 +32,13 @@ final class ConfigOptions {
                     + "sets to the CPUs free at start).")
     Integer threads;
 
+    @Option(names = "--device", description = DeviceOption.DESCRIPTION)
+    String device;
+
+    @Option(names = "--devices", description = "Data-parallel replicas: a count N (N CPU replicas, or GPUs 0 to N-1) or a "
+            + "list of GPU numbers such as 0,1 (default 1).")
+    String devices;
+
     /** Defaults, then {@code base} (a run's config.yaml, or null), preset, file, --set, data options, then {@code commandSets}. */
     TrainConfig resolve(Path base, List<String> commandSets) {
         ConfigLoader loader = ConfigLoader.defaults();
@@ -53,6 +60,12 @@ final class ConfigOptions {
         }
         if (threads != null) {
             all.add("threads=" + threads);
+        }
+        if (device != null) {
+            all.add("device=" + device);
+        }
+        if (devices != null) {
+            all.add("devices=" + devices);
         }
         all.addAll(commandSets);
         return loader.set(all).resolve();

@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
@@ -38,7 +39,7 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             Model m = Pretrained.read(file, model, options, manager);
             InputContract contract = InputContract.forModel(model, size);
             ModelCheckpoint.save(out, m, contract, null, Map.of());

@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,7 +58,7 @@ final class DemoResults {
                 .augmentation(EvalTransform.standard(config.imageSize()))
                 .encoding(Encodings.of(InputContract.forModel(config.model(), config.imageSize()))).prefetch(1).build();
         List<Row> rows = new ArrayList<>();
-        try (NDManager base = NDManager.newBaseManager()) {
+        try (NDManager base = Devices.newManager()) {
             Model teacher = ModelCheckpoint.load(teacherCheckpoint, base).model();
             rows.add(new Row("teacher", groups(teacher, test, loader, base), null, null));
             for (Run run : runs) {

@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -61,10 +62,14 @@ final class EvalCommand implements Callable<Integer> {
             + "(default: the patch of the model or, failing that, the teacher when it is a ViT; 0: not computed).")
     Integer shiftPatch;
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
+        device.apply();
         EvalData d = EvalData.resolve(model, data, split, boxes);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             ModelCheckpoint.Loaded student = ModelCheckpoint.loadFrom(model, manager);
             ModelCheckpoint.Loaded t = teacher == null ? null : ModelCheckpoint.loadFrom(teacher, manager);
             checkClasses(student.model(), d, model);

@@ -46,8 +46,12 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output: .npy (raw map) or .png (picture).")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() {
+        device.apply();
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".npy")) {
             throw new IllegalArgumentException("--out " + out + " must end in .npy or .png");

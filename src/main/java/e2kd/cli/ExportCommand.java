@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import e2kd.io.PthWriter;
 import e2kd.nn.Model;
@@ -27,7 +28,7 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path checkpoint = Files.isDirectory(source) ? source.resolve("best.ckpt") : source;
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             Model model = ModelCheckpoint.load(checkpoint, manager).model();
             PthWriter.write(StateDicts.of(model), out);
             System.out.println(model.spec().id() + ", " + model.stateDict().size() + " tensors -> " + out);

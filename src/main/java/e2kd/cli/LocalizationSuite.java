@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import e2kd.data.BoxList;
 import e2kd.data.BoxedDataset;
@@ -90,7 +91,7 @@ final class LocalizationSuite {
         BoxedDataset boxed = BoxList.read(scenes.resolve("boxes.csv")).attach(test);
         DataLoader loader = DataLoader.builder(boxed, batch).augmentation(EvalTransform.standard(IMAGE_SIZE))
                 .encoding(Encoding.bcos()).maps(i -> boxed.boxes(i).mask()).prefetch(1).build();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             Model s = ModelCheckpoint.load(student, manager).model();
             Model t = ModelCheckpoint.load(teacher, manager).model();
             return Evaluator.evaluate(s, Explainers.create("auto", s), t, Explainers.create("auto", t), loader,

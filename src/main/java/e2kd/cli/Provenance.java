@@ -37,7 +37,9 @@ final class Provenance {
         } catch (IOException e) {
             throw new UncheckedIOException(runDir + ": cannot read the run's config or summary: " + e.getMessage(), e);
         }
-        CheckpointArchive.putMeta(checkpoint, FIELD, p);
+        try (ai.djl.ndarray.NDManager scratch = e2kd.nn.Devices.newManager()) {
+            CheckpointArchive.putMeta(checkpoint, FIELD, p, scratch);
+        }
     }
 
     /** The provenance recorded in {@code checkpoint}, or null. */

@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import e2kd.train.Encodings;
 import e2kd.data.EvalTransform;
@@ -37,7 +38,7 @@ final class RunReports {
     /** As {@link #write(Path, List)}, with {@code tables} above the run metrics. */
     static void write(Path out, List<Path> runDirs, List<HtmlReport.Table> tables) {
         List<RunRecord> records = runDirs.stream().map(RunRecord::read).toList();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             HtmlReport.write(out, records, grid(records, manager), tables);
         }
     }

@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import ai.djl.ndarray.NDManager;
+import e2kd.nn.Devices;
 import e2kd.data.DataLoader;
 import e2kd.data.EvalTransform;
 import e2kd.data.LabeledDataset;
@@ -80,7 +81,7 @@ final class VitSuite {
     /** The teacher's test top-1 and shift-consistency. */
     private static void evaluateTeacher(ReproTable table, Path teacher, int shiftImages) {
         LabeledDataset test = EvalData.resolve(teacher, null, null, null).dataset();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             ModelCheckpoint.Loaded t = ModelCheckpoint.load(ReproRuns.best(teacher), manager);
             table.add(TEACHER_ROW, TOP1, Evaluator.evaluate(t.model(), loader(test, t.input(), test.size()), manager)
                     .top1());
@@ -92,7 +93,7 @@ final class VitSuite {
     /** A student's row from its best checkpoint on the test split, against the teacher. */
     private static void evaluateStudent(ReproTable table, String row, Path run, Path teacher, int shiftImages) {
         LabeledDataset test = EvalData.resolve(run, null, null, null).dataset();
-        try (NDManager manager = NDManager.newBaseManager()) {
+        try (NDManager manager = Devices.newManager()) {
             ModelCheckpoint.Loaded s = ModelCheckpoint.load(ReproRuns.best(run), manager);
             ModelCheckpoint.Loaded t = ModelCheckpoint.load(ReproRuns.best(teacher), manager);
             Explainer se = Explainers.create("auto", s.model());

@@ -67,10 +67,10 @@ public final class CheckpointArchive {
 
     /**
      * Adds (or replaces) the top-level metadata field {@code key} of the checkpoint at {@code path}, keeping its
-     * tensors as they are; written atomically.
+     * tensors as they are (decoded into {@code scratch} for the rewrite); written atomically.
      */
-    public static void putMeta(Path path, String key, JsonNode value) {
-        try (NDManager manager = NDManager.newBaseManager()) {
+    public static void putMeta(Path path, String key, JsonNode value, NDManager scratch) {
+        try (NDManager manager = scratch.newSubManager()) {
             Contents c = read(path, manager);
             com.fasterxml.jackson.databind.node.ObjectNode meta = c.meta().deepCopy();
             meta.set(key, value);

@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -53,6 +54,15 @@ public final class Bench {
      */
     public static Result run(BenchCase benchCase, int steps, int warmup, int batch, int size, int threads,
                              Path profile, Consumer<Double> progress) {
+        return run(benchCase, steps, warmup, batch, size, threads, 1, profile, progress);
+    }
+
+    /**
+     * As above, with the batch split across {@code replicas} data-parallel replicas of the pair, each in its own
+     * thread ({@link DataParallelStep}); the CPU time is then the calling (waiting) thread's only.
+     */
+    public static Result run(BenchCase benchCase, int steps, int warmup, int batch, int size, int threads,
+                             int replicas, Path profile, Consumer<Double> progress) {
         if (steps < 1 || warmup < 0 || threads < 0) {
             throw new IllegalArgumentException("steps=" + steps + " must be positive, warmup=" + warmup
                     + " and threads=" + threads + " non-negative");
@@ -60,11 +70,8 @@ public final class Bench {
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         double[] millis = new double[steps];
         double[] cpuMillis = new double[steps];
-        try (NDManager base = NDManager.newBaseManager()) { // loads libtorch
-            if (threads > 0) {
-                JniUtils.setNumThreads(threads);
-            }
-            SyntheticDistillation distillation = benchCase.build(base, batch, size);
+        try (NDManager base = Devices.newManager(); // loads libtorch
+             SyntheticDistillation distillation = threaded(threads, () -> benchCase.build(base, batch, size, replicas))) {
             for (int s = 0; s < warmup; s++) {
                 distillation.step(s, 1e-3);
             }
@@ -85,5 +92,13 @@ public final class Bench {
             }
         }
         return new Result(benchCase, batch, size, millis, cpuMillis, ProcessMemory.peakRssKiB());
+    }
+
+    /** Sets libtorch's intra-op threads first (when positive), then builds. */
+    private static SyntheticDistillation threaded(int threads, java.util.function.Supplier<SyntheticDistillation> build) {
+        if (threads > 0) {
+            JniUtils.setNumThreads(threads);
+        }
+        return build.get();
     }
 }

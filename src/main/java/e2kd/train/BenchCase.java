@@ -72,12 +72,12 @@ public enum BenchCase {
     }
 
     /**
-     * The teacher/student pair on random data, built in {@code base}: CNNs with the ImageNet stem and base 64, a ViT
-     * with its layout's defaults and {@code image} = the bench's size.
+     * The teacher/student pair on random data, built in {@code base}, over {@code replicas} data-parallel replicas:
+     * CNNs with the ImageNet stem and base 64, a ViT with its layout's defaults and {@code image} = the bench's size.
      */
-    SyntheticDistillation build(ai.djl.ndarray.NDManager base, int batchSize, int imageSize) {
+    SyntheticDistillation build(ai.djl.ndarray.NDManager base, int batchSize, int imageSize, int replicas) {
         return new SyntheticDistillation(base, teacher, options(teacher, imageSize), student,
-                options(student, imageSize), CLASSES, batchSize, imageSize, lambda, guidedEvery);
+                options(student, imageSize), CLASSES, batchSize, imageSize, lambda, guidedEvery, replicas);
     }
 
     private static Map<String, String> options(String model, int imageSize) {

@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
@@ -42,7 +43,7 @@ public final class GradientClipping {
         if (kind == Kind.NONE) {
             return;
         }
-        try (NDManager scratch = NDManager.newBaseManager()) {
+        try (NDManager scratch = Devices.newManager()) {
             List<NDArray> grads = new ArrayList<>();
             List<NDArray> params = new ArrayList<>();
             for (NDArray p : parameters.values()) {

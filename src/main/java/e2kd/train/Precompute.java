@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -47,9 +48,10 @@ public final class Precompute {
             throw new IllegalArgumentException("shard size " + shardSize + " must be at least 1");
         }
         Trainer.useThreads(config.threads());
+        Devices.use(Devices.parse(config.device()));
         Splits splits = Splits.open(config);
         LabeledDataset train = splits.train();
-        try (NDManager base = NDManager.newBaseManager()) {
+        try (NDManager base = Devices.newManager()) {
             Teachers.Loaded teacher = Teachers.load(teacherPath, config, splits.train().classNames(), base);
             Model model = teacher.model();
             Explainer explainer = teacher.explainer(config.explainer());

@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
@@ -31,7 +32,7 @@ public final class Sgd implements Optimizer {
         steps++;
         for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
             NDArray p = e.getValue();
-            try (NDManager scratch = NDManager.newBaseManager(p.getDevice())) {
+            try (NDManager scratch = Devices.newManager(p.getDevice())) {
                 NDArray d = p.getGradient();
                 d.attach(scratch);
                 if (weightDecay != 0) {

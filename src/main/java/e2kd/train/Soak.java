@@ -1,5 +1,6 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ public final class Soak {
     /** @param model {@code bcos_resnet18} (explanations W(x)) or {@code resnet18} (GradCAM) for both teacher and student */
     public static List<Sample> run(String model, int steps, int batch, int width, int every, Consumer<Sample> progress) {
         List<Sample> samples = new ArrayList<>();
-        try (NDManager base = NDManager.newBaseManager()) {
+        try (NDManager base = Devices.newManager()) {
             Map<String, String> options = Map.of("stem", "small", "base", String.valueOf(width));
             SyntheticDistillation distillation = new SyntheticDistillation(base, model, options, model, options, 10,
                     batch, 32, 1, 1);

@@ -27,6 +27,9 @@ import java.util.Set;
  * classes than the data has. {@code workers}: image-decoding threads of the training loader (results do not depend
  * on it). {@code loss}: the objective as a list of terms ({@code - {name: kd, weight: 1, tau: 4}}, names from
  * {@link Criteria}); when the config gives none it is filled in from {@code method} and its keys when resolved.
+ * {@code device}: {@code auto} (a GPU when DJL sees one, else the CPU), {@code cpu}, {@code gpu} or {@code gpu:N}
+ * ({@link e2kd.nn.Devices}). {@code devices}: data-parallel replicas, a count N (N replicas of the CPU, or GPUs 0 to
+ * N-1) or a list of GPU numbers ({@link DataParallelStep}); 1 trains on the run's device alone.
  */
 public record TrainConfig(
         String model, String modelOptions, String data, String dataDir, int imageSize, String shotsPerClass,
@@ -36,7 +39,7 @@ public record TrainConfig(
         String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
         String explainer, double tau, double lambda, double gamma, int guidedEvery, String frozenDir,
         boolean skipBadImages, int threads, double evalCrop, String onNonfinite, List<Map<String, Object>> loss,
-        String classMap, int workers) {
+        String classMap, int workers, String device, String devices) {
     private static final String OWN = "own";
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");

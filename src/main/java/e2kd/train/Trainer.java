@@ -1,5 +1,7 @@
 package e2kd.train;
 
+import e2kd.nn.Devices;
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -32,6 +34,7 @@ import e2kd.nn.Pretrained;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,12 +74,15 @@ public final class Trainer {
      * @return summary.json's content, or null when stopped early
      */
     public JsonNode run(boolean resume, int stopAfter) throws IOException {
+        // devices that are not there are refused before the run folder is touched
+        Devices.use(Devices.parse(config.device()));
+        List<Device> devices = Devices.replicas(config.devices(), Devices.run());
         try (java.nio.channels.Channel held = run.lock().acquiredBy()) { // closing the channel releases the lock
-            return train(resume, stopAfter);
+            return train(resume, stopAfter, devices);
         }
     }
 
-    private JsonNode train(boolean resume, int stopAfter) throws IOException {
+    private JsonNode train(boolean resume, int stopAfter, List<Device> devices) throws IOException {
         useThreads(config.threads());
         Splits splits = data.apply(config);
         if (!splits.skipped().isEmpty()) {
@@ -94,13 +100,14 @@ public final class Trainer {
             throw new E2kdIoException(run.last(), "cannot resume: no last checkpoint");
         }
         String explainerName = Explainers.resolve(config.explainer(), config.model());
-        try (NDManager base = NDManager.newBaseManager();
+        DataParallelStep parallel = null;
+        try (NDManager base = Devices.newManager();
              FrozenTeacher frozen = config.frozen() ? FrozenTeacher.open(Path.of(config.frozenDir()),
                      splits.trainIndices(), classes, explainerName) : null) {
             Model teacher = null;
             Explainer teacherExplainer = null;
+            String teacherPath = frozen != null && config.teacher().isBlank() ? frozen.teacherPath() : config.teacher();
             if (config.distills()) {
-                String teacherPath = frozen != null && config.teacher().isBlank() ? frozen.teacherPath() : config.teacher();
                 Teachers.Loaded loaded = loadTeacher(teacherPath, splits.train().classNames(), contract, base);
                 teacher = loaded.model();
                 teacherExplainer = loaded.explainer(config.explainer());
@@ -127,10 +134,13 @@ public final class Trainer {
             Distiller distiller = new Distiller(frozen == null ? teacher : null, teacherExplainer, student,
                     studentExplainer, objective);
             DistillStep distill = new DistillStep(distiller, student, optimizer, clipping(family));
-            TrainingLoop.BatchStep step = frozen == null
-                    ? (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(), distiller.teach(b.images(), s), s, lr)
-                    : (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(),
-                            frozen.output(b, distiller.needsExplanation(s)), s, lr);
+            parallel = devices.size() == 1 ? null : dataParallel(devices, student, distiller, optimizer,
+                    clipping(family), frozen != null, teacherPath, splits, contract, base);
+            TrainingLoop.BatchStep step = step(distill, parallel, distiller, frozen);
+            if (parallel != null) {
+                progress.note("data parallel: " + devices.size() + " replicas on " + devices + ", batch " + config.batch()
+                        + " split across them");
+            }
             Encoding encoding = Encodings.of(contract);
             DataLoader train = DataLoader.builder(splits.train(), config.batch()).shuffle(true).seed(config.seed())
                     .augmentation(new TrainAugmentation(config.imageSize(), config.scaleMin(), config.scaleMax(),
@@ -178,7 +188,54 @@ public final class Trainer {
             summary.put("skipped_steps", state.skippedSteps);
             run.writeSummary(summary);
             return summary;
+        } finally {
+            if (parallel != null) {
+                parallel.close();
+            }
         }
+    }
+
+    /** The loop's step: on the run's device alone, or data-parallel over the replicas. */
+    private static TrainingLoop.BatchStep step(DistillStep distill, DataParallelStep parallel, Distiller distiller,
+                                               FrozenTeacher frozen) {
+        if (parallel == null) {
+            return frozen == null
+                    ? (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(), distiller.teach(b.images(), s), s, lr)
+                    : (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(),
+                            frozen.output(b, distiller.needsExplanation(s)), s, lr);
+        }
+        return frozen == null
+                ? (b, s, lr) -> parallel.live(b.images(), b.labels(), b.indices(), s, lr)
+                : (b, s, lr) -> parallel.given(b.images(), b.labels(), b.indices(),
+                        frozen.output(b, distiller.needsExplanation(s)), s, lr);
+    }
+
+    /**
+     * Replicas 1.. of the student on {@code devices} (replica 0 is the run's own student and distiller), each with its
+     * own teacher, explainers and criteria; the {@link DataParallelStep} copies replica 0's state into them.
+     */
+    private DataParallelStep dataParallel(List<Device> devices, Model student, Distiller primary, Optimizer optimizer,
+                                          GradientClipping clipping, boolean frozen, String teacherPath, Splits splits,
+                                          InputContract contract, NDManager base) {
+        List<DataParallelStep.Replica> replicas = new ArrayList<>();
+        replicas.add(new DataParallelStep.Replica(devices.get(0), student, primary));
+        for (Device device : devices.subList(1, devices.size())) {
+            NDManager m = base.newSubManager(device);
+            Model copy = Models.create(student.spec(), m);
+            Model teacher = null;
+            Explainer teacherExplainer = null;
+            if (config.distills()) {
+                Teachers.Loaded loaded = loadTeacher(teacherPath, splits.train().classNames(), contract, m);
+                teacher = loaded.model();
+                teacherExplainer = loaded.explainer(config.explainer());
+            }
+            Objective objective = objective(copy, teacher, frozen, splits.train(), m);
+            Explainer explainer = teacher == null ? null : Explainers.create(config.explainer(), copy);
+            copy.setTraining(true);
+            replicas.add(new DataParallelStep.Replica(device, copy, new Distiller(frozen ? null : teacher,
+                    teacherExplainer, copy, explainer, objective)));
+        }
+        return new DataParallelStep(replicas, optimizer, clipping);
     }
 
     /**

@@ -4,7 +4,8 @@ import e2kd.data.Batch;
 
 /**
  * Called by the {@link TrainingLoop} after each step and each epoch: checkpoints, metrics, validation, progress and
- * the non-finite guard are hooks; so will be what several devices or a single writer need.
+ * the non-finite guard are hooks. With several devices the step is a {@link DataParallelStep} and the hooks see
+ * replica 0 only, so what they write is written once.
  */
 interface TrainingHook {
     /** After step {@code run.step()} (already counted) on batch {@code b}. */

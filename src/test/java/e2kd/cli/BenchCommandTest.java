@@ -62,6 +62,22 @@ class BenchCommandTest {
                 l.substring(key.length() + 1))).findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + out));
     }
 
+    /** --devices 2: both throughputs, their ratio as scaling_efficiency, the data-parallel one last. */
+    @Test
+    void devicesComparesReplicasWithThreads() {
+        // 4 rows: 2 per replica (batch norm of the 1x1 last stage needs more than one value per channel)
+        String out = run(0, "bench", "--case", "kd-r34-r18", "--devices", "2", "--steps", "1", "--warmup", "0",
+                "--batch", "4", "--size", "32");
+        double parallel = value(out, "data_parallel_images_per_second");
+        double single = value(out, "one_replica_images_per_second");
+        assertTrue(parallel > 0 && single > 0, out);
+        assertEquals(parallel / single, value(out, "scaling_efficiency"), 0.0005 + 0.01 * parallel / single, out);
+        String[] lines = out.strip().split("\n");
+        assertEquals(String.format(java.util.Locale.ROOT, "images_per_second=%.2f", parallel), lines[lines.length - 1]);
+        assertEquals(2, out.lines().filter(l -> l.startsWith("step_ms=")).count(), out);
+        assertEquals(2, Main.run("bench", "--case", "kd-r34-r18", "--devices", "0"));
+    }
+
     @Test
     void unknownCaseIsAOneLineError() {
         assertEquals(2, Main.run("bench", "--case", "nope"));

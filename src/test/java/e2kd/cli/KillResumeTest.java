@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.nn.ModelCheckpoint;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A training process killed with SIGKILL in the middle of an epoch (after epoch 1's checkpoint, during epoch 2's
  * steps) leaves a run directory that {@code --resume} finishes: summary.json, loadable checkpoints, one metrics line
- * per epoch, and the same metrics, weights and test top-1 as the run that was never killed.
+ * per epoch, and the same metrics, weights and test top-1 as the run that was never killed; on one device and with
+ * two data-parallel CPU replicas.
  */
 class KillResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,18 +32,22 @@ class KillResumeTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void sigkillMidEpochThenResumeFinishesAValidRun() throws IOException, InterruptedException {
+    @ParameterizedTest
+    @ValueSource(strings = {"1", "2"})
+    void sigkillMidEpochThenResumeFinishesAValidRun(String devices) throws IOException, InterruptedException {
         Path run = tmp.resolve("run");
+        String[] tiny = Cli.args(TINY, new String[] {"--devices", devices});
         // Epoch 2 has steps 7..12; after its second step the process is mid-epoch, epoch 1 checkpointed.
-        Cli.sigkillAt("epoch 2/3  step 8/18", Cli.args(new String[] {"train", "--out", run.toString()}, TINY));
+        Cli.sigkillAt("epoch 2/3  step 8/18", Cli.args(new String[] {"train", "--out", run.toString()}, tiny));
         assertTrue(Files.exists(run.resolve("last.ckpt")) && !Files.exists(run.resolve("summary.json")));
+        assertTrue(Files.readAllLines(run.resolve("config.yaml")).contains("devices: \"" + devices + "\""),
+                "the run records its replicas");
 
         assertEquals(0, Main.run("train", "--resume", run.toString()));
         JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
         // the killed-and-resumed run is the uninterrupted one: same metrics, same weights, same test top-1
         Path whole = tmp.resolve("whole");
-        assertEquals(0, Main.run(Cli.args(new String[] {"train", "--out", whole.toString()}, TINY)));
+        assertEquals(0, Main.run(Cli.args(new String[] {"train", "--out", whole.toString()}, tiny)));
         assertEquals(RunFiles.withoutTiming(RunFiles.metrics(whole)), RunFiles.withoutTiming(RunFiles.metrics(run)));
         RunFiles.assertSameWeights(whole.resolve("last.ckpt"), run.resolve("last.ckpt"));
         assertEquals(RunFiles.summary(whole).path("top1"), summary.path("top1"), summary.toString());

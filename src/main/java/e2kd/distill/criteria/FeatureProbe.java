@@ -1,5 +1,6 @@
 package e2kd.distill.criteria;
 
+import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -45,7 +46,7 @@ final class FeatureProbe {
     static Map<String, Long> channels(Model model, List<String> names) {
         boolean training = model.isTraining();
         model.setTraining(false);
-        try (NDManager scope = NDManager.newBaseManager()) {
+        try (NDManager scope = Devices.newManager()) {
             int side = model.minimumInputSize();
             int in = model.spec().options().inChannels();
             Taps taps = Taps.capture(Set.copyOf(names));
