@@ -49,7 +49,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", description = "Split (default: test for runs and Fashion-MNIST, val for folders).")
     String split;
 
-    @Option(names = "--boxes", description = "Box list file for an image folder: img_filename,x0,y0,x1,y1 per line.")
+    @Option(names = "--boxes", description = "Boxes for an image folder or Waterbirds: a CSV box list (img_filename,x0,y0,x1,y1 per line) or CUB-200-2011's bounding_boxes.txt (with images.txt beside it).")
     Path boxes;
 
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
