@@ -47,14 +47,12 @@ record EvalData(String description, String split, LabeledDataset dataset) {
             return fashionMnist(FashionMnist.embedded(), "embedded fashion-mnist", split);
         }
         Path dir = Path.of(data);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--data " + data + " is neither fashion-mnist nor a folder");
-        }
-        if (VocDataset.isLayout(dir)) {
+        DataLayout layout = DataLayout.of(dir);
+        if (layout == DataLayout.VOC) {
             String s = split == null ? "val" : split;
             return new EvalData("voc " + dir, s, VocDataset.open(dir, s));
         }
-        if (Files.isRegularFile(dir.resolve(Waterbirds.METADATA))) {
+        if (layout == DataLayout.WATERBIRDS) {
             String s = split == null ? "test" : split;
             int index = Waterbirds.SPLITS.indexOf(s);
             if (index < 0) {
@@ -65,7 +63,7 @@ record EvalData(String description, String split, LabeledDataset dataset) {
             return boxes == null ? new EvalData("waterbirds " + dir, s, birds)
                     : new EvalData("waterbirds " + dir + " with boxes " + boxes, s, BoxList.read(boxes).attach(birds));
         }
-        if (Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
+        if (layout == DataLayout.FASHION_MNIST) {
             return fashionMnist(FashionMnist.load(dir), "fashion-mnist " + dir, split);
         }
         String s = split == null ? "val" : split;

@@ -90,6 +90,19 @@ final class Cli {
         return all.toArray(String[]::new);
     }
 
+    /** Runs a command that must exit 0; returns what it printed on stdout. */
+    static String stdout(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Main.run(args));
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Runs a command that must fail with exit 2 and a one-line message on stderr; returns that line. */
     static String oneLineError(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
