@@ -46,6 +46,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output: .npy (raw map) or .png (picture).")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -59,9 +62,15 @@ final class ExplainCommand implements Callable<Integer> {
         try (Explanations model = source.checkpoint != null ? Explanations.load(source.checkpoint)
                 : preprocessed(Explanations.load(source.bare.weights, source.bare.model))) {
             Explanation e = model.explain(image, classIndex);
+            e.save(out);
+            if (output.json) {
+                JsonOption.print(JsonOption.object().put("class", e.explainedClass()).put("logit", e.logit())
+                        .put("model", model.model().spec().id()).put("explainer", String.valueOf(e.explainer()))
+                        .put("out", out.toString()));
+                return 0;
+            }
             System.out.printf(Locale.ROOT, "class %d logit %.6f (%s, %s)%n", e.explainedClass(), e.logit(),
                     model.model().spec().id(), e.explainer());
-            e.save(out);
             System.out.println("wrote " + out);
         }
         return 0;

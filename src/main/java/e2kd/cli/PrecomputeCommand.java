@@ -21,6 +21,9 @@ final class PrecomputeCommand implements Callable<Integer> {
     @Mixin
     TeacherOptions teacher;
 
+    @Mixin
+    JsonOption output;
+
     @Option(names = "--out", required = true, description = "Folder for index.json and the shards.")
     Path out;
 
@@ -40,6 +43,11 @@ final class PrecomputeCommand implements Callable<Integer> {
         DistillCommand.add(sets, "explainer", explainer);
         TrainConfig resolved = config.resolve(null, sets);
         Precompute.Result r = Precompute.run(resolved, teacher.teacher, out, shardSize);
+        if (output.json) {
+            JsonOption.print(JsonOption.object().put("samples", r.samples()).put("shards_written", r.written())
+                    .put("shards_complete_before", r.skipped()).put("index", out.resolve("index.json").toString()));
+            return 0;
+        }
         System.out.println(r.samples() + " samples: " + r.written() + " shards written, " + r.skipped()
                 + " already complete (" + out.resolve("index.json") + ")");
         return 0;

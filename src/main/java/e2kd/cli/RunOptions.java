@@ -1,6 +1,5 @@
 package e2kd.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Progress;
 import e2kd.train.Trainer;
@@ -28,8 +27,8 @@ final class RunOptions {
             + "needs neither --out nor data.")
     boolean dryRun;
 
-    @Option(names = "--json", description = "Print summary.json's content on stdout instead of the one-line summary.")
-    boolean json;
+    @Mixin
+    JsonOption output;
 
     @Option(names = "--stop-after", hidden = true, defaultValue = "0", description = "Stop after this epoch (testing).")
     int stopAfter;
@@ -52,9 +51,9 @@ final class RunOptions {
         JsonNode summary = new Trainer(resolved, dir, progress).run(resume != null, stopAfter);
         if (summary == null) {
             System.out.println("stopped after epoch " + stopAfter + "; resume with --resume " + dir);
-        } else if (json) {
+        } else if (output.json) {
             writeReport(dir);
-            System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+            JsonOption.print(summary);
         } else {
             writeReport(dir);
             System.out.println("top1 " + summary.path("top1").asText() + "  agreement "

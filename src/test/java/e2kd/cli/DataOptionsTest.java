@@ -62,5 +62,11 @@ class DataOptionsTest {
     JsonNode printed = new ObjectMapper().readTree(out);
     assertEquals(new ObjectMapper().readTree(run.resolve("summary.json").toFile()), printed);
     assertTrue(printed.get("provenance").has("libtorch_version"), out);
+
+    Path sweep = tmp.resolve("sweep");
+    JsonNode swept = new ObjectMapper().readTree(Cli.stdout(Cli.args(new String[] {"sweep", "--json", "--grid",
+        "epochs=1", "--out", sweep.toString()}, Cli.TINY)));
+    assertEquals(new ObjectMapper().readTree(sweep.resolve("sweep.json").toFile()), swept);
+    assertEquals("epochs=1", swept.at("/winner/values").asText());
   }
 }

@@ -174,8 +174,11 @@ class PretrainedCommandsTest {
         assertTrue(missing.contains("resnet18.pth") && missing.contains("--model ID"), missing);
 
         Path frozen = tmp.resolve("frozen");
-        assertEquals(0, run("precompute", "--teacher", pth.toString(), "--teacher-model", "resnet18", "--out",
-                frozen.toString(), "--set", "model=resnet18", "--set", "model_options=base=4"));
+        JsonNode p = JSON.readTree(Cli.stdout(Cli.args(new String[] {"precompute", "--json", "--teacher", pth.toString(),
+                "--teacher-model", "resnet18", "--out", frozen.toString(), "--set", "model=resnet18", "--set",
+                "model_options=base=4"}, TINY)));
+        assertEquals(30, p.path("samples").asInt(), p.toString()); // TINY: 3 shots of 10 classes
+        assertEquals(frozen.resolve("index.json").toString(), p.path("index").asText());
         assertTrue(Files.readString(frozen.resolve("index.json")).contains("\"resnet18\""));
     }
 
