@@ -52,6 +52,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     TeacherOptions teacher;
 
+    @picocli.CommandLine.Mixin
+    ThreadsOption threads;
+
     @Option(names = "--data", description = "fashion-mnist, a VOC folder, a Waterbirds-layout folder (metadata.csv), a "
             + "Fashion-MNIST IDX folder or an image folder (default: the run's own data).")
     String data;
@@ -67,6 +70,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        threads.apply();
         EvalData d = EvalData.resolve(model, data, split, boxes);
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelFiles.Source student = ModelFiles.load(model.toString(), modelId == null ? "" : modelId, Map.of(),

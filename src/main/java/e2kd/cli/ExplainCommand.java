@@ -49,8 +49,12 @@ final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     JsonOption output;
 
+    @picocli.CommandLine.Mixin
+    ThreadsOption threads;
+
     @Override
     public Integer call() {
+        threads.apply();
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".npy")) {
             throw new IllegalArgumentException("--out " + out + " must end in .npy or .png");

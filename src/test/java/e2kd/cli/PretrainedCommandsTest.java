@@ -164,8 +164,15 @@ class PretrainedCommandsTest {
         Path pth = Fixtures.path(DIR + "resnet18.pth");
         String[] classes = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "c" + i).toArray(String[]::new);
         Path data = Cli.imageFolder(tmp.resolve("folder"), Map.of("val", 1), classes);
-        String out = Cli.stdout("eval", pth.toString(), "--model", "resnet18", "--size", "32", "--data", data.toString(),
-                "--teacher", pth.toString(), "--teacher-model", "resnet18");
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        String out;
+        try {
+            out = Cli.stdout("eval", pth.toString(), "--model", "resnet18", "--size", "32", "--data", data.toString(),
+                    "--teacher", pth.toString(), "--teacher-model", "resnet18", "--threads", "2");
+            assertEquals(2, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+        }
         JsonNode r = JSON.readTree(out);
         assertEquals(10, r.path("count").asInt(), out);
         assertEquals(1.0, r.path("agreement").asDouble(), 0, out);
