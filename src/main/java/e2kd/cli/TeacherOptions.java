@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  */
 final class TeacherOptions {
     @Option(names = "--teacher", paramLabel = "FILE", description = "Teacher: run directory (its best.ckpt), e2kd "
-            + "checkpoint, or PyTorch state dict (FILE.pth, with --teacher-model).")
+            + "checkpoint, or PyTorch state dict (FILE.pth, with --teacher-model); distill's frozen methods default to the "
+            + "one the stored outputs were computed with.")
     String teacher;
 
     @Option(names = "--teacher-model", paramLabel = "ID", description = "Model id of a PyTorch teacher file "
