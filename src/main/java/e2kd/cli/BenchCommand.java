@@ -39,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
             + "throughputs and scaling_efficiency, their ratio; --threads does not apply (default ${DEFAULT-VALUE}).")
     int devices;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Option(names = "--profile", description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
     java.nio.file.Path profile;
 
@@ -50,7 +53,8 @@ final class BenchCommand implements Callable<Integer> {
         if (b < 1 || s < 1) {
             throw new IllegalArgumentException("--batch=" + b + " and --size=" + s + " must be positive");
         }
-        System.out.printf(Locale.ROOT, "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n", c.label(), b,
+        java.io.PrintStream text = output.json ? System.err : System.out;
+        text.printf(Locale.ROOT, "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n", c.label(), b,
                 s, s, warmup, steps, c.target() ? "" : " (semantics changed: not a target case)");
         if (devices < 1) {
             throw new IllegalArgumentException("--devices=" + devices + " must be at least 1");
@@ -59,15 +63,26 @@ final class BenchCommand implements Callable<Integer> {
             return scaling(c, b, s);
         }
         Bench.Result r = Bench.run(c, steps, warmup, b, s, threads, profile,
-                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
-        System.out.printf(Locale.ROOT, "median_step_ms=%.1f%n", r.medianStepMillis());
-        System.out.printf(Locale.ROOT, "median_step_cpu_ms=%.1f%n", r.medianStepCpuMillis());
-        System.out.printf(Locale.ROOT, "peak_rss_mib=%.1f%n", r.peakRssKiB() / 1024.0);
-        System.out.printf(Locale.ROOT, "threads=%d%n", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+                ms -> text.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("median_step_ms", r.medianStepMillis());
+        fields.put("median_step_cpu_ms", r.medianStepCpuMillis());
+        fields.put("peak_rss_mib", r.peakRssKiB() / 1024.0);
+        fields.put("threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         for (String v : new String[] {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
-            System.out.printf(Locale.ROOT, "%s=%s%n", v.toLowerCase(Locale.ROOT), System.getenv().getOrDefault(v, "unset"));
+            fields.put(v.toLowerCase(Locale.ROOT), System.getenv().getOrDefault(v, "unset"));
         }
-        System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", r.imagesPerSecond());
+        fields.put("images_per_second", r.imagesPerSecond());
+        if (output.json) {
+            com.fasterxml.jackson.databind.node.ObjectNode o = JsonOption.object().put("case", c.label())
+                    .put("batch", b).put("size", s).put("warmup", warmup);
+            java.util.Arrays.stream(r.stepMillis()).forEach(o.putArray("step_ms")::add);
+            fields.forEach((k, v) -> o.putPOJO(k, v));
+            JsonOption.print(o);
+        } else {
+            fields.forEach((k, v) -> System.out.println(k + "=" + (v instanceof Double d
+                    ? String.format(Locale.ROOT, k.equals("images_per_second") ? "%.2f" : "%.1f", d) : v)));
+        }
         return 0;
     }
 

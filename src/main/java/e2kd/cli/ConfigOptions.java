@@ -20,8 +20,8 @@ final class ConfigOptions {
     @Option(names = "--set", description = "Override a config key: key=value (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--data", description = "Data folder (Fashion-MNIST IDX files, image-folder root, or a "
-            + "Waterbirds-layout folder with metadata.csv for data=waterbirds).")
+    @Option(names = "--data", description = "fashion-mnist (the embedded subset) or a data folder, its layout told by its "
+            + "files as eval does: Waterbirds (metadata.csv), Fashion-MNIST IDX files, else an image folder (SPLIT/CLASS/…).")
     String data;
 
     @Option(names = "--skip-bad-images", description = "Skip unreadable image files of an image folder (counted in "
@@ -39,7 +39,28 @@ final class ConfigOptions {
             + "list of GPU numbers such as 0,1 (default 1).")
     String devices;
 
-    /** Defaults, then {@code base} (a run's config.yaml, or null), preset, file, --set, data options, then {@code commandSets}. */
+    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: the config's, 32 unless a preset "
+            + "says otherwise).")
+    Integer batch;
+
+    /**
+     * What {@code --data} sets: {@code data=fashion-mnist} for the embedded set, else {@code data_dir} and the {@code data:}
+     * value of the folder's layout ({@link DataLayout}, as {@code eval --data} tells it; a later {@code --set data=}
+     * still wins).
+     */
+    static List<String> dataSets(String data) {
+        if ("fashion-mnist".equals(data)) {
+            return List.of("data=fashion-mnist", "data_dir=");
+        }
+        DataLayout layout = DataLayout.of(Path.of(data));
+        if (layout == DataLayout.VOC) {
+            throw new IllegalArgumentException("--data " + data + " is a PASCAL VOC folder: training on VOC is not "
+                    + "supported (eval --data reads it)");
+        }
+        return List.of("data=" + layout.configValue, "data_dir=" + data);
+    }
+
+    /** Defaults, then {@code base} (a run's config.yaml, or null), preset, file, --data, --set, the other options, then {@code commandSets}. */
     TrainConfig resolve(Path base, List<String> commandSets) {
         ConfigLoader loader = ConfigLoader.defaults();
         if (base != null) {
@@ -51,10 +72,11 @@ final class ConfigOptions {
         if (config != null) {
             loader.file(config);
         }
-        List<String> all = new ArrayList<>(sets);
+        List<String> all = new ArrayList<>();
         if (data != null) {
-            all.add("data_dir=" + data);
+            all.addAll(dataSets(data));
         }
+        all.addAll(sets);
         if (skipBadImages) {
             all.add("skip_bad_images=true");
         }
@@ -66,6 +88,9 @@ final class ConfigOptions {
         }
         if (devices != null) {
             all.add("devices=" + devices);
+        }
+        if (batch != null) {
+            all.add("batch=" + batch);
         }
         all.addAll(commandSets);
         return loader.set(all).resolve();

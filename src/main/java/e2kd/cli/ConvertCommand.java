@@ -19,7 +19,11 @@ import java.util.concurrent.Callable;
 @Command(name = "convert", mixinStandardHelpOptions = true,
         description = "Convert a PyTorch state dict (torchvision or B-cos-v2 keys) into an e2kd checkpoint.")
 final class ConvertCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE.pth", description = "torch.save file holding a state dict.")
+    @Option(names = "--weights", paramLabel = "FILE", description = "torch.save file holding a state dict.")
+    Path weights;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.pth", description = "The same as --weights FILE "
+            + "(the older spelling).")
     Path file;
 
     @Option(names = "--model", required = true, paramLabel = "ID", description = "Model id (resnet18/34/50, "
@@ -39,8 +43,11 @@ final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((weights == null) == (file == null)) {
+            throw new IllegalArgumentException("give the PyTorch file once: --weights FILE (or as the argument)");
+        }
         try (NDManager manager = Devices.newManager()) {
-            Model m = Pretrained.read(file, model, options, manager);
+            Model m = Pretrained.read(weights != null ? weights : file, model, options, manager);
             InputContract contract = InputContract.forModel(model, size);
             ModelCheckpoint.save(out, m, contract, null, Map.of());
             System.out.println(model + " " + m.spec().options().asMap() + ", " + m.spec().numClasses() + " classes, "

@@ -16,17 +16,8 @@ final class DistillCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--teacher", description = "Teacher run directory (its best.ckpt), checkpoint file, or PyTorch "
-            + "state dict (FILE.pth, with --teacher-model); frozen methods: default the one the outputs were computed with.")
-    String teacher;
-
-    @Option(names = "--teacher-model", paramLabel = "ID", description = "Model id of a PyTorch teacher file "
-            + "(resnet18/34/50, densenet121/169 and their bcos_ variants).")
-    String teacherModel;
-
-    @Option(names = "--teacher-options", paramLabel = "K=V[,K=V]", description = "Model options of a PyTorch "
-            + "teacher file where they cannot be read off its weights.")
-    String teacherOptions;
+    @Mixin
+    TeacherOptions teacher;
 
     @Option(names = "--method", description = "kd, e2kd, or with teacher outputs from 'e2kd precompute' (--frozen DIR) "
             + "kd-frozen, e2kd-frozen.")
@@ -53,9 +44,7 @@ final class DistillCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--method must be kd, e2kd, kd-frozen or e2kd-frozen (use 'e2kd train' for labels)");
         }
         List<String> sets = new ArrayList<>();
-        add(sets, "teacher", teacher);
-        add(sets, "teacher_model", teacherModel);
-        add(sets, "teacher_model_options", teacherOptions);
+        sets.addAll(teacher.sets());
         add(sets, "method", method);
         add(sets, "frozen_dir", frozen);
         add(sets, "explainer", explainer);

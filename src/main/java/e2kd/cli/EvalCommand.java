@@ -18,12 +18,14 @@ import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.train.ModelFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -42,8 +44,19 @@ final class EvalCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR|CHECKPOINT", description = "Run directory (its best.ckpt) or checkpoint.")
     Path model;
 
-    @Option(names = "--teacher", description = "Teacher run directory or checkpoint (for agreement and similarity).")
-    Path teacher;
+    @Option(names = "--model", paramLabel = "ID", description = "Model id when RUN_DIR|CHECKPOINT is a PyTorch file "
+            + "(resnet18/34/50, densenet121/169 and their bcos_ variants; options read off the weights).")
+    String modelId;
+
+    @Option(names = "--size", defaultValue = "224", description = "Input size of a PyTorch file given as the model "
+            + "(default ${DEFAULT-VALUE}).")
+    int size;
+
+    @Mixin
+    TeacherOptions teacher;
+
+    @picocli.CommandLine.Mixin
+    ThreadsOption threads;
 
     @Option(names = "--data", description = "fashion-mnist, a VOC folder, a Waterbirds-layout folder (metadata.csv), a "
             + "Fashion-MNIST IDX folder or an image folder (default: the run's own data).")
@@ -52,7 +65,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", description = "Split (default: test for runs and Fashion-MNIST, val for folders).")
     String split;
 
-    @Option(names = "--boxes", description = "Box list file for an image folder: img_filename,x0,y0,x1,y1 per line.")
+    @Option(names = "--boxes", description = "Boxes for an image folder or Waterbirds: a CSV box list (img_filename,x0,y0,x1,y1 per line) or CUB-200-2011's bounding_boxes.txt (with images.txt beside it).")
     Path boxes;
 
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
@@ -68,12 +81,15 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         device.apply();
+        threads.apply();
         EvalData d = EvalData.resolve(model, data, split, boxes);
         try (NDManager manager = Devices.newManager()) {
-            ModelCheckpoint.Loaded student = ModelCheckpoint.loadFrom(model, manager);
-            ModelCheckpoint.Loaded t = teacher == null ? null : ModelCheckpoint.loadFrom(teacher, manager);
+            ModelFiles.Source student = ModelFiles.load(model.toString(), modelId == null ? "" : modelId, Map.of(),
+                    size, "--model", manager);
+            ModelFiles.Source t = teacher.load(student.input().size(), manager);
             checkClasses(student.model(), d, model);
             if (t != null) {
+                Path teacher = Path.of(this.teacher.teacher);
                 checkClasses(t.model(), d, teacher);
                 if (!t.input().equals(student.input())) {
                     throw new E2kdIoException(teacher, "teacher input contract (" + t.input().size() + " px, "
@@ -98,7 +114,7 @@ final class EvalCommand implements Callable<Integer> {
             ObjectNode out = JSON.createObjectNode();
             out.put("model", student.model().spec().id());
             out.put("checkpoint", model.toString());
-            out.put("teacher", teacher == null ? null : teacher.toString());
+            out.put("teacher", teacher.teacher);
             out.put("data", d.description());
             out.put("split", d.split());
             out.put("count", r.count());

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * The data an {@code eval} runs on, by {@code --data}: absent, the evaluated run's own splits (its config.yaml);
  * {@code fashion-mnist}, the embedded subset; a folder in the Pascal VOC layout (JPEGImages + Annotations); a
  * folder of Fashion-MNIST IDX files; otherwise an image folder ({@code <split>/<class>/…}), with boxes from
- * {@code --boxes} when given.
+ * {@code --boxes} when given (also for Waterbirds).
  *
  * @param description what was opened, for the JSON
  * @param split       the split used
@@ -25,7 +25,7 @@ import java.nio.file.Path;
 record EvalData(String description, String split, LabeledDataset dataset) {
     static EvalData resolve(Path model, String data, String split, Path boxes) {
         if (boxes != null && (data == null || !Files.isDirectory(Path.of(data)) || VocDataset.isLayout(Path.of(data)))) {
-            throw new IllegalArgumentException("--boxes goes with an image folder given by --data DIR");
+            throw new IllegalArgumentException("--boxes goes with an image folder or a Waterbirds folder given by --data DIR");
         }
         if (data == null) {
             Path config = model.resolve("config.yaml");
@@ -47,23 +47,23 @@ record EvalData(String description, String split, LabeledDataset dataset) {
             return fashionMnist(FashionMnist.embedded(), "embedded fashion-mnist", split);
         }
         Path dir = Path.of(data);
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--data " + data + " is neither fashion-mnist nor a folder");
-        }
-        if (VocDataset.isLayout(dir)) {
+        DataLayout layout = DataLayout.of(dir);
+        if (layout == DataLayout.VOC) {
             String s = split == null ? "val" : split;
             return new EvalData("voc " + dir, s, VocDataset.open(dir, s));
         }
-        if (Files.isRegularFile(dir.resolve(Waterbirds.METADATA))) {
+        if (layout == DataLayout.WATERBIRDS) {
             String s = split == null ? "test" : split;
             int index = Waterbirds.SPLITS.indexOf(s);
             if (index < 0) {
                 throw new IllegalArgumentException("--split " + s + " is not a Waterbirds split; expected "
                         + String.join(", ", Waterbirds.SPLITS));
             }
-            return new EvalData("waterbirds " + dir, s, Waterbirds.open(dir).split(index));
+            Waterbirds birds = Waterbirds.open(dir).split(index);
+            return boxes == null ? new EvalData("waterbirds " + dir, s, birds)
+                    : new EvalData("waterbirds " + dir + " with boxes " + boxes, s, BoxList.read(boxes).attach(birds));
         }
-        if (Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
+        if (layout == DataLayout.FASHION_MNIST) {
             return fashionMnist(FashionMnist.load(dir), "fashion-mnist " + dir, split);
         }
         String s = split == null ? "val" : split;

@@ -49,9 +49,16 @@ final class ExplainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
+    @picocli.CommandLine.Mixin
+    ThreadsOption threads;
+
     @Override
     public Integer call() {
         device.apply();
+        threads.apply();
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".npy")) {
             throw new IllegalArgumentException("--out " + out + " must end in .npy or .png");
@@ -63,9 +70,15 @@ final class ExplainCommand implements Callable<Integer> {
         try (Explanations model = source.checkpoint != null ? Explanations.load(source.checkpoint)
                 : preprocessed(Explanations.load(source.bare.weights, source.bare.model))) {
             Explanation e = model.explain(image, classIndex);
+            e.save(out);
+            if (output.json) {
+                JsonOption.print(JsonOption.object().put("class", e.explainedClass()).put("logit", e.logit())
+                        .put("model", model.model().spec().id()).put("explainer", String.valueOf(e.explainer()))
+                        .put("out", out.toString()));
+                return 0;
+            }
             System.out.printf(Locale.ROOT, "class %d logit %.6f (%s, %s)%n", e.explainedClass(), e.logit(),
                     model.model().spec().id(), e.explainer());
-            e.save(out);
             System.out.println("wrote " + out);
         }
         return 0;

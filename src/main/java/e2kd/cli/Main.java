@@ -2,14 +2,13 @@ package e2kd.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import e2kd.train.RunProvenance;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 
 /** The {@code e2kd} command line. */
 @Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -33,6 +32,7 @@ public final class Main {
     /** Runs the command line; user errors print one line (no stack trace) and exit 2. */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        listExitCodes(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdIoException
                     || e instanceof IllegalStateException || e instanceof IOException
@@ -45,17 +45,24 @@ public final class Main {
         return cli.execute(args);
     }
 
+    /** Every command's --help ends with the exit codes; the demo adds its own. */
+    private static void listExitCodes(CommandLine cmd) {
+        java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+        codes.put("0", "done");
+        codes.put("1", "a bug in e2kd (a stack trace is printed)");
+        codes.put("2", "a user error: bad option, value, file or data (one line says which)");
+        if (cmd.getCommand() instanceof DemoCommand) {
+            codes.put(Integer.toString(DemoCommand.CLAIM_FAILED), "the demo's claim did not hold (--no-check exits 0)");
+        }
+        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cmd.getSubcommands().values().forEach(Main::listExitCodes);
+    }
+
     /** Version from the Maven build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/e2kd-version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"e2kd " + p.getProperty("version", "unknown") + " (DJL 0.36.0, PyTorch 2.7.1 CPU)"};
+        public String[] getVersion() {
+            return new String[] {"e2kd " + RunProvenance.e2kdVersion() + " (DJL 0.36.0, PyTorch 2.7.1 CPU)"};
         }
     }
 }

@@ -18,8 +18,11 @@ final class PrecomputeCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config;
 
-    @Option(names = "--teacher", required = true, description = "Teacher run directory (its best.ckpt) or checkpoint file.")
-    String teacher;
+    @Mixin
+    TeacherOptions teacher;
+
+    @Mixin
+    JsonOption output;
 
     @Option(names = "--out", required = true, description = "Folder for index.json and the shards.")
     Path out;
@@ -32,8 +35,19 @@ final class PrecomputeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        TrainConfig resolved = config.resolve(null, explainer == null ? List.of() : List.of("explainer=" + explainer));
-        Precompute.Result r = Precompute.run(resolved, teacher, out, shardSize);
+        if (teacher.teacher == null) {
+            throw new IllegalArgumentException("give --teacher FILE (run directory, checkpoint, or PyTorch file with "
+                    + "--teacher-model ID)");
+        }
+        List<String> sets = new java.util.ArrayList<>(teacher.sets());
+        DistillCommand.add(sets, "explainer", explainer);
+        TrainConfig resolved = config.resolve(null, sets);
+        Precompute.Result r = Precompute.run(resolved, teacher.teacher, out, shardSize);
+        if (output.json) {
+            JsonOption.print(JsonOption.object().put("samples", r.samples()).put("shards_written", r.written())
+                    .put("shards_complete_before", r.skipped()).put("index", out.resolve("index.json").toString()));
+            return 0;
+        }
         System.out.println(r.samples() + " samples: " + r.written() + " shards written, " + r.skipped()
                 + " already complete (" + out.resolve("index.json") + ")");
         return 0;

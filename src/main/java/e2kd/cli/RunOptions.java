@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import e2kd.train.ConfigLoader;
 import e2kd.train.Progress;
 import e2kd.train.Trainer;
 import e2kd.train.TrainConfig;
@@ -22,23 +23,37 @@ final class RunOptions {
     @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last.ckpt (config.yaml, then --set).")
     Path resume;
 
+    @Option(names = "--dry-run", description = "Print the resolved config (what config.yaml would hold) and stop; "
+            + "needs neither --out nor data.")
+    boolean dryRun;
+
+    @Mixin
+    JsonOption output;
+
     @Option(names = "--stop-after", hidden = true, defaultValue = "0", description = "Stop after this epoch (testing).")
     int stopAfter;
 
     /** Resolves the config (with command-specific overrides last) and runs it; prints the summary path. */
     int execute(List<String> commandSets, boolean distill) throws IOException {
-        if ((out == null) == (resume == null)) {
+        if (out != null && resume != null || !dryRun && out == null && resume == null) {
             throw new IllegalArgumentException("give exactly one of --out RUN_DIR or --resume RUN_DIR");
         }
         TrainConfig resolved = config.resolve(resume == null ? null : resume.resolve("config.yaml"), commandSets);
         if (distill && !resolved.distills()) {
             throw new IllegalArgumentException("distill needs --method kd, e2kd, kd-frozen or e2kd-frozen");
         }
+        if (dryRun) {
+            System.out.print(ConfigLoader.toYaml(resolved));
+            return 0;
+        }
         Path dir = resume != null ? resume : out;
         Progress progress = new Progress(System.err, resolved.logEvery(), System.console() != null);
         JsonNode summary = new Trainer(resolved, dir, progress).run(resume != null, stopAfter);
         if (summary == null) {
             System.out.println("stopped after epoch " + stopAfter + "; resume with --resume " + dir);
+        } else if (output.json) {
+            writeReport(dir);
+            JsonOption.print(summary);
         } else {
             writeReport(dir);
             System.out.println("top1 " + summary.path("top1").asText() + "  agreement "

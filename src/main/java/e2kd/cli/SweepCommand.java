@@ -40,6 +40,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder for one run per combination and sweep.json.")
     Path out;
 
+    @Mixin
+    JsonOption output;
+
     @Override
     public Integer call() throws IOException {
         ObjectNode result = JSON.createObjectNode();
@@ -55,7 +58,7 @@ final class SweepCommand implements Callable<Integer> {
             run.put("values", String.join(" ", c));
             run.put("run", dir.toString());
             run.put("val_top1", GridSearch.validationTop1(summary));
-            System.out.printf(Locale.ROOT, "%-30s val top-1 %.1f%%%n", String.join(" ", c),
+            (output.json ? System.err : System.out).printf(Locale.ROOT, "%-30s val top-1 %.1f%%%n", String.join(" ", c),
                     100 * run.path("val_top1").asDouble());
         }
         JsonNode winner = runs.get(GridSearch.best(summaries));
@@ -63,6 +66,10 @@ final class SweepCommand implements Callable<Integer> {
         result.set("winner", winner.deepCopy());
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(result);
         AtomicFiles.write(out.resolve("sweep.json"), o -> o.write(bytes));
+        if (output.json) {
+            JsonOption.print(result);
+            return 0;
+        }
         System.out.printf(Locale.ROOT, "selected on validation top-1: %s (%.1f%%); %s%n",
                 winner.path("values").asText(), 100 * winner.path("val_top1").asDouble(), out.resolve("sweep.json"));
         return 0;

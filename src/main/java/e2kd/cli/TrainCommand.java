@@ -15,9 +15,14 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--init", paramLabel = "FILE", description = "Start from this model: a run directory, an e2kd "
-            + "checkpoint, or a PyTorch state dict for the configured model id (model options are read off its weights).")
+    @Option(names = {"--weights", "--init"}, paramLabel = "FILE", description = "Start from this model: a run "
+            + "directory, an e2kd checkpoint, or a PyTorch state dict for --model ID (model options are read off its "
+            + "weights). --init is the older spelling.")
     String init;
+
+    @Option(names = "--model", paramLabel = "ID", description = "Model id (the config's model; for a PyTorch file "
+            + "given by --weights, the id its keys are read as).")
+    String model;
 
     @Option(names = "--reset-head", description = "With --init: replace the classifier by a new one for the data's classes.")
     Boolean resetHead;
@@ -29,6 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<String> sets = new ArrayList<>(List.of("method=labels"));
         DistillCommand.add(sets, "init", init);
+        DistillCommand.add(sets, "model", model);
         DistillCommand.add(sets, "reset_head", resetHead);
         DistillCommand.add(sets, "num_classes", classes);
         return run.execute(sets, false);

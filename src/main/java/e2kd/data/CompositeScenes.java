@@ -118,7 +118,8 @@ public record CompositeScenes(int canvas, int itemMin, int itemMax, int clutter,
 
   /**
    * Pastes grey {@code item} (channel 0 of a {@code (3,h,w)} image), resized to {@code
-   * (size,size)} with its top-left corner at column {@code left}, row {@code top}, into the {@code
+   * (size,size)} (plain bilinear, {@link ImageOps#resizeBilinear}: drawing scenes is no torchvision
+   * transform, and the scenes stay what they were before the data pipeline's resize became antialiased) with its top-left corner at column {@code left}, row {@code top}, into the {@code
    * (3,canvas,canvas)} {@code pixels}: every item pixel above {@link #THRESHOLD} replaces R, G and B.
    *
    * @return the tight box of the replaced pixels (the whole square if none was replaced)

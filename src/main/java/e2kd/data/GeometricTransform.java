@@ -4,11 +4,12 @@ package e2kd.data;
  * One geometric augmentation, fixed once drawn, that can be applied to any {@code (C,H,W)} map so
  * that an image and its explanation map stay pixel-aligned (paired augmentation for frozen e²KD).
  *
- * <p>Applied as torchvision would: (1) a map whose size differs from the image it was drawn for,
- * {@code (srcHeight,srcWidth)}, is first bilinearly resampled to that size; (2) bilinear resize to
+ * <p>Applied as torchvision would to a PIL image, every resize antialiased bilinear ({@link
+ * ImageOps#resize}): (1) a map whose size differs from the image it was drawn for,
+ * {@code (srcHeight,srcWidth)}, is first resampled to that size; (2) resize to
  * {@code (scaledHeight,scaledWidth)} (equal to the source size except for the eval transform's
  * resize-shorter-side); (3) crop rows {@code [top, top+cropHeight)} and columns {@code [left,
- * left+cropWidth)}; (4) bilinear resize to {@code (outHeight,outWidth)}; (5) horizontal flip if
+ * left+cropWidth)}; (4) resize to {@code (outHeight,outWidth)}; (5) horizontal flip if
  * {@code flip}. Steps that would not change the size are skipped.
  */
 public record GeometricTransform(
@@ -63,12 +64,12 @@ public record GeometricTransform(
    * @return {@code (C,outHeight,outWidth)}
    */
   public Image apply(Image map) {
-    Image m = ImageOps.resizeBilinear(map, srcHeight, srcWidth);
-    m = ImageOps.resizeBilinear(m, scaledHeight, scaledWidth);
+    Image m = ImageOps.resize(map, srcHeight, srcWidth);
+    m = ImageOps.resize(m, scaledHeight, scaledWidth);
     if (top != 0 || left != 0 || cropHeight != scaledHeight || cropWidth != scaledWidth) {
       m = ImageOps.crop(m, top, left, cropHeight, cropWidth);
     }
-    m = ImageOps.resizeBilinear(m, outHeight, outWidth);
+    m = ImageOps.resize(m, outHeight, outWidth);
     return flip ? ImageOps.flipHorizontal(m) : m;
   }
 }

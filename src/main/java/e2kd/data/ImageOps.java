@@ -53,7 +53,8 @@ public final class ImageOps {
    * interpolate(mode="bilinear", align_corners=False, antialias=False)}: output pixel {@code d}
    * samples source coordinate {@code max(0, (d+0.5)*in/out - 0.5)}, interpolating between the two
    * neighbouring pixels (the last pixel is repeated at the far edge). No antialiasing, so strong
-   * downscaling aliases exactly as torchvision's tensor path with {@code antialias=False} does.
+   * downscaling aliases exactly as torchvision's tensor path with {@code antialias=False} does; the
+   * data pipeline resizes with {@link #resize}.
    */
   public static Image resizeBilinear(Image src, int outHeight, int outWidth) {
     if (outHeight <= 0 || outWidth <= 0) {
@@ -87,6 +88,99 @@ public final class ImageOps {
       }
     }
     return new Image(c, outHeight, outWidth, out);
+  }
+
+  /**
+   * Antialiased bilinear resize to {@code (C,outHeight,outWidth)}, as torchvision resizes a PIL image
+   * ({@code Image.resize(size, BILINEAR)}, no {@code reducing_gap}): PIL's separable resampling,
+   * columns first, then rows. Along an axis scaled by {@code s = in/out}, output pixel {@code d} is
+   * the normalised triangle-filter average of the source pixels {@code i} in
+   * {@code [trunc(c - r + 0.5), trunc(c + r + 0.5))}, with centre {@code c = (d+0.5)*s}, radius
+   * {@code r = max(s, 1)} and weight {@code max(0, 1 - |i - c + 0.5| / max(s, 1))}. When neither
+   * axis shrinks this is the plain bilinear interpolation, so that case goes through {@link
+   * #resizeBilinear} and stays bit for bit what it was. PIL rounds 8-bit images to integers after
+   * each pass; this works in floats, so results differ from PIL's 8-bit output by at most one level.
+   */
+  public static Image resize(Image src, int outHeight, int outWidth) {
+    if (outHeight <= 0 || outWidth <= 0) {
+      throw new IllegalArgumentException(
+          "resize target " + outHeight + "x" + outWidth + " must be positive");
+    }
+    if (outHeight >= src.height() && outWidth >= src.width()) {
+      return resizeBilinear(src, outHeight, outWidth);
+    }
+    int c = src.channels();
+    int inH = src.height();
+    int inW = src.width();
+    float[] in = src.data();
+    if (outWidth != inW) {
+      Filter cols = new Filter(inW, outWidth);
+      float[] out = new float[c * inH * outWidth];
+      for (int row = 0; row < c * inH; row++) {
+        int base = row * inW;
+        for (int x = 0; x < outWidth; x++) {
+          double sum = 0;
+          int first = cols.first[x];
+          double[] k = cols.weights[x];
+          for (int j = 0; j < k.length; j++) {
+            sum += k[j] * in[base + first + j];
+          }
+          out[row * outWidth + x] = (float) sum;
+        }
+      }
+      in = out;
+      inW = outWidth;
+    }
+    if (outHeight != inH) {
+      Filter rows = new Filter(inH, outHeight);
+      float[] out = new float[c * outHeight * inW];
+      for (int ch = 0; ch < c; ch++) {
+        for (int y = 0; y < outHeight; y++) {
+          int first = rows.first[y];
+          double[] k = rows.weights[y];
+          int o = (ch * outHeight + y) * inW;
+          for (int x = 0; x < inW; x++) {
+            double sum = 0;
+            for (int j = 0; j < k.length; j++) {
+              sum += k[j] * in[(ch * inH + first + j) * inW + x];
+            }
+            out[o + x] = (float) sum;
+          }
+        }
+      }
+      in = out;
+    }
+    return new Image(c, outHeight, outWidth, in);
+  }
+
+  /** PIL's bilinear resampling coefficients along one axis (its {@code precompute_coeffs}). */
+  private static final class Filter {
+    final int[] first;
+    final double[][] weights;
+
+    Filter(int in, int out) {
+      first = new int[out];
+      weights = new double[out][];
+      double scale = (double) in / out;
+      double filterScale = Math.max(scale, 1.0);
+      double support = filterScale;
+      for (int d = 0; d < out; d++) {
+        double centre = (d + 0.5) * scale;
+        int lo = Math.max((int) (centre - support + 0.5), 0);
+        int hi = Math.min((int) (centre + support + 0.5), in);
+        double[] k = new double[hi - lo];
+        double total = 0;
+        for (int j = 0; j < k.length; j++) {
+          k[j] = Math.max(0.0, 1.0 - Math.abs((j + lo - centre + 0.5) / filterScale));
+          total += k[j];
+        }
+        for (int j = 0; j < k.length && total != 0; j++) {
+          k[j] /= total;
+        }
+        first[d] = lo;
+        weights[d] = k;
+      }
+    }
   }
 
   /** Per output index along one axis: the two source neighbours and the weight of the upper. */

@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
  * any other columns (real Waterbirds also has {@code img_id}, {@code place_filename}). Optional
  * {@code classes.txt} / {@code places.txt} next to it name class / place {@code k} on line {@code
  * k+1}; otherwise the names are the numbers. Images are decoded lazily by {@link ImageDecoder}.
+ * The CSV is read by {@link CsvRecords} (quoted fields may hold commas).
  *
  * <p>A sample's group is {@code (y, place)}; {@link #split(int)} gives one split's rows in file
  * order, with the class names of the whole file.
@@ -58,13 +59,12 @@ public final class Waterbirds implements LabeledDataset {
    */
   public static Waterbirds open(Path path) {
     Path csv = Files.isDirectory(path) ? path.resolve(METADATA) : path;
-    List<String> lines = readLines(csv);
-    if (lines.isEmpty()) {
+    List<CsvRecords.Row> rows = CsvRecords.read(csv);
+    if (rows.isEmpty()) {
       throw new E2kdDataException(csv + ": empty, expected a header with columns "
           + String.join(", ", COLUMNS));
     }
-    List<String> header = Arrays.stream(lines.get(0).replace("\uFEFF", "").split(",", -1))
-        .map(String::trim).toList();
+    List<String> header = rows.get(0).fields();
     int[] column = new int[COLUMNS.size()];
     for (int k = 0; k < COLUMNS.size(); k++) {
       column[k] = header.indexOf(COLUMNS.get(k));
@@ -74,23 +74,20 @@ public final class Waterbirds implements LabeledDataset {
       }
     }
     List<String> files = new ArrayList<>();
-    int[][] values = new int[3][lines.size()];
+    int[][] values = new int[3][rows.size()];
     int n = 0;
-    for (int line = 1; line < lines.size(); line++) {
-      if (lines.get(line).isBlank()) {
-        continue;
-      }
-      String[] fields = lines.get(line).split(",", -1);
-      if (fields.length != header.size()) {
-        throw new E2kdDataException(csv + " line " + (line + 1) + ": " + fields.length
+    for (CsvRecords.Row row : rows.subList(1, rows.size())) {
+      List<String> fields = row.fields();
+      if (fields.size() != header.size()) {
+        throw new E2kdDataException(csv + " line " + row.line() + ": " + fields.size()
             + " fields, the header has " + header.size());
       }
-      files.add(fields[column[0]].trim());
+      files.add(fields.get(column[0]));
       for (int k = 1; k < COLUMNS.size(); k++) {
-        values[k - 1][n] = nonNegative(csv, line + 1, COLUMNS.get(k), fields[column[k]]);
+        values[k - 1][n] = nonNegative(csv, row.line(), COLUMNS.get(k), fields.get(column[k]));
       }
       if (values[2][n] >= SPLITS.size()) {
-        throw new E2kdDataException(csv + " line " + (line + 1) + ": split=" + values[2][n]
+        throw new E2kdDataException(csv + " line " + row.line() + ": split=" + values[2][n]
             + ", expected 0 (train), 1 (val) or 2 (test)");
       }
       n++;

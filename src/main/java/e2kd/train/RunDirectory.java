@@ -127,8 +127,11 @@ public record RunDirectory(Path dir) {
         }
     }
 
-    /** Writes summary.json. */
+    /** Writes summary.json, adding {@code provenance} ({@link RunProvenance#now()}) to an object that has none. */
     public void writeSummary(JsonNode summary) {
+        if (summary instanceof com.fasterxml.jackson.databind.node.ObjectNode o && !o.has("provenance")) {
+            o.set("provenance", RunProvenance.now());
+        }
         try {
             byte[] text = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(summary);
             AtomicFiles.write(summary(), out -> out.write(text));

@@ -57,6 +57,18 @@ class BenchCommandTest {
         }
     }
 
+    @Test
+    void jsonHoldsTheSameFields() throws java.io.IOException {
+        String out = run(0, "bench", "--json", "--case", "bcos-r34-r18", "--steps", "2", "--warmup", "0", "--batch", "2",
+                "--size", "32");
+        com.fasterxml.jackson.databind.JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        assertEquals(2, r.get("step_ms").size(), out);
+        double median = r.get("median_step_ms").asDouble();
+        assertEquals((r.get("step_ms").get(0).asDouble() + r.get("step_ms").get(1).asDouble()) / 2, median, 1e-9, out);
+        assertEquals(2 * 2 / (2 * median / 1000), r.get("images_per_second").asDouble(), 1e-6, out);
+        assertTrue(r.get("threads").asInt() >= 1 && r.has("omp_wait_policy"), out);
+    }
+
     private static double value(String out, String key) {
         return out.lines().filter(l -> l.startsWith(key + "=")).mapToDouble(l -> Double.parseDouble(
                 l.substring(key.length() + 1))).findFirst().orElseThrow(() -> new AssertionError("no " + key + " in " + out));

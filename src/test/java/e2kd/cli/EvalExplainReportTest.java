@@ -162,6 +162,11 @@ class EvalExplainReportTest {
         Result third = run("explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--class", "3",
                 "--out", picture.toString());
         assertTrue(third.out.startsWith("class 3 logit "), third.out);
+        Result json = run("explain", "--json", "--checkpoint", teacher.toString(), "--image", image.toString(), "--out",
+                tmp.resolve("again.npy").toString());
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out);
+        assertEquals(argmax, j.get("class").asInt(), json.out);
+        assertEquals(logits[argmax], j.get("logit").asDouble(), 1e-6, json.out);
         BufferedImage png = ImageIO.read(picture.toFile());
         assertEquals(28, png.getWidth());
         assertTrue(png.getColorModel().hasAlpha());

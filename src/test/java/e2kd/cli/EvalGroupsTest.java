@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,5 +61,21 @@ class EvalGroupsTest {
         assertEquals(expected.outOfDistribution(), groups.path("top1_out_of_distribution").asDouble(), 1e-12);
         assertEquals(expected.worstGroup().accuracy(), groups.path("worst_group").path("accuracy").asDouble(), 1e-12);
         assertEquals(expected.groups().size(), groups.path("groups").size());
+
+        // CUB's box files name Waterbirds' images: here each box is the whole 32 px scene, so all energy is inside
+        Waterbirds test = Waterbirds.open(scenes).split(Waterbirds.TEST);
+        Path cub = Files.createDirectories(tmp.resolve("CUB_200_2011"));
+        StringBuilder images = new StringBuilder();
+        StringBuilder boxes = new StringBuilder();
+        for (int i = 0; i < test.size(); i++) {
+            images.append(i + 1).append(' ').append(scenes.toAbsolutePath().relativize(test.file(i))).append('\n');
+            boxes.append(i + 1).append(" 0.0 0.0 32.0 32.0\n");
+        }
+        Files.writeString(cub.resolve("images.txt"), images);
+        Files.writeString(cub.resolve("bounding_boxes.txt"), boxes);
+        JsonNode loc = new ObjectMapper().readTree(Cli.stdout("eval", ckpt.toString(), "--data", scenes.toString(),
+                "--boxes", cub.resolve("bounding_boxes.txt").toString())).path("localization");
+        assertEquals(60, loc.path("count").asInt(), loc.toString());
+        assertEquals(1.0, loc.path("epg").asDouble(), 1e-9, loc.toString());
     }
 }

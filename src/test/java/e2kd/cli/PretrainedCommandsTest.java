@@ -96,7 +96,10 @@ class PretrainedCommandsTest {
     void bcosConvertRecordsTheSixChannelContractAndExportKeepsB_cosV2Keys() {
         Path ckpt = tmp.resolve("bcos.ckpt");
         Path pth = Fixtures.path(DIR + "bcos_densenet121.pth");
-        assertEquals(0, Main.run("convert", pth.toString(), "--model", "bcos_densenet121", "--out", ckpt.toString()));
+        assertEquals(0, Main.run("convert", "--weights", pth.toString(), "--model", "bcos_densenet121", "--out",
+                ckpt.toString()));
+        assertEquals(2, Main.run("convert", pth.toString(), "--weights", pth.toString(), "--model", "bcos_densenet121",
+                "--out", ckpt.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
             assertEquals(InputContract.forModel("bcos_densenet121", 224), ModelCheckpoint.load(ckpt, m).input());
         }
@@ -120,8 +123,8 @@ class PretrainedCommandsTest {
         assertTrue(wrongCount.contains("--classes 5") && wrongCount.contains("10 classes"), wrongCount);
 
         Path run = tmp.resolve("tuned");
-        assertEquals(0, run("train", "--out", run.toString(), "--init", pth.toString(), "--reset-head", "--classes",
-                "10", model));
+        assertEquals(0, run("train", "--out", run.toString(), "--weights", pth.toString(), "--model", "bcos_resnet18",
+                "--reset-head", "--classes", "10", "--set", "lr=1e-12"));
         try (NDManager m = NDManager.newBaseManager()) {
             Model tuned = ModelCheckpoint.load(run.resolve("last.ckpt"), m).model();
             Model source = Pretrained.read(pth, "bcos_resnet18", Map.of(), m);
@@ -153,6 +156,37 @@ class PretrainedCommandsTest {
         assertEquals(expected[2], s.path("agreement").asDouble(), 1e-12, "agreement " + s);
         // 32 px leaves ResNet-18's layer4 at 1×1: constant GradCAM maps, whose float32 cosine may exceed 1 by an ulp
         assertEquals(expected[3], s.path("explanation_similarity").asDouble(), 1e-5, "similarity " + s);
+    }
+
+    /** A PyTorch file is read the same way as a model and as a teacher: eval of a file against itself agrees fully. */
+    @Test
+    void evalAndPrecomputeReadPyTorchFilesWithTheTeacherSpelling() throws IOException {
+        Path pth = Fixtures.path(DIR + "resnet18.pth");
+        String[] classes = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "c" + i).toArray(String[]::new);
+        Path data = Cli.imageFolder(tmp.resolve("folder"), Map.of("val", 1), classes);
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        String out;
+        try {
+            out = Cli.stdout("eval", pth.toString(), "--model", "resnet18", "--size", "32", "--data", data.toString(),
+                    "--teacher", pth.toString(), "--teacher-model", "resnet18", "--threads", "2");
+            assertEquals(2, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+        }
+        JsonNode r = JSON.readTree(out);
+        assertEquals(10, r.path("count").asInt(), out);
+        assertEquals(1.0, r.path("agreement").asDouble(), 0, out);
+        assertEquals(1.0, r.path("explanation_similarity").asDouble(), 1e-5, out);
+        String missing = Cli.oneLineError("eval", pth.toString(), "--data", data.toString());
+        assertTrue(missing.contains("resnet18.pth") && missing.contains("--model ID"), missing);
+
+        Path frozen = tmp.resolve("frozen");
+        JsonNode p = JSON.readTree(Cli.stdout(Cli.args(new String[] {"precompute", "--json", "--teacher", pth.toString(),
+                "--teacher-model", "resnet18", "--out", frozen.toString(), "--set", "model=resnet18", "--set",
+                "model_options=base=4"}, TINY)));
+        assertEquals(30, p.path("samples").asInt(), p.toString()); // TINY: 3 shots of 10 classes
+        assertEquals(frozen.resolve("index.json").toString(), p.path("index").asText());
+        assertTrue(Files.readString(frozen.resolve("index.json")).contains("\"resnet18\""));
     }
 
     /** Runs a command with the tiny run settings; parts are strings or string arrays, flattened in order. */

@@ -66,10 +66,9 @@ class BoxReadersTest {
 
     @Test
     void boxListReadsPixelBoxesAndChecksThemAgainstTheImage() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("list/val/a"));
-        png(dir.resolve("one.png"), 7, 3);
-        Path file = tmp.resolve("list/boxes.csv");
-        Files.writeString(file, "img_filename,x0,y0,x1,y1\nval/a/one.png,4,1,7,3\n\nval/a/one.png, 0,0,1,1\n");
+        Path file = listBeside7x3("list", "val/a/one.png",
+                "img_filename,x0,y0,x1,y1\nval/a/one.png,4,1,7,3\n\nval/a/one.png, 0,0,1,1\n");
+        Path dir = tmp.resolve("list/val/a");
         BoxList list = BoxList.read(file);
         ImageBoxes boxes = list.find(dir.resolve("one.png"));
         assertEquals(3, boxes.height());
@@ -95,6 +94,50 @@ class BoxReadersTest {
         assertTrue(e.getMessage().contains("line 1:") && e.getMessage().contains("not found"), e.getMessage());
     }
 
+    @Test
+    void boxListFieldsMayBeQuotedAndHoldCommas() throws IOException {
+        Path file = listBeside7x3("quoted", "val/a, b/x \"1\".png",
+                "\uFEFFimg_filename,x0,y0,x1,y1\n\"val/a, b/x \"\"1\"\".png\", 4 ,\"1\",7,3\n");
+        assertEquals(List.of(new Box(4, 1, 7, 3)),
+                BoxList.read(file).find(tmp.resolve("quoted/val/a, b/x \"1\".png")).boxes());
+        Files.writeString(file, "\"val/a, b/x.png,4,1,7,3\n");
+        E2kdDataException e = assertThrows(E2kdDataException.class, () -> BoxList.read(file));
+        assertTrue(e.getMessage().startsWith(file + " line") && e.getMessage().contains("not valid CSV"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void cubBoxesMatchByTheImageNameInAnyFolder() throws IOException {
+        Path cub = Files.createDirectories(tmp.resolve("CUB_200_2011"));
+        Files.writeString(cub.resolve("images.txt"), "1 001.Albatross/a_1.jpg\n2 002.Auklet/b_2.jpg\n");
+        Files.writeString(cub.resolve("bounding_boxes.txt"), "1 1.0 2.5 3.5 2.0\n2 0.0 0.0 7.2 3.0\n");
+        Path images = Files.createDirectories(tmp.resolve("birds/val/001.Albatross"));
+        png(images.resolve("a_1.jpg"), 7, 5);
+        Files.createDirectories(tmp.resolve("birds/val/002.Auklet"));
+        png(tmp.resolve("birds/val/002.Auklet/b_2.jpg"), 7, 3);
+        png(tmp.resolve("birds/val/002.Auklet/other.jpg"), 7, 3);
+        for (Path given : List.of(cub, cub.resolve("bounding_boxes.txt"), cub.resolve("images.txt"))) {
+            BoxList list = BoxList.read(given);
+            assertEquals(2, list.size());
+            // x 1..4.5, y 2.5..4.5 -> columns [1, 5), rows [2, 5)
+            assertEquals(new ImageBoxes(5, 7, List.of(new Box(1, 2, 5, 5))), list.find(images.resolve("a_1.jpg")));
+            // 7.2 is clipped to the 7 px image
+            assertEquals(List.of(new Box(0, 0, 7, 3)), list.find(tmp.resolve("birds/val/002.Auklet/b_2.jpg")).boxes());
+            assertEquals(null, list.find(tmp.resolve("birds/val/002.Auklet/other.jpg")));
+        }
+        Files.writeString(cub.resolve("bounding_boxes.txt"), "1 1.0 2.5 3.5 2.0\n2 0.0 0.0 9 3.0\n");
+        E2kdDataException e = assertThrows(E2kdDataException.class,
+                () -> BoxList.read(cub).find(tmp.resolve("birds/val/002.Auklet/b_2.jpg")));
+        assertTrue(e.getMessage().contains("bounding_boxes.txt: box") && e.getMessage().contains("leaves the 7x3"),
+                e.getMessage());
+        Files.writeString(cub.resolve("bounding_boxes.txt"), "3 1.0 2.5 3.5 2.0\n");
+        e = assertThrows(E2kdDataException.class, () -> BoxList.read(cub));
+        assertTrue(e.getMessage().contains("bounding_boxes.txt line 1: image id 3 is not in"), e.getMessage());
+        Files.writeString(cub.resolve("bounding_boxes.txt"), "1 1.0 2.5 3.5\n");
+        e = assertThrows(E2kdDataException.class, () -> BoxList.read(cub));
+        assertTrue(e.getMessage().contains("bounding_boxes.txt line 1: expected 5 fields"), e.getMessage());
+    }
+
     /** A VOC folder with one annotation (objects given as XML) and an empty ImageSets. */
     private static Path voc(Path root, String id, int width, int height, String objects) throws IOException {
         Files.createDirectories(root.resolve("JPEGImages"));
@@ -103,6 +146,16 @@ class BoxReadersTest {
                 + "  <filename>" + id + ".jpg</filename>\n  <size>\n    <width>" + width + "</width><height>" + height
                 + "</height><depth>3</depth>\n  </size>\n" + objects + "</annotation>\n");
         return root;
+    }
+
+    /** A 7x3 PNG at {@code tmp/folder/image} and {@code tmp/folder/boxes.csv} holding {@code csv}. */
+    private Path listBeside7x3(String folder, String image, String csv) throws IOException {
+        Path png = tmp.resolve(folder).resolve(image);
+        Files.createDirectories(png.getParent());
+        png(png, 7, 3);
+        Path file = tmp.resolve(folder).resolve("boxes.csv");
+        Files.writeString(file, csv);
+        return file;
     }
 
     private static void png(Path file, int width, int height) throws IOException {

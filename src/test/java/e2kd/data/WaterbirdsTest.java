@@ -46,6 +46,32 @@ class WaterbirdsTest {
     assertEquals(1, Waterbirds.open(root.resolve("metadata.csv")).split(Waterbirds.VAL).size());
   }
 
+  /** Quoted fields (a comma in a file name, a doubled quote, a line break) as any CSV writer emits them. */
+  @Test
+  void quotedFieldsHoldCommasQuotesAndLineBreaks() throws IOException {
+    ImageFolderTest.writeImage(root.resolve("003.Gull, Western/c \"1\".png"), 3, 5, BufferedImage.TYPE_INT_RGB, "png");
+    Files.writeString(root.resolve("metadata.csv"), """
+        \uFEFFimg_id,img_filename,y,split,place,place_filename
+        1,"003.Gull, Western/c ""1"".png",1,"0",1,"/o/ocean,
+        x.jpg"
+        2,002.Grebe/b.png,0,2,1,/l/lake/y.jpg
+        3,002.Grebe/b.png,0,2,1
+        """);
+    E2kdDataException e = assertThrows(E2kdDataException.class, () -> Waterbirds.open(root));
+    assertEquals(root.resolve("metadata.csv") + " line 5: 5 fields, the header has 6", e.getMessage());
+    Files.writeString(root.resolve("metadata.csv"), """
+        img_id,img_filename,y,split,place,place_filename
+        1,"003.Gull, Western/c ""1"".png",1,"0",1,"/o/ocean,
+        x.jpg"
+        2,002.Grebe/b.png,0,2,1,/l/lake/y.jpg
+        """);
+    Waterbirds w = Waterbirds.open(root);
+    assertEquals(2, w.size());
+    assertArrayEquals(new int[] {1, 0}, w.labels());
+    assertEquals(root.toAbsolutePath().resolve("003.Gull, Western/c \"1\".png"), w.file(0));
+    assertEquals("(3,3,5)", w.image(0).shape());
+  }
+
   @Test
   void namesFilesNameClassesAndPlaces() throws IOException {
     Files.writeString(root.resolve("classes.txt"), "landbird\nwaterbird\n");

@@ -73,11 +73,12 @@ class MetricsTest {
 
     @Test
     void boxesFollowTheImageThroughResizeAndCentreCrop() {
-        // A 4x8 (rows x columns) image with a box on its right half, top rows: x in [5,8), y in [0,2).
-        // EvalTransform(2, 2): shorter side 4 -> 2, so 2x4; centre crop 2x2 starts at column 1.
-        // Scaled box: x in [2.5,4), y in [0,1) -> in the crop, x in [1.5,3) -> column 1 (centre 1.5 is inside,
-        // bilinear weight >= 0.5), row 0 only.
-        ImageBoxes boxes = new ImageBoxes(4, 8, List.of(new Box(5, 0, 8, 2)));
+        // An 8x16 (rows x columns) image with a box on its right half, top rows: x in [8,16), y in [0,4).
+        // EvalTransform(4, 4): shorter side 8 -> 4, so 4x8; centre crop 4x4 starts at column 2.
+        // Scaled box: x in [4,8), y in [0,2) -> in the crop, columns 2-3 and rows 0-1. The box's edges fall between
+        // output pixels, so plain and antialiased bilinear give the same mask: column 2 is 7/8 inside (antialiased;
+        // 1 plain), column 1 1/8 (0), row 1 7/8 (1), row 2 1/8 (0).
+        ImageBoxes boxes = new ImageBoxes(8, 16, List.of(new Box(8, 0, 16, 4)));
         LabeledDataset one = new LabeledDataset() {
             @Override
             public int size() {
@@ -86,7 +87,7 @@ class MetricsTest {
 
             @Override
             public Image image(int index) {
-                return Image.zeros(3, 4, 8);
+                return Image.zeros(3, 8, 16);
             }
 
             @Override
@@ -99,12 +100,12 @@ class MetricsTest {
                 return List.of("a", "b");
             }
         };
-        DataLoader loader = DataLoader.builder(one, 1).augmentation(new EvalTransform(2, 2))
+        DataLoader loader = DataLoader.builder(one, 1).augmentation(new EvalTransform(4, 4))
                 .maps(i -> boxes.mask()).prefetch(0).build();
         try (NDManager m = NDManager.newBaseManager(); EpochIterator it = loader.epoch(0, m); Batch b = it.next()) {
             float[] mask = b.maps().orElseThrow().gte(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .toFloatArray();
-            assertArrayEquals(new float[] {0, 1, 0, 0}, mask);
+            assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, mask);
         }
     }
 }

@@ -50,7 +50,8 @@ class FeatureTapsTest {
             NDArray camLogits = GlobalAvgPool.of(f.get("cam"));
             NDArray offset = bias == null ? camLogits.zerosLike().add(-Math.log(4)) // B-cos logit bias −log(C − 1)
                     : model.stateDict().get(bias).toType(DataType.FLOAT64, false).broadcast(new Shape(2, 5));
-            Close.absolute(camLogits.add(offset), plain, 1e-10, "class maps pooled + bias = logits");
+            Close.absolute(camLogits.add(offset), plain, 1e-12 * Math.max(1, Close.maxAbs(plain)),
+                    "class maps pooled + bias = logits");
             for (String name : model.tapNames()) {
                 if (name.endsWith(".pre")) {
                     String stage = name.substring(0, name.length() - 4);
