@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault injection for e2kd runs (issue 8; docs/RELIABILITY.md has the results).
+# Fault injection for e2kd runs (docs/RELIABILITY.md has the results).
 #  1. SIGKILL a training run at random moments (startup, steps, evaluation, checkpoint writes) KILLS times, resuming
 #     after each; then check that it finished, that metrics.jsonl has each epoch exactly once, and that the final
 #     weights, optimizer state and metrics are bit-identical to an uninterrupted run (same seed, 1 thread).
