@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Where a run stands, shared by the loop and its hooks, and saved in last.ckpt's trainer metadata: finished epochs,
- * global steps, best validation top-1 and its epoch, skipped (non-finite) steps; per session also the images seen,
+ * global steps, best validation top-1 and its epoch, skipped (non-finite) steps; per process also the images seen,
  * the latest validation top-1 and whether to stop after this epoch.
  */
 final class RunState {

@@ -36,7 +36,7 @@ class FashionMnistRunsTest {
 
     /**
      * The wall time is printed, not asserted: on 2 shared cores it depends on the load more than on the code (speed
-     * targets belong in benchmarks; the figure with its load is in the closing note).
+     * targets belong in benchmarks).
      */
     @Test
     void teacherPresetReaches87Percent() throws IOException {
