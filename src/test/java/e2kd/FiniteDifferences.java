@@ -1,7 +1,7 @@
 package e2kd;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 
 import java.util.List;
 import java.util.SplittableRandom;

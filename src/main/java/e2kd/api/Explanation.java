@@ -3,8 +3,8 @@ package e2kd.api;
 import ai.djl.ndarray.NDArray;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.explain.Pictures;
-import e2kd.explain.Png;
+import e2kd.render.Pictures;
+import e2kd.render.Png;
 import e2kd.io.NpyWriter;
 import e2kd.io.TensorData;
 

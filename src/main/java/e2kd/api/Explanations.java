@@ -13,12 +13,12 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
 import e2kd.explain.GradCam;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.CamModel;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
-import e2kd.nn.Pretrained;
+import e2kd.nn.weights.ModelCheckpoint;
+import e2kd.nn.weights.Pretrained;
 import e2kd.train.Encodings;
 
 import java.nio.file.Path;

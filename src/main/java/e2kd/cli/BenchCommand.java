@@ -1,7 +1,7 @@
 package e2kd.cli;
 
-import e2kd.train.Bench;
-import e2kd.train.BenchCase;
+import e2kd.bench.Bench;
+import e2kd.bench.BenchCase;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

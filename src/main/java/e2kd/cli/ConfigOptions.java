@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import e2kd.experiments.DataLayout;
 
 /** Where a command's config comes from: preset, YAML file, {@code --set} overrides, and the data options. */
 final class ConfigOptions {

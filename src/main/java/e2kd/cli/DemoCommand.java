@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import e2kd.experiments.DemoResults;
+import e2kd.experiments.DemoScenes;
+import e2kd.experiments.Provenance;
+import e2kd.experiments.RunReports;
 
 /**
  * {@code e2kd demo}: KD vs e²KD when the students' few training images carry a background shortcut the teacher does
@@ -36,7 +40,7 @@ import java.util.concurrent.Callable;
                 + "the embedded Fashion-MNIST images, evaluate both in and out of distribution, print the table. "
                 + "Exits " + DemoCommand.CLAIM_FAILED + " when e2KD does not beat KD out of distribution and on "
                 + "explanation similarity (unless --no-check or --quick).")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer> {
     static final String TEACHER_RESOURCE = "/e2kd/demo/teacher.ckpt";
     /** Exit code when the claim does not hold (checked unless --no-check or --quick). */
     static final int CLAIM_FAILED = 3;

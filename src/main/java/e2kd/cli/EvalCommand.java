@@ -27,6 +27,8 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import e2kd.experiments.EvalData;
+import e2kd.experiments.GroupJson;
 
 /**
  * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity

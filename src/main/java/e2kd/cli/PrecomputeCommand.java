@@ -1,6 +1,6 @@
 package e2kd.cli;
 
-import e2kd.train.Precompute;
+import e2kd.train.frozen.Precompute;
 import e2kd.train.TrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

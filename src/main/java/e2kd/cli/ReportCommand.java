@@ -7,6 +7,7 @@ import picocli.CommandLine.Parameters;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import e2kd.experiments.RunReports;
 
 /** {@code e2kd report}: several runs side by side in one self-contained HTML page. */
 @Command(name = "report", mixinStandardHelpOptions = true,

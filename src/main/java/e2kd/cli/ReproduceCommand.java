@@ -11,6 +11,13 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import e2kd.experiments.BaselinesSuite;
+import e2kd.experiments.FewShotSuite;
+import e2kd.experiments.FrozenSuite;
+import e2kd.experiments.LocalizationSuite;
+import e2kd.experiments.ReproRuns;
+import e2kd.experiments.ShortcutSuite;
+import e2kd.experiments.VitSuite;
 
 /**
  * {@code e2kd reproduce}: one of the paper's experiments in miniature on real Fashion-MNIST images, over seeds, as a

@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import e2kd.experiments.RunReports;
 
 /** Options shared by {@code train} and {@code distill}: config sources, run folder, resume. */
 final class RunOptions {

@@ -1,6 +1,6 @@
 package e2kd.cli;
 
-import e2kd.train.Soak;
+import e2kd.bench.Soak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

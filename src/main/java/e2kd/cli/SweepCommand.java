@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.AtomicFiles;
-import e2kd.train.GridSearch;
+import e2kd.experiments.GridSearch;
 import e2kd.train.Progress;
 import e2kd.train.TrainConfig;
 import e2kd.train.Trainer;

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
 

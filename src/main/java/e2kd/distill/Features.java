@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 import java.util.Map;
 
-final class Features {
+public final class Features {
     private Features() {}
 
     static NDArray get(Map<String, NDArray> features, String name, String network) {

@@ -5,7 +5,7 @@ import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
 import e2kd.nn.Module;
-import e2kd.nn.Scalars;
+import e2kd.nn.ops.Scalars;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -11,7 +11,7 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Contributions;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 
 import java.util.Optional;

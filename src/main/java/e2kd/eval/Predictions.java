@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import e2kd.data.Batch;
 import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 
 /** Per-sample top-1 classes of a model (eval mode, no graph), for metrics that need more than a mean. */

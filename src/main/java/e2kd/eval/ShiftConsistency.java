@@ -13,9 +13,9 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Contributions;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
-import e2kd.nn.VitOptions;
+import e2kd.nn.models.VitOptions;
 
 /**
  * Explanation shift-consistency (METHOD.md §5): for images of H × W and a patch size p, the crop of (H − p) × (W − p)

@@ -3,7 +3,7 @@ package e2kd.explain;
 import e2kd.nn.BcosClassifier;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
-import e2kd.nn.Models;
+import e2kd.nn.models.Models;
 
 /** Explainers by name: {@code bcos} (W(x)·x), {@code gradcam} (last stage), {@code ixg}; {@code auto} by family. */
 public final class Explainers {

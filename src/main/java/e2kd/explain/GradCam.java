@@ -1,7 +1,7 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.GlobalAvgPool;
+import e2kd.nn.layers.GlobalAvgPool;
 import ai.djl.pytorch.engine.PtNDArrayEx;
 import ai.djl.nn.Activation;
 import e2kd.nn.CamModel;

@@ -1,7 +1,7 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
 

@@ -1,6 +1,8 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.models.BcosModel;
+import e2kd.nn.models.BcosVit;
 
 /**
  * A B-cos classifier: logits y = W(x)·x + b (+ constant terms such as a ViT's positional embedding), with W_c(x)

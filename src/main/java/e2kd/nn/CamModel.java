@@ -3,6 +3,7 @@ package e2kd.nn;
 import ai.djl.ndarray.NDArray;
 
 import java.util.List;
+import e2kd.nn.ops.Scalars;
 
 /**
  * A classifier whose named stage outputs A (B, K, h, w) can be tapped, and whose last stage feeds a head through the

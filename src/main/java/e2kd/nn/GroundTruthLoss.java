@@ -1,6 +1,7 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
+import e2kd.nn.ops.Scalars;
 
 /**
  * The optional label term γ·L_gt (γ = 0 in every paper run): cross-entropy for standard models; for B-cos models

@@ -1,6 +1,7 @@
 package e2kd.nn;
 
 import java.util.Arrays;
+import e2kd.nn.models.Models;
 
 /**
  * How images must be prepared for a model: square size in pixels and encoding. {@code bcos-6ch} is

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 import java.util.List;
+import e2kd.nn.models.Models;
 
 /** A classifier built by {@link Models}: logits (B, numClasses) from images (B, inChannels, H, W). */
 public abstract class Model extends Module {

@@ -1,5 +1,8 @@
 package e2kd.nn;
 
+import e2kd.nn.models.CnnOptions;
+import e2kd.nn.models.Models;
+
 /** Everything needed to rebuild a model: registry id, class count and its architecture's options. */
 public record ModelSpec(String id, int numClasses, ArchitectureOptions options) {
     public ModelSpec {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import e2kd.nn.ops.Autograd;
 
 /**
  * A node of a model tree, shaped like PyTorch's {@code nn.Module}: named parameters, named buffers and named
@@ -43,7 +44,7 @@ public abstract class Module {
         return value;
     }
 
-    protected final <M extends Module> M child(String name, M module) {
+    public final <M extends Module> M child(String name, M module) {
         children.put(name, module);
         return module;
     }

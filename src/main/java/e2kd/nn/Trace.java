@@ -43,7 +43,7 @@ public final class Trace {
         return new Trace(true);
     }
 
-    void record(Module block, Entry entry) {
+    public void record(Module block, Entry entry) {
         if (detachFactors && entry.factor() != null) {
             entry = new Entry(entry.factor().stopGradient(), entry.weight(), entry.weightNorm(), entry.inputHeight(),
                     entry.inputWidth());
@@ -53,7 +53,7 @@ public final class Trace {
         }
     }
 
-    Entry of(Module block) {
+    public Entry of(Module block) {
         Entry e = entries.get(block);
         if (e == null) {
             throw new IllegalStateException("no forward was traced for " + block.getClass().getSimpleName());

@@ -9,10 +9,10 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
-import e2kd.explain.Picture;
-import e2kd.explain.Pictures;
-import e2kd.explain.Png;
-import e2kd.nn.Autograd;
+import e2kd.render.Picture;
+import e2kd.render.Pictures;
+import e2kd.render.Png;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 
 import java.util.ArrayList;

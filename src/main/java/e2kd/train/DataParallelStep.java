@@ -8,7 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import e2kd.distill.Distiller;
 import e2kd.distill.LossParts;
 import e2kd.distill.TeacherOutput;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.Module;
 
@@ -22,6 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Gradients;
+import e2kd.train.optim.Optimizer;
 
 /**
  * One training step over several replicas of the student in one process, as PyTorch's DistributedDataParallel
@@ -36,9 +39,9 @@ import java.util.function.BiConsumer;
  * changed in the step by replica r and not by replica 0 is taken from replica r, else replica 0's. Replica 0 is the
  * run's student; hooks (validation, checkpoints, metrics) only ever see it, so they write once.
  */
-final class DataParallelStep implements AutoCloseable {
+public final class DataParallelStep implements AutoCloseable {
     /** One replica: its device, its student and the distiller over it (with its own objective and criteria). */
-    record Replica(Device device, Model student, Distiller distiller) {}
+    public record Replica(Device device, Model student, Distiller distiller) {}
 
     private final List<Replica> replicas;
     private final List<Map<String, NDArray>> parameters = new ArrayList<>();
@@ -47,7 +50,7 @@ final class DataParallelStep implements AutoCloseable {
     private final GradientClipping clipping;
     private volatile BiConsumer<Integer, NDArray> backward = (replica, loss) -> Autograd.backward(loss, false);
 
-    DataParallelStep(List<Replica> replicas, Optimizer optimizer, GradientClipping clipping) {
+    public DataParallelStep(List<Replica> replicas, Optimizer optimizer, GradientClipping clipping) {
         if (replicas.size() < 2) {
             throw new IllegalArgumentException("data parallelism needs at least 2 replicas, got " + replicas.size());
         }
@@ -80,7 +83,7 @@ final class DataParallelStep implements AutoCloseable {
     }
 
     /** A step with the live teacher: each replica's distiller teaches its own rows. */
-    StepResult live(NDArray x, NDArray labels, long[] indices, long step, double lr) {
+    public StepResult live(NDArray x, NDArray labels, long[] indices, long step, double lr) {
         return run(x, labels, indices, null, true, step, lr);
     }
 

@@ -8,6 +8,8 @@ import e2kd.nn.Module;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Optimizer;
 
 /**
  * One optimisation step: teacher pass (when the objective reads one), the objective, backward, clipping, optimizer

@@ -1,9 +1,13 @@
 package e2kd.train;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 
 import java.util.Map;
+import e2kd.distill.LossParts;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Gradients;
+import e2kd.train.optim.Optimizer;
 
 /**
  * Backward, then clip and update, unless the loss or a gradient is not finite: such a step is skipped (gradients

@@ -5,9 +5,9 @@ import e2kd.io.CheckpointArchive;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
-import e2kd.nn.Models;
-import e2kd.nn.Pretrained;
+import e2kd.nn.weights.ModelCheckpoint;
+import e2kd.nn.models.Models;
+import e2kd.nn.weights.Pretrained;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

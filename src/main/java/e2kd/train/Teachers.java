@@ -9,18 +9,18 @@ import e2kd.explain.Explainers;
 import e2kd.nn.ClassMappedModel;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.weights.ModelCheckpoint;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** Loads a teacher from a run directory (its best.ckpt), a checkpoint file or a PyTorch file, checked against the data. */
-final class Teachers {
+public final class Teachers {
     /** The teacher (eval mode, parameters frozen), its file, input contract and the matching encoding. */
-    record Loaded(Model model, Path file, InputContract input, Encoding encoding) {
+    public record Loaded(Model model, Path file, InputContract input, Encoding encoding) {
         /** Explainer {@code name} for this teacher (through the class map, when there is one). */
-        Explainer explainer(String name) {
+        public Explainer explainer(String name) {
             if (model instanceof ClassMappedModel mapped) {
                 return new ClassMappedExplainer(Explainers.create(name, mapped.inner()), mapped);
             }
@@ -37,7 +37,7 @@ final class Teachers {
      *                ({@link ClassMappedModel}), else its class count must equal theirs
      * @throws E2kdIoException naming the file when it is missing, unreadable or its class count does not fit
      */
-    static Loaded load(String path, TrainConfig config, List<String> classes, NDManager manager) {
+    public static Loaded load(String path, TrainConfig config, List<String> classes, NDManager manager) {
         if (path.isBlank()) {
             throw new IllegalArgumentException("a teacher is needed (--teacher RUN_DIR|CKPT|FILE.pth)");
         }

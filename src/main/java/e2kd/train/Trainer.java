@@ -26,10 +26,10 @@ import e2kd.explain.Explainers;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.ModelFamily;
-import e2kd.nn.Models;
-import e2kd.nn.Pretrained;
+import e2kd.nn.models.Models;
+import e2kd.nn.weights.Pretrained;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +38,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import e2kd.train.frozen.FrozenTeacher;
+import e2kd.train.optim.Adam;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Optimizer;
+import e2kd.train.optim.Schedule;
+import e2kd.train.optim.Sgd;
 
 /**
  * A training run into a {@link RunDirectory}, from labels or from a teacher (live, or a {@link FrozenTeacher}'s
@@ -259,7 +265,7 @@ public final class Trainer {
     }
 
     /** Sets libtorch's intra-op thread count (process-wide); 0 leaves libtorch's default. */
-    static void useThreads(int threads) {
+    public static void useThreads(int threads) {
         if (threads > 0) {
             Engine.getInstance(); // loads libtorch, whose setter this is
             JniUtils.setNumThreads(threads);

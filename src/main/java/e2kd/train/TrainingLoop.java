@@ -6,6 +6,7 @@ import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
 
 import java.util.List;
+import e2kd.train.optim.Schedule;
 
 /**
  * The loop of a run, as the paper's algorithm reads: for each epoch, for each batch, one step (teacher outputs,

@@ -9,9 +9,10 @@ import e2kd.eval.Evaluator;
 import e2kd.explain.Explainer;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.weights.ModelCheckpoint;
 
 import java.util.Map;
+import e2kd.train.optim.Schedule;
 
 /**
  * Every {@code eval_every} epochs and after the last: validation metrics of the student, a metrics.jsonl line (the

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
 import e2kd.nn.InputContract;
-import e2kd.nn.ModelCheckpoint;
-import e2kd.nn.Models;
+import e2kd.nn.weights.ModelCheckpoint;
+import e2kd.nn.models.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

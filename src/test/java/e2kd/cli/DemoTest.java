@@ -16,6 +16,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.io.CheckpointArchive;
 
 /**
  * {@code e2kd demo} in-process: with --quick every step runs and the table, the claim line, demo.json and the same

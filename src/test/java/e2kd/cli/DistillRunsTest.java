@@ -2,7 +2,7 @@ package e2kd.cli;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.weights.ModelCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -21,6 +21,9 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.nn.InputContract;
+import e2kd.nn.Model;
+import e2kd.nn.models.Models;
 
 /**
  * End to end through {@link Main#run}: a tiny B-cos teacher from labels on the embedded Fashion-MNIST subset, then
@@ -137,7 +140,7 @@ class DistillRunsTest {
     private Path teacherWithClasses(int classes) throws IOException {
         Path file = tmp.resolve("three.ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
-            e2kd.nn.Model model = e2kd.nn.Models.create("bcos_resnet18", classes, Map.of("stem", "small", "base", "4"), m);
+            e2kd.nn.Model model = e2kd.nn.models.Models.create("bcos_resnet18", classes, Map.of("stem", "small", "base", "4"), m);
             ModelCheckpoint.save(file, model, e2kd.nn.InputContract.forModel("bcos_resnet18", 28), null, Map.of());
         }
         return file;

@@ -14,7 +14,7 @@ import e2kd.io.PthWriter;
 import e2kd.io.StateDict;
 import e2kd.io.TensorData;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.weights.ModelCheckpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -36,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.nn.ops.Autograd;
 
 /**
  * {@code eval}, {@code explain} and {@code report} end to end through {@link Main#run} on a tiny B-cos teacher and
@@ -194,7 +195,7 @@ class EvalExplainReportTest {
                 six[i] = Math.round(rgb[i] * 255) / 255f;
                 six[rgb.length + i] = 1 - six[i];
             }
-            NDArray logits = e2kd.nn.Autograd.noGrad(() -> model.forward(m.create(six, new Shape(1, 6, 28, 28))));
+            NDArray logits = e2kd.nn.ops.Autograd.noGrad(() -> model.forward(m.create(six, new Shape(1, 6, 28, 28))));
             expectedClass = logits.argMax(1).getLong(0);
             expectedLogit = logits.getFloat(0, expectedClass);
         }

@@ -13,11 +13,11 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainers;
 import e2kd.io.NpyReader;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
-import e2kd.nn.Models;
+import e2kd.nn.weights.ModelCheckpoint;
+import e2kd.nn.models.Models;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -10,13 +10,13 @@ import e2kd.TorchPython;
 import e2kd.io.PthReader;
 import e2kd.io.PthWriter;
 import e2kd.io.StateDict;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.ModelCheckpoint;
-import e2kd.nn.Models;
-import e2kd.nn.Pretrained;
-import e2kd.nn.StateDicts;
+import e2kd.nn.weights.ModelCheckpoint;
+import e2kd.nn.models.Models;
+import e2kd.nn.weights.Pretrained;
+import e2kd.nn.weights.StateDicts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,7 +151,7 @@ class PretrainedCommandsTest {
         assertEquals(0, run("distill", "--out", out.toString(), "--teacher", pth.toString(), "--teacher-model",
                 "resnet18", "--method", "e2kd", student));
         JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
-        double[] expected = RunFiles.recomputed(out, m -> e2kd.nn.Pretrained.read(pth, "resnet18", java.util.Map.of(), m));
+        double[] expected = RunFiles.recomputed(out, m -> e2kd.nn.weights.Pretrained.read(pth, "resnet18", java.util.Map.of(), m));
         assertEquals(expected[1], s.path("top1").asDouble(), 1e-12, "top-1 " + s);
         assertEquals(expected[2], s.path("agreement").asDouble(), 1e-12, "agreement " + s);
         // 32 px leaves ResNet-18's layer4 at 1×1: constant GradCAM maps, whose float32 cosine may exceed 1 by an ulp

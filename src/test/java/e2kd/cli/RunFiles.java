@@ -12,8 +12,8 @@ import e2kd.data.LabeledDataset;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainers;
-import e2kd.nn.Autograd;
-import e2kd.nn.ModelCheckpoint;
+import e2kd.nn.ops.Autograd;
+import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Splits;
 import e2kd.train.TrainConfig;
@@ -28,6 +28,8 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import e2kd.nn.Model;
+import e2kd.train.Encodings;
 
 /** What end-to-end tests read back from run directories, and the summary's test metrics recomputed independently. */
 final class RunFiles {

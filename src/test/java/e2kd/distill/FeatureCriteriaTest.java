@@ -8,7 +8,7 @@ import e2kd.Close;
 import e2kd.Fixtures;
 import e2kd.distill.criteria.AtCriterion;
 import e2kd.distill.criteria.CatCriterion;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

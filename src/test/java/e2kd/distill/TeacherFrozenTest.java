@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import e2kd.explain.BcosExplainer;
 import e2kd.explain.InputXGradient;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
-import e2kd.nn.BcosResNet;
-import e2kd.nn.Models;
-import e2kd.train.Adam;
+import e2kd.nn.models.BcosResNet;
+import e2kd.nn.models.Models;
+import e2kd.train.optim.Adam;
 import e2kd.train.DistillStep;
 import org.junit.jupiter.api.Test;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.Close;
 import e2kd.Fixtures;
 import e2kd.nn.Model;
-import e2kd.nn.Models;
+import e2kd.nn.models.Models;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.Close;
 import e2kd.distill.LossParts;
 import e2kd.distill.Objective;
-import e2kd.nn.Autograd;
-import e2kd.nn.BcosResNet;
+import e2kd.nn.ops.Autograd;
+import e2kd.nn.models.BcosResNet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

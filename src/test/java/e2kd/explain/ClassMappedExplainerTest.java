@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.CamModel;
 import e2kd.nn.ClassMappedModel;
 import e2kd.nn.Model;
-import e2kd.nn.Models;
+import e2kd.nn.models.Models;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

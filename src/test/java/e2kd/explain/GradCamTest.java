@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
-import e2kd.nn.CnnOptions;
+import e2kd.nn.models.CnnOptions;
 import e2kd.nn.ModelSpec;
-import e2kd.nn.Models;
+import e2kd.nn.models.Models;
 import e2kd.nn.Module;
-import e2kd.nn.ResNet;
+import e2kd.nn.models.ResNet;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -22,6 +22,7 @@ import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import e2kd.nn.layers.GlobalAvgPool;
 
 class GradCamTest {
     @Test
@@ -50,7 +51,7 @@ class GradCamTest {
         public NDArray forward(NDArray x, Taps taps) {
             NDArray pooled = ai.djl.nn.pooling.Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
             NDArray a = taps.at("features", pooled);
-            return e2kd.nn.GlobalAvgPool.of(a).matMul(weight.transpose());
+            return e2kd.nn.layers.GlobalAvgPool.of(a).matMul(weight.transpose());
         }
 
         @Override

@@ -14,6 +14,10 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.render.BcosColourImage;
+import e2kd.render.CamOverlay;
+import e2kd.render.Picture;
+import e2kd.render.Png;
 
 /**
  * Pictures against fixtures made by scripts/make_render_fixtures.py: B-cos-v2's gradient_to_image (PyTorch) and

@@ -14,9 +14,11 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.nn.models.BcosResNet;
+import e2kd.nn.models.Models;
 
 /** Bad input ends in a one-line error naming the value and what was expected. */
-class BadInputTest {
+public class BadInputTest {
     private NDManager m;
 
     @BeforeEach
@@ -30,7 +32,7 @@ class BadInputTest {
     }
 
     /** The message of the IllegalArgumentException {@code r} throws, asserted to be one line. */
-    static String message(Runnable r) {
+    public static String message(Runnable r) {
         String msg = assertThrows(IllegalArgumentException.class, r::run).getMessage();
         assertEquals(1, msg.lines().count(), "one line: " + msg);
         return msg;

@@ -11,6 +11,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.nn.models.BcosModel;
+import e2kd.nn.models.Models;
+import e2kd.nn.ops.Autograd;
 
 /**
  * In explanation mode (eval norms) a B-cos net is dynamic-linear: y_c = Σ W_c(x) ⊙ x + b for every class. DenseNets

@@ -19,6 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.nn.layers.GlobalAvgPool;
+import e2kd.nn.models.Models;
 
 /**
  * Feature taps of every family, in float64: tapping changes no logit; each named feature is what its name says,

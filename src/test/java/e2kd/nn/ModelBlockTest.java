@@ -18,6 +18,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import e2kd.nn.models.Models;
 
 /** Every model is usable as a DJL Block: PyTorch keys as parameter names, DJL's Predictor gives the same logits. */
 class ModelBlockTest {

@@ -12,6 +12,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import e2kd.io.DType;
+import e2kd.nn.weights.Pretrained;
 
 /**
  * Seeded fuzzing of the state-dict mapping (the paths {@link Pretrained} adds after the reader): random key sets

@@ -6,12 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
 import e2kd.SystemProperties;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
-import e2kd.nn.Models;
+import e2kd.nn.models.Models;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import e2kd.train.optim.Adam;
 
 /**
  * Adam steps on a ResNet of ImageNet width, whose convolution weights (and so their gradients and Adam moments) are

@@ -16,10 +16,10 @@ import e2kd.distill.Needs;
 import e2kd.distill.CriterionSpec;
 import e2kd.distill.Distiller;
 import e2kd.distill.Objective;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Devices;
 import e2kd.nn.Model;
-import e2kd.nn.Models;
+import e2kd.nn.models.Models;
 import e2kd.nn.Module;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Sgd;
 
 /**
  * Data parallelism over 2 CPU replicas (float64, a small ResNet student distilled from a ResNet teacher with KD,

@@ -2,13 +2,16 @@ package e2kd.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Schedule;
+import e2kd.train.optim.Sgd;
 
 /** SGD (PyTorch semantics), the warm-up cosine schedule and gradient clipping on hand-computed values. */
 class OptimizationTest {

@@ -3,9 +3,9 @@ package e2kd.distill.criteria;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArrayEx;
-import e2kd.nn.BatchNorm2d;
+import e2kd.nn.layers.BatchNorm2d;
 import e2kd.nn.Module;
-import e2kd.nn.Sequential;
+import e2kd.nn.layers.Sequential;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import e2kd.nn.ConvOps;
+import e2kd.nn.ops.ConvOps;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
 

@@ -5,9 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import e2kd.nn.Autograd;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.Module;
-import e2kd.nn.Scalars;
+import e2kd.nn.ops.Scalars;
 
 /**
  * CRD's memory bank (Tian et al. 2020; RepDistiller's {@code ContrastMemory}): one unit-norm embedding per training

@@ -9,7 +9,7 @@ import e2kd.distill.CriterionInput;
 import e2kd.distill.CriterionSpec;
 import e2kd.distill.Needs;
 import e2kd.nn.Module;
-import e2kd.nn.Scalars;
+import e2kd.nn.ops.Scalars;
 
 import java.util.List;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package e2kd.distill.criteria;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import e2kd.nn.Linear;
+import e2kd.nn.layers.Linear;
 import e2kd.nn.Module;
 
 /** CRD's embedding head: flatten, {@code linear} (PyTorch's default init), L2-normalise each row. (B, …) → (B, D). */

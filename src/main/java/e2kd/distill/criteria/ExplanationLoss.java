@@ -1,7 +1,7 @@
 package e2kd.distill.criteria;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.Scalars;
+import e2kd.nn.ops.Scalars;
 
 /**
  * The explanation term of e²KD (Eq. 2): L_exp = mean_b (1 − cos(flat E_T, flat E_S)), each map flattened whole

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import e2kd.nn.Scalars;
+import e2kd.nn.ops.Scalars;
 
 import java.util.List;
 

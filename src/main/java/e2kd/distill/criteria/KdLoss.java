@@ -1,7 +1,7 @@
 package e2kd.distill.criteria;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.Scalars;
+import e2kd.nn.ops.Scalars;
 
 /**
  * The logit term of e²KD (Eq. 1; Hinton et al.): L_KD = τ² · mean_b Σ_j p_T,j (log p_T,j − log p_S,j),

@@ -1,0 +1,257 @@
+package e2kd.experiments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import e2kd.data.FashionMnist;
+import e2kd.io.E2kdIoException;
+import e2kd.train.Method;
+import e2kd.train.ConfigLoader;
+import e2kd.train.Progress;
+import e2kd.train.RunDirectory;
+import e2kd.train.TrainConfig;
+import e2kd.train.Trainer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What every {@code reproduce} suite shares: the output folder, the scale ({@code --quick}: two epochs and a handful
+ * of images; {@code --tiny}: narrow models and the embedded Fashion-MNIST subset), the seeds, the source images, the
+ * teacher cache ({@code DIR/teachers/NAME}, trained once and timed separately) and student runs
+ * ({@code DIR/runs/...}).
+ */
+public final class ReproRuns {
+    final Path out;
+    final boolean quick;
+    final boolean tiny;
+    public final int seeds;
+    final PrintStream log;
+    private final int threads;
+    private final Path data;
+    private FashionMnist fashionMnist;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String THREADS = "threads:";
+    private final List<String> teacherTimes = new ArrayList<>();
+    private final List<String> selections = new ArrayList<>();
+    private final Map<String, Finished> finishedRuns = new HashMap<>();
+    private double teacherSeconds;
+
+    /** @param data Fashion-MNIST IDX folder, or null: the Debian set ({@link FashionMnist#DEFAULT_DIR}), with --tiny the embedded subset */
+    public ReproRuns(Path out, boolean quick, boolean tiny, int seeds, int threads, Path data, PrintStream log) {
+        this.out = out;
+        this.quick = quick;
+        this.tiny = tiny;
+        this.seeds = seeds;
+        this.threads = threads;
+        this.data = data;
+        this.log = log;
+    }
+
+    /** The source images (loaded once). */
+    FashionMnist fashionMnist() {
+        if (fashionMnist == null) {
+            fashionMnist = data != null ? FashionMnist.load(data) : tiny ? FashionMnist.embedded()
+                    : FashionMnist.load(FashionMnist.DEFAULT_DIR);
+        }
+        return fashionMnist;
+    }
+
+    /** The {@code data_dir} of a {@code data: fashion-mnist} run ("" for the embedded subset). */
+    String fashionMnistDir() {
+        return data != null ? data.toString() : tiny ? "" : FashionMnist.DEFAULT_DIR.toString();
+    }
+
+    /** {@code full}, or 2 with --quick. */
+    int epochs(int full) {
+        return quick ? 2 : full;
+    }
+
+    /** {@code full}, or {@code small} with --quick. */
+    int count(int full, int small) {
+        return quick ? small : full;
+    }
+
+    /** Model options of a student: small stem, base width 8. */
+    String studentOptions() {
+        return "stem=small,base=8";
+    }
+
+    /** Model options of a teacher: wider than the student, base width 12 (--tiny) or 16. */
+    String teacherOptions() {
+        return "stem=small,base=" + (tiny ? 12 : 16);
+    }
+
+    /**
+     * τ and λ chosen as the paper tuned them, scaled down, on seed 1's validation split: τ ∈ {1, 5} for KD first,
+     * then λ ∈ {0.2, 1, 5} for e²KD at that τ (λ ∈ {1, 5} with --quick). {@code configOf} builds the run of a method
+     * ({@link Method#KD}, {@link Method#E2KD}, by id) with the given settings appended.
+     *
+     * @return the winning settings per method
+     */
+    Map<String, List<String>> selectTauLambda(String name, BiFunction<String, List<String>, TrainConfig> configOf)
+            throws IOException {
+        String kd = Method.KD.id();
+        String e2kd = Method.E2KD.id();
+        List<String> tau = select(name + ", " + kd, List.of("tau=1,5"), c -> configOf.apply(kd, c));
+        List<String> lambda = select(name + ", " + e2kd, List.of(tau.get(0), quick ? "lambda=1,5" : "lambda=0.2,1,5"),
+                c -> configOf.apply(e2kd, c));
+        return Map.of(kd, tau, e2kd, lambda);
+    }
+
+    /** Defaults, {@code preset}, then {@code sets}, with this run's threads and no step logging. */
+    TrainConfig config(String preset, List<String> sets) {
+        List<String> all = new ArrayList<>(sets);
+        all.add("threads=" + threads);
+        all.add("log_every=0");
+        return ConfigLoader.defaults().preset(preset).set(all).resolve();
+    }
+
+    /**
+     * The teacher run {@code DIR/teachers/NAME}: reused when a finished run with the same config is there, otherwise
+     * trained now; the time goes to {@link #teacherTimes()}.
+     */
+    Path teacher(String name, TrainConfig config) throws IOException {
+        Path dir = out.resolve("teachers").resolve(name);
+        Finished cached = finished(dir, config);
+        if (cached != null) {
+            teacherTimes.add(String.format(Locale.ROOT, "%s: cached (trained in %.0f s)", name,
+                    cached.summary().path("seconds").asDouble()));
+            return dir;
+        }
+        log.printf(Locale.ROOT, "training teacher %s (%s %s, %s images per class, %d epochs)%n", name, config.model(),
+                config.modelOptions(), config.shots(), config.epochs());
+        long started = System.nanoTime();
+        train(dir, config);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        teacherSeconds += seconds;
+        teacherTimes.add(String.format(Locale.ROOT, "%s: %.0f s", name, seconds));
+        return dir;
+    }
+
+    /**
+     * Trains {@code config} into {@code dir}, unless this suite already finished a run with the same config (in
+     * {@code dir}, or elsewhere in this process: then that run is returned); a run killed part-way resumes from its
+     * last checkpoint, so an interrupted suite picks up where it stopped.
+     */
+    Finished train(Path dir, TrainConfig config) throws IOException {
+        String key = identity(config);
+        Finished done = finishedRuns.get(key);
+        if (done == null) {
+            done = finished(dir, config);
+        }
+        if (done == null) {
+            RunDirectory run = new RunDirectory(dir);
+            boolean resume = Files.isRegularFile(run.last());
+            if (!resume) {
+                Files.deleteIfExists(run.metrics());
+            }
+            done = new Finished(dir, new Trainer(config, dir, Progress.quiet()).run(resume, 0));
+        }
+        finishedRuns.put(key, done);
+        return done;
+    }
+
+    /**
+     * Selects hyper-parameters on the validation split ({@link GridSearch}): trains {@code configOf} for every
+     * combination of {@code axes} into {@code DIR/runs/select/NAME/VALUES} and returns the winning settings; the
+     * choice is reported in {@link #selections()}.
+     */
+    List<String> select(String name, List<String> axes, Function<List<String>, TrainConfig> configOf)
+            throws IOException {
+        List<List<String>> combinations = GridSearch.combinations(axes);
+        List<JsonNode> summaries = new ArrayList<>();
+        for (List<String> c : combinations) {
+            log.printf(Locale.ROOT, "selecting %s: %s%n", name, String.join(" ", c));
+            Path dir = out.resolve("runs/select").resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
+                    .resolve(String.join(",", c));
+            summaries.add(train(dir, configOf.apply(c)).summary());
+        }
+        int best = GridSearch.best(summaries);
+        selections.add(String.format(Locale.ROOT, "%s: %s (validation top-1 %.1f%%; grid %s)", name,
+                String.join(" ", combinations.get(best)), 100 * GridSearch.validationTop1(summaries.get(best)),
+                String.join(" ", axes)));
+        return combinations.get(best);
+    }
+
+    /** One line per {@link #select} call: what won, on which grid. */
+    public List<String> selections() {
+        return selections;
+    }
+
+    /** A finished run: its folder and summary.json's content. */
+    record Finished(Path dir, JsonNode summary) {}
+
+    /** The finished run in {@code dir} when it was trained with {@code config}, else null. */
+    private static Finished finished(Path dir, TrainConfig config) throws IOException {
+        RunDirectory run = new RunDirectory(dir);
+        if (!Files.isRegularFile(run.config())) {
+            return null;
+        }
+        String cached = Files.readString(run.config(), StandardCharsets.UTF_8);
+        String wanted = ConfigLoader.toYaml(config);
+        if (!withoutThreads(cached).equals(withoutThreads(wanted))) {
+            throw new E2kdIoException(run.config(), "this run folder holds a run of another config; remove " + dir
+                    + " or use another --out");
+        }
+        if (!threads(cached).equals(threads(wanted))) {
+            throw new E2kdIoException(run.config(), "this run folder holds a run trained with " + threads(cached)
+                    + " but this suite runs with " + threads(wanted) + ", and the thread count changes the numbers;"
+                    + " rerun with that --threads, remove " + dir + " or use another --out");
+        }
+        if (!Files.isRegularFile(run.summary()) || !Files.isRegularFile(run.best())) {
+            return null;
+        }
+        return new Finished(dir, JSON.readTree(run.summary().toFile()));
+    }
+
+    /**
+     * The cache key of a run: its whole config.yaml, thread count included (a different thread count changes float
+     * reduction orders and so the numbers).
+     */
+    private static String identity(TrainConfig config) {
+        return ConfigLoader.toYaml(config);
+    }
+
+    private static String withoutThreads(String yaml) {
+        return yaml.lines().filter(l -> !l.startsWith(THREADS)).collect(Collectors.joining("\n"));
+    }
+
+    /** The {@code threads:} line of a config.yaml, as {@code threads=N}. */
+    private static String threads(String yaml) {
+        return yaml.lines().filter(l -> l.startsWith(THREADS)).findFirst()
+                .map(l -> "threads=" + l.substring(THREADS.length()).trim()).orElse("no threads setting");
+    }
+
+    /** The settings {@code first}, then {@code then} (a later setting of a key wins). */
+    static List<String> concat(List<String> first, List<String> then) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(then);
+        return all;
+    }
+
+    /** The best checkpoint of a run folder. */
+    static Path best(Path run) {
+        return new RunDirectory(run).best();
+    }
+
+    /** Seconds spent training teachers in this process. */
+    public double teacherSeconds() {
+        return teacherSeconds;
+    }
+
+    /** One entry per teacher used: its name and training time, or "cached". */
+    public List<String> teacherTimes() {
+        return teacherTimes;
+    }
+}

@@ -1,0 +1,112 @@
+package e2kd.nn.bcos;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+import e2kd.nn.DynamicLinear;
+import e2kd.nn.Module;
+import e2kd.nn.Trace;
+import e2kd.nn.layers.Conv2d;
+import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.ConvOps;
+import e2kd.nn.ops.Scalars;
+
+/**
+ * B-cos convolution, B = 2, no bias (B-cos-v2 {@code BcosConv2d}); key {@code linear.weight} (O, I, k, k).
+ *
+ * <pre>
+ *   ŵ = w / ‖w‖ (per output unit)     o = ŵ ∗ x     ‖x_patch‖ = sqrt(Σ_patch Σ_c x² + 1e-6)
+ *   out = s ⊙ o   with the dynamic factor s = |o| / ‖x_patch‖
+ * </pre>
+ * Shapes: x (B, I, H, W) → (B, O, H', W'). Transpose: Jᵀg = convᵀ(s ⊙ g, ŵ).
+ *
+ * <p>ŵ is never formed: ŵ ∗ x = (w ∗ x) / ‖w‖ per output channel, and convᵀ(h, ŵ) = convᵀ(h / ‖w‖, w), so the
+ * normalisation costs an activation-sized division instead of kernel-sized ones (the same map, also for its
+ * gradients). A weight that receives no gradient (a frozen teacher's) keeps its norms and the transposed pass's
+ * sub-kernels between calls, until {@link #weightsChanged()}.
+ */
+public final class BcosConv2d extends Module implements DynamicLinear {
+    private final Conv2d linear;
+    private Frozen frozen;
+
+    /**
+     * What a gradient-free weight's forward and transpose reuse: its norms (1, O, 1, 1) and the transposed pass's
+     * sub-kernels, all owned by {@code arrays} (a sub-manager of the weight's).
+     */
+    private record Frozen(NDArray weight, NDManager arrays, NDArray norm, ConvOps.SubPixelKernel kernels) {}
+
+    public BcosConv2d(NDManager manager, int in, int out, int kernel, int stride, int padding) {
+        this.linear = child("linear", new Conv2d(manager, in, out, kernel, stride, padding));
+    }
+
+    @Override
+    public NDArray forward(NDArray x, Trace trace) {
+        NDArray w = linear.weight();
+        Frozen f = frozenOrNull(w);
+        NDArray norm = f != null ? f.norm() : unitNorms(w, x.getManager());
+        NDArray o = ConvOps.conv(x, w, linear.stride, linear.padding, 1).div(norm);
+        NDArray scale = o.abs().div(patchNorm(x));
+        if (trace != null) {
+            trace.record(this, new Trace.Entry(scale, w, norm, x.getShape().get(2), x.getShape().get(3)));
+        }
+        return scale.mul(o);
+    }
+
+    @Override
+    public NDArray transpose(NDArray g, Trace trace) {
+        Trace.Entry e = trace.of(this);
+        NDArray h = g.mul(e.factor()).div(e.weightNorm());
+        boolean product = ConvOps.prefersMatrixProduct(e.weight(), linear.stride, 1,
+                g.getShape().get(2) * g.getShape().get(3));
+        if (!product && frozen != null && frozen.weight() == e.weight()) {
+            return frozen.kernels().apply(h, e.inputHeight(), e.inputWidth());
+        }
+        return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(),
+                e.inputWidth());
+    }
+
+    @Override
+    public NDArray linear(NDArray v, Trace trace) {
+        Trace.Entry e = trace.of(this);
+        return e.factor().mul(ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1).div(e.weightNorm()));
+    }
+
+    /** ‖w_o‖ over (I, k, k) per output unit, as (1, O, 1, 1), owned by {@code owner}. */
+    private static NDArray unitNorms(NDArray w, NDManager owner) {
+        NDArray norms = w.norm(new int[] {1, 2, 3}, false);
+        norms.attach(owner);
+        return norms.reshape(1, -1, 1, 1);
+    }
+
+    /** The reusable arrays of {@code w} when w gets no gradient (built on first use), else null. */
+    private Frozen frozenOrNull(NDArray w) {
+        if (w.hasGradient()) {
+            return null;
+        }
+        if (frozen == null || frozen.weight() != w) {
+            weightsChanged();
+            NDManager arrays = w.getManager().newSubManager();
+            frozen = Autograd.noGrad(() -> new Frozen(w, arrays, unitNorms(w, arrays),
+                    ConvOps.SubPixelKernel.of(w, linear.stride, linear.padding, 1, arrays)));
+        }
+        return frozen;
+    }
+
+    @Override
+    protected void weightsChanged() {
+        if (frozen != null) {
+            frozen.arrays().close();
+            frozen = null;
+        }
+    }
+
+    /** sqrt(Σ over each k×k patch and all channels of x² + 1e-6), (B, 1, H', W'). */
+    private NDArray patchNorm(NDArray x) {
+        int k = linear.kernel();
+        NDArray squares = x.square().sum(new int[] {1}, true);
+        NDArray mean = Pool.avgPool2d(squares, new Shape(k, k), new Shape(linear.stride, linear.stride),
+                new Shape(linear.padding, linear.padding), false, true);
+        return Scalars.mul(mean, k * k).add(1e-6).sqrt();
+    }
+}

@@ -1,0 +1,127 @@
+package e2kd.nn.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * A convolution and its transpose as one matrix product with the weight as stored, (O, I·k·k), for wide layers on
+ * maps with few output positions (groups = 1; chosen by {@link ConvOps#prefersMatrixProduct}). There oneDNN's
+ * kernels run below the CPU's matrix-product speed, its weight gradient falls back to a slow gemm path (512
+ * channels at 2×2: 45–77 ms per convolution backward in a profiled step, about 15 ms as matrix products), and a
+ * strided transpose would need a rearranged copy of the kernel every step; the product takes w as it is
+ * (docs/PERFORMANCE.md).
+ *
+ * <pre>
+ *   conv:   cols (B·H'·W', I·k·k) = the k·k shifted, strided views of the padded x, channels-last
+ *           out  = cols · w_(O, I·k·k)ᵀ                       → (B, O, H', W')
+ *   convᵀ:  dcols (B·H'·W', I·k·k) = g_(B·H'·W', O) · w_(O, I·k·k)
+ *           Jᵀg  = Σ over taps (a, b) of dcols[.., a, b] placed at (s·y + a − p, s·x + b − p)  (col2im)
+ * </pre>
+ * Both are differentiable in the data and in w; the gradients are matrix products and slicing.
+ */
+final class GemmConv {
+    private GemmConv() {}
+
+    /** conv2d without bias, groups 1; x (B, I, H, W), w (O, I, k, k) → (B, O, H', W'). */
+    static NDArray conv(NDArray x, NDArray w, int stride, int padding) {
+        Shape xs = x.getShape();
+        Shape ws = w.getShape();
+        long b = xs.get(0);
+        long in = xs.get(1);
+        int k = (int) ws.get(2);
+        long outH = (xs.get(2) + 2L * padding - k) / stride + 1;
+        long outW = (xs.get(3) + 2L * padding - k) / stride + 1;
+        NDArray channelsLast = x.transpose(0, 2, 3, 1);
+        NDArray padded = padding == 0 ? channelsLast
+                : channelsLast.pad(new Shape(0, 0, padding, padding, padding, padding), 0);
+        NDArray cols;
+        if (k == 1) {
+            cols = stride == 1 ? padded
+                    : padded.get(":, " + stridedWindow(0, outH, stride) + ", " + stridedWindow(0, outW, stride));
+            cols = cols.reshape(b * outH * outW, in);
+        } else {
+            NDList taps = new NDList(k * k);
+            for (int a = 0; a < k; a++) {
+                for (int c = 0; c < k; c++) {
+                    taps.add(padded.get(":, " + stridedWindow(a, outH, stride) + ", " + stridedWindow(c, outW, stride)));
+                }
+            }
+            cols = NDArrays.stack(taps, 4).reshape(b * outH * outW, in * k * k);
+        }
+        NDArray out = cols.matMul(Scopes.owned(x, w.reshape(ws.get(0), -1)).transpose());
+        return channelsFirst(out.reshape(b, outH, outW, ws.get(0)));
+    }
+
+    /**
+     * The transpose of {@link #conv} with respect to its input: g (B, O, H', W') → Jᵀg (B, I, inH, inW), the
+     * gradient of ⟨g, conv(v, w)⟩ with respect to v.
+     */
+    static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, long inH, long inW) {
+        Shape gs = g.getShape();
+        Shape ws = w.getShape();
+        long b = gs.get(0);
+        long outH = gs.get(2);
+        long outW = gs.get(3);
+        long in = ws.get(1);
+        int k = (int) ws.get(2);
+        NDArray rows = g.transpose(0, 2, 3, 1).reshape(b * outH * outW, ws.get(0));
+        NDArray dcols = rows.matMul(Scopes.owned(g, w.reshape(ws.get(0), -1))).reshape(b, outH, outW, in, k * k);
+        // The padded input's extent; taps that reach past the unpadded input land in the cropped border.
+        long paddedH = Math.max(inH + 2L * padding, stride * (outH - 1) + k);
+        long paddedW = Math.max(inW + 2L * padding, stride * (outW - 1) + k);
+        // One split (its gradient is one concatenation) rather than k·k slices (each a zero-filled dcols).
+        NDList taps = dcols.split(k * k, 4);
+        NDArray sum = null;
+        for (int a = 0; a < k; a++) {
+            for (int c = 0; c < k; c++) {
+                NDArray tap = taps.get(a * k + c).squeeze(4);
+                NDArray placed = place(tap, stride, a, c, paddedH, paddedW);
+                sum = sum == null ? placed : sum.add(placed);
+            }
+        }
+        NDArray cropped = sum.get(new NDIndex(":, {}:{}, {}:{}", padding, padding + inH, padding, padding + inW));
+        return channelsFirst(cropped);
+    }
+
+    /**
+     * (B, H, W, C) as a contiguous (B, C, H, W). A channels-last result would make libtorch copy every later
+     * oneDNN convolution's weight into channels-last; (B·C, H·W) has no view of it, so the reshape copies.
+     */
+    private static NDArray channelsFirst(NDArray channelsLast) {
+        Shape s = channelsLast.getShape();
+        return channelsLast.transpose(0, 3, 1, 2).reshape(s.get(0) * s.get(3), s.get(1) * s.get(2))
+                .reshape(s.get(0), s.get(3), s.get(1), s.get(2));
+    }
+
+    /** t (B, H', W', I) at rows s·y + a and columns s·x + c of a zero (B, paddedH, paddedW, I). */
+    private static NDArray place(NDArray t, int stride, int a, int c, long paddedH, long paddedW) {
+        Shape ts = t.getShape();
+        long h = ts.get(1);
+        long w = ts.get(2);
+        NDArray spread = t;
+        if (stride > 1) {
+            // Zeros between the values: (B, H', 1, W', 1, I) padded to (B, H', s, W', s, I), then merged.
+            spread = t.reshape(ts.get(0), h, 1, w, 1, ts.get(3))
+                    .pad(new Shape(0, 0, 0, stride - 1, 0, 0, 0, stride - 1), 0)
+                    .reshape(ts.get(0), h * stride, w * stride, ts.get(3));
+        }
+        long spreadH = spread.getShape().get(1);
+        long spreadW = spread.getShape().get(2);
+        long afterH = paddedH - a - spreadH;
+        long afterW = paddedW - c - spreadW;
+        NDArray fitted = spread;
+        if (afterH < 0 || afterW < 0) {
+            fitted = spread.get(new NDIndex(":, :{}, :{}", spreadH + Math.min(0, afterH), spreadW + Math.min(0,
+                    afterW)));
+        }
+        return fitted.pad(new Shape(0, 0, c, Math.max(0, afterW), a, Math.max(0, afterH)), 0);
+    }
+
+    /** The index "start:start + s·(n − 1) + 1:s" of n positions from start with step s. */
+    private static String stridedWindow(long start, long n, int stride) {
+        return start + ":" + (start + stride * (n - 1) + 1) + (stride == 1 ? "" : ":" + stride);
+    }
+}
