@@ -62,12 +62,29 @@ public final class Fixtures {
         }
     }
 
-    /** A file under src/test/resources, e.g. {@code torchvision/resnet18.pth}. */
+    /**
+     * A file under core's src/test/resources, e.g. {@code torchvision/resnet18.pth}. Other modules' tests read it from
+     * core's test jar: there it is copied to a temporary file (deleted when the JVM exits) with the same file name.
+     */
     public static java.nio.file.Path path(String resource) {
+        java.net.URL url = Fixtures.class.getResource("/" + resource);
+        if (url == null) {
+            throw new IllegalArgumentException("missing test resource " + resource);
+        }
         try {
-            return java.nio.file.Path.of(Fixtures.class.getResource("/" + resource).toURI());
-        } catch (java.net.URISyntaxException | NullPointerException e) {
-            throw new IllegalArgumentException("missing test resource " + resource, e);
+            if ("file".equals(url.getProtocol())) {
+                return java.nio.file.Path.of(url.toURI());
+            }
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("e2kd-fixture");
+            java.nio.file.Path copy = dir.resolve(java.nio.file.Path.of(resource).getFileName().toString());
+            try (InputStream in = url.openStream()) {
+                java.nio.file.Files.copy(in, copy);
+            }
+            copy.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return copy;
+        } catch (java.net.URISyntaxException | IOException e) {
+            throw new IllegalArgumentException("cannot read test resource " + resource, e);
         }
     }
 

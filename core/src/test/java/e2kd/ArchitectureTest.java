@@ -74,23 +74,7 @@ class ArchitectureTest {
     }
 
     private static List<Path> sources() {
-        List<Path> roots = new ArrayList<>();
-        for (Path candidate : List.of(Path.of("src/main/java/e2kd"), Path.of("../core/src/main/java/e2kd"),
-                Path.of("../spark/src/main/java/e2kd"), Path.of("../cli/src/main/java/e2kd"))) {
-            if (Files.isDirectory(candidate)) {
-                roots.add(candidate);
-            }
-        }
-        assertTrue(!roots.isEmpty(), "no sources found from " + Path.of("").toAbsolutePath());
-        List<Path> files = new ArrayList<>();
-        for (Path root : roots) {
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.filter(p -> p.toString().endsWith(".java")).forEach(files::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return files;
+        return MainSources.all();
     }
 
     private static String layerOf(Path file) {
