@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,10 +21,20 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureTest {
     static final Map<String, Integer> RANK = Map.ofEntries(
-            Map.entry("io", 0), Map.entry("data", 1), Map.entry("nn", 2), Map.entry("explain", 3),
-            Map.entry("render", 4), Map.entry("distill", 4), Map.entry("eval", 5), Map.entry("train", 6),
-            Map.entry("report", 6), Map.entry("api", 7), Map.entry("experiments", 8), Map.entry("bench", 8),
-            Map.entry("spark", 9), Map.entry("cli", 10));
+            Map.entry("io", 0),
+            Map.entry("data", 1),
+            Map.entry("nn", 2),
+            Map.entry("explain", 3),
+            Map.entry("render", 4),
+            Map.entry("distill", 4),
+            Map.entry("eval", 5),
+            Map.entry("train", 6),
+            Map.entry("report", 6),
+            Map.entry("api", 7),
+            Map.entry("experiments", 8),
+            Map.entry("bench", 8),
+            Map.entry("spark", 9),
+            Map.entry("cli", 10));
 
     private static final Pattern USE = Pattern.compile("\\be2kd\\.([a-z]+)\\.");
 
@@ -58,7 +67,8 @@ class ArchitectureTest {
         List<String> violations = new ArrayList<>();
         for (Path file : sources()) {
             String imports = code(file).replaceFirst("package [\\w.]+;", "");
-            if (file.getParent().endsWith(Path.of("nn", "ops")) && imports.matches("(?s).*\\be2kd\\.nn\\.(?!ops\\.)\\w.*")) {
+            if (file.getParent().endsWith(Path.of("nn", "ops"))
+                    && imports.matches("(?s).*\\be2kd\\.nn\\.(?!ops\\.)\\w.*")) {
                 violations.add(file.getFileName().toString());
             }
         }

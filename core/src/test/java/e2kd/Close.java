@@ -1,10 +1,10 @@
 package e2kd;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /** Numerical comparisons for tests (float64 on the Java side). */
 public final class Close {

@@ -2,7 +2,6 @@ package e2kd;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.ops.Autograd;
-
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;

@@ -3,21 +3,19 @@ package e2kd;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads test fixtures (.npy, .npz) from the test classpath. */
 public final class Fixtures {
@@ -34,8 +32,11 @@ public final class Fixtures {
             if (!descr.find() || !shape.find() || header.contains("'fortran_order': True")) {
                 throw new IllegalArgumentException(resource + ": unsupported npy header " + header);
             }
-            long[] dims = Arrays.stream(shape.group(1).split(",")).map(String::trim).filter(t -> !t.isEmpty())
-                    .mapToLong(Long::parseLong).toArray();
+            long[] dims = Arrays.stream(shape.group(1).split(","))
+                    .map(String::trim)
+                    .filter(t -> !t.isEmpty())
+                    .mapToLong(Long::parseLong)
+                    .toArray();
             DataType type = switch (descr.group(1)) {
                 case "<f8" -> DataType.FLOAT64;
                 case "<f4" -> DataType.FLOAT32;
@@ -76,7 +77,8 @@ public final class Fixtures {
                 return java.nio.file.Path.of(url.toURI());
             }
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("e2kd-fixture");
-            java.nio.file.Path copy = dir.resolve(java.nio.file.Path.of(resource).getFileName().toString());
+            java.nio.file.Path copy =
+                    dir.resolve(java.nio.file.Path.of(resource).getFileName().toString());
             try (InputStream in = url.openStream()) {
                 java.nio.file.Files.copy(in, copy);
             }

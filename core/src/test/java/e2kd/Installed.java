@@ -1,8 +1,8 @@
 package e2kd;
 
-import org.junit.jupiter.api.Assumptions;
-
 import static org.junit.jupiter.api.Assertions.fail;
+
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Tests that need something outside the build (Debian's python3-torch, the Fashion-MNIST package) skip where it is

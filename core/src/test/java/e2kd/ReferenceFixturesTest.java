@@ -1,8 +1,10 @@
 package e2kd;
 
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,10 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import org.junit.jupiter.api.Test;
 
 /**
  * The benchmark's PyTorch side, bench/pytorch_reference.py, restates the authors' route (B-cos W(x) by double
@@ -36,7 +35,8 @@ class ReferenceFixturesTest {
         Path vit = Fixtures.path("authors-vit");
         List<String> lines = run(bcos, gradcam, vit);
         String all = String.join("\n", lines);
-        assumeFalse(all.contains(TorchPython.NO_TORCH) || all.contains("No module named 'torch'"),
+        assumeFalse(
+                all.contains(TorchPython.NO_TORCH) || all.contains("No module named 'torch'"),
                 "no /usr/bin/python3 with torch and torchvision");
         assertTrue(lines.contains("done"), "the driver did not finish:\n" + all);
 
@@ -61,26 +61,39 @@ class ReferenceFixturesTest {
         assertEquals(List.of(), failures, "quantities where the reference differs from the authors' results");
 
         Set<String> expected = new TreeSet<>();
-        for (String q : List.of("teacher_logits", "teacher_top1", "teacher_expl", "student_eval_logits",
-                "student_eval_top1", "student_eval_expl")) {
+        for (String q : List.of(
+                "teacher_logits",
+                "teacher_top1",
+                "teacher_expl",
+                "student_eval_logits",
+                "student_eval_top1",
+                "student_eval_expl")) {
             expected.add("authors-bcos " + q);
         }
         for (String q : List.of("student_eval_logits", "student_eval_top1", "student_eval_expl")) {
             expected.add("authors-vit " + q);
         }
         for (String fixture : List.of("authors-bcos", "authors-gradcam", "authors-vit")) {
-            for (String q : List.of("student_train_logits", "student_train_expl", "teacher_train_expl", "loss.kd",
-                    "loss.exp", "loss.total", "gradient_names")) {
+            for (String q : List.of(
+                    "student_train_logits",
+                    "student_train_expl",
+                    "teacher_train_expl",
+                    "loss.kd",
+                    "loss.exp",
+                    "loss.total",
+                    "gradient_names")) {
                 expected.add(fixture + " " + q);
             }
         }
         try (NDManager m = NDManager.newBaseManager()) {
             for (String fixture : List.of("authors-bcos/", "authors-gradcam/", "authors-vit/")) {
-                String name = fixture.contains("gradcam") ? "authors-gradcam"
+                String name = fixture.contains("gradcam")
+                        ? "authors-gradcam"
                         : fixture.contains("vit") ? "authors-vit" : "authors-bcos";
                 Fixtures.npz(m, fixture + "student_grads.npz").keySet().forEach(k -> expected.add(name + " grad." + k));
                 if (!name.equals("authors-vit")) { // the ViT has no norm buffers
-                    Fixtures.npz(m, fixture + "student_after_step_buffers.npz").keySet()
+                    Fixtures.npz(m, fixture + "student_after_step_buffers.npz")
+                            .keySet()
                             .forEach(k -> expected.add(name + " buffer." + k));
                 }
             }
@@ -91,8 +104,14 @@ class ReferenceFixturesTest {
     }
 
     private static List<String> run(Path bcos, Path gradcam, Path vit) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", "-W", "ignore", "bench/reference_fixtures.py",
-                bcos.toString(), gradcam.toString(), vit.toString());
+        ProcessBuilder pb = new ProcessBuilder(
+                "/usr/bin/python3",
+                "-W",
+                "ignore",
+                "bench/reference_fixtures.py",
+                bcos.toString(),
+                gradcam.toString(),
+                vit.toString());
         Path out = Files.createTempFile("reference-fixtures", ".txt");
         try {
             pb.redirectErrorStream(true).redirectOutput(out.toFile());

@@ -1,21 +1,20 @@
 package e2kd;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.opentest4j.AssertionFailedError;
-import org.opentest4j.TestAbortedException;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 /** The Python helper's timeout, and the skip-or-fail rule for what CI installs. */
 class TorchPythonTest {
@@ -60,7 +59,8 @@ class TorchPythonTest {
     void somethingMissingSkipsLocallyAndFailsUnderCi() {
         assertThrows(TestAbortedException.class, () -> Installed.require(false, "thing", null));
         assertThrows(TestAbortedException.class, () -> Installed.require(false, "thing", "0"));
-        AssertionFailedError ci = assertThrows(AssertionFailedError.class, () -> Installed.require(false, "thing", "1"));
+        AssertionFailedError ci =
+                assertThrows(AssertionFailedError.class, () -> Installed.require(false, "thing", "1"));
         assertTrue(ci.getMessage().contains("thing is missing"), ci.getMessage());
         assertDoesNotThrow(() -> Installed.require(true, "thing", "1"));
     }

@@ -1,15 +1,14 @@
 package e2kd.bench;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-
+import e2kd.nn.Devices;
+import e2kd.train.DataParallelStep;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.Consumer;
-import e2kd.train.DataParallelStep;
 
 /**
  * Throughput of full distillation steps ({@link SyntheticDistillation}) for one {@link BenchCase}: {@code warmup}
@@ -22,8 +21,8 @@ public final class Bench {
      *                      runs with one intra-op thread; the calling thread's share otherwise)
      * @param peakRssKiB    the process's peak resident set (VmHWM) after the run
      */
-    public record Result(BenchCase benchCase, int batch, int size, double[] stepMillis, double[] stepCpuMillis,
-                         long peakRssKiB) {
+    public record Result(
+            BenchCase benchCase, int batch, int size, double[] stepMillis, double[] stepCpuMillis, long peakRssKiB) {
         /** Images per second over all timed steps. */
         public double imagesPerSecond() {
             return batch * stepMillis.length / (Arrays.stream(stepMillis).sum() / 1000);
@@ -53,8 +52,15 @@ public final class Bench {
      * @param threads libtorch intra-op threads, or 0 for libtorch's default (one per core)
      * @param profile where to write libtorch's profiler trace (Chrome trace JSON) of the last timed step, or null
      */
-    public static Result run(BenchCase benchCase, int steps, int warmup, int batch, int size, int threads,
-                             Path profile, Consumer<Double> progress) {
+    public static Result run(
+            BenchCase benchCase,
+            int steps,
+            int warmup,
+            int batch,
+            int size,
+            int threads,
+            Path profile,
+            Consumer<Double> progress) {
         return run(benchCase, steps, warmup, batch, size, threads, 1, profile, progress);
     }
 
@@ -62,8 +68,16 @@ public final class Bench {
      * As above, with the batch split across {@code replicas} data-parallel replicas of the pair, each in its own
      * thread ({@link DataParallelStep}); the CPU time is then the calling (waiting) thread's only.
      */
-    public static Result run(BenchCase benchCase, int steps, int warmup, int batch, int size, int threads,
-                             int replicas, Path profile, Consumer<Double> progress) {
+    public static Result run(
+            BenchCase benchCase,
+            int steps,
+            int warmup,
+            int batch,
+            int size,
+            int threads,
+            int replicas,
+            Path profile,
+            Consumer<Double> progress) {
         if (steps < 1 || warmup < 0 || threads < 0) {
             throw new IllegalArgumentException("steps=" + steps + " must be positive, warmup=" + warmup
                     + " and threads=" + threads + " non-negative");
@@ -72,7 +86,8 @@ public final class Bench {
         double[] millis = new double[steps];
         double[] cpuMillis = new double[steps];
         try (NDManager base = Devices.newManager(); // loads libtorch
-             SyntheticDistillation distillation = threaded(threads, () -> benchCase.build(base, batch, size, replicas))) {
+                SyntheticDistillation distillation =
+                        threaded(threads, () -> benchCase.build(base, batch, size, replicas))) {
             for (int s = 0; s < warmup; s++) {
                 distillation.step(s, 1e-3);
             }
@@ -96,7 +111,8 @@ public final class Bench {
     }
 
     /** Sets libtorch's intra-op threads first (when positive), then builds. */
-    private static SyntheticDistillation threaded(int threads, java.util.function.Supplier<SyntheticDistillation> build) {
+    private static SyntheticDistillation threaded(
+            int threads, java.util.function.Supplier<SyntheticDistillation> build) {
         if (threads > 0) {
             JniUtils.setNumThreads(threads);
         }

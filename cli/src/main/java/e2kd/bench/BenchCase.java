@@ -35,8 +35,15 @@ public enum BenchCase {
     private final int guidedEvery;
     private final boolean target;
 
-    BenchCase(String label, String teacher, String student, int size, int batch, double lambda, int guidedEvery,
-              boolean target) {
+    BenchCase(
+            String label,
+            String teacher,
+            String student,
+            int size,
+            int batch,
+            double lambda,
+            int guidedEvery,
+            boolean target) {
         this.label = label;
         this.teacher = teacher;
         this.student = student;
@@ -49,7 +56,9 @@ public enum BenchCase {
 
     /** The case by its command-line name, e.g. {@code bcos-r34-r18}. */
     public static BenchCase named(String name) {
-        return Arrays.stream(values()).filter(c -> c.label.equals(name)).findFirst()
+        return Arrays.stream(values())
+                .filter(c -> c.label.equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown bench case '" + name + "'; valid cases: "
                         + Arrays.stream(values()).map(BenchCase::label).collect(Collectors.joining(", "))));
     }
@@ -76,12 +85,23 @@ public enum BenchCase {
      * CNNs with the ImageNet stem and base 64, a ViT with its layout's defaults and {@code image} = the bench's size.
      */
     SyntheticDistillation build(ai.djl.ndarray.NDManager base, int batchSize, int imageSize, int replicas) {
-        return new SyntheticDistillation(base, teacher, options(teacher, imageSize), student,
-                options(student, imageSize), CLASSES, batchSize, imageSize, lambda, guidedEvery, replicas);
+        return new SyntheticDistillation(
+                base,
+                teacher,
+                options(teacher, imageSize),
+                student,
+                options(student, imageSize),
+                CLASSES,
+                batchSize,
+                imageSize,
+                lambda,
+                guidedEvery,
+                replicas);
     }
 
     private static Map<String, String> options(String model, int imageSize) {
-        return model.contains("vit") ? Map.of("image", Integer.toString(imageSize))
+        return model.contains("vit")
+                ? Map.of("image", Integer.toString(imageSize))
                 : Map.of("stem", "imagenet", "base", "64");
     }
 }

@@ -1,13 +1,12 @@
 package e2kd.bench;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
-
+import e2kd.nn.Devices;
+import e2kd.train.StepResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import e2kd.train.StepResult;
 
 /**
  * Memory soak: many e²KD steps (a ResNet-18 teacher and student, B-cos or standard, with a small stem and base width
@@ -22,12 +21,13 @@ public final class Soak {
     private Soak() {}
 
     /** @param model {@code bcos_resnet18} (explanations W(x)) or {@code resnet18} (GradCAM) for both teacher and student */
-    public static List<Sample> run(String model, int steps, int batch, int width, int every, Consumer<Sample> progress) {
+    public static List<Sample> run(
+            String model, int steps, int batch, int width, int every, Consumer<Sample> progress) {
         List<Sample> samples = new ArrayList<>();
         try (NDManager base = Devices.newManager()) {
             Map<String, String> options = Map.of("stem", "small", "base", String.valueOf(width));
-            SyntheticDistillation distillation = new SyntheticDistillation(base, model, options, model, options, 10,
-                    batch, 32, 1, 1);
+            SyntheticDistillation distillation =
+                    new SyntheticDistillation(base, model, options, model, options, 10, batch, 32, 1, 1);
             double loss = Double.NaN;
             long skipped = 0;
             for (long s = 0; s < steps; s++) {
@@ -35,8 +35,8 @@ public final class Soak {
                 loss = result.total();
                 skipped += result.skipped() ? 1 : 0;
                 if ((s + 1) % every == 0) {
-                    Sample sample = new Sample(s + 1, base.getManagedArrays().size(), ProcessMemory.rssKiB(), loss,
-                            skipped);
+                    Sample sample =
+                            new Sample(s + 1, base.getManagedArrays().size(), ProcessMemory.rssKiB(), loss, skipped);
                     samples.add(sample);
                     progress.accept(sample);
                 }

@@ -4,23 +4,22 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import e2kd.distill.Distiller;
 import e2kd.distill.CriterionContext;
+import e2kd.distill.Distiller;
 import e2kd.distill.Objective;
 import e2kd.explain.Explainers;
 import e2kd.nn.Model;
 import e2kd.nn.ModelFamily;
 import e2kd.nn.models.Models;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import e2kd.train.DataParallelStep;
 import e2kd.train.DistillStep;
 import e2kd.train.Method;
 import e2kd.train.StepResult;
 import e2kd.train.optim.Adam;
 import e2kd.train.optim.GradientClipping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A live teacher distilled into a student on random images, one full step at a time (teacher forward and
@@ -44,19 +43,36 @@ public final class SyntheticDistillation implements AutoCloseable {
      * @param lambda      weight of the explanation term (0 = plain KD: no explanation is computed)
      * @param guidedEvery apply the explanation term every K-th step (1 = every step)
      */
-    public SyntheticDistillation(NDManager base, String teacherId, Map<String, String> teacherOptions, String studentId,
-                                 Map<String, String> studentOptions, int classes, int batch, int size, double lambda,
-                                 int guidedEvery) {
+    public SyntheticDistillation(
+            NDManager base,
+            String teacherId,
+            Map<String, String> teacherOptions,
+            String studentId,
+            Map<String, String> studentOptions,
+            int classes,
+            int batch,
+            int size,
+            double lambda,
+            int guidedEvery) {
         this(base, teacherId, teacherOptions, studentId, studentOptions, classes, batch, size, lambda, guidedEvery, 1);
     }
 
     /** As above, with the batch split across {@code replicas} data-parallel replicas (1: one model). */
-    public SyntheticDistillation(NDManager base, String teacherId, Map<String, String> teacherOptions, String studentId,
-                                 Map<String, String> studentOptions, int classes, int batch, int size, double lambda,
-                                 int guidedEvery, int replicas) {
+    public SyntheticDistillation(
+            NDManager base,
+            String teacherId,
+            Map<String, String> teacherOptions,
+            String studentId,
+            Map<String, String> studentOptions,
+            int classes,
+            int batch,
+            int size,
+            double lambda,
+            int guidedEvery,
+            int replicas) {
         if (batch < 1 || size < 1 || replicas < 1) {
-            throw new IllegalArgumentException("batch=" + batch + ", size=" + size + " and replicas=" + replicas
-                    + " must be positive");
+            throw new IllegalArgumentException(
+                    "batch=" + batch + ", size=" + size + " and replicas=" + replicas + " must be positive");
         }
         ModelFamily family = Models.family(studentId);
         if (Models.family(teacherId) != family) {
@@ -73,10 +89,17 @@ public final class SyntheticDistillation implements AutoCloseable {
             Model teacher = Models.create(teacherId, classes, teacherOptions, base);
             Model student = Models.create(studentId, classes, studentOptions, base);
             student.setTraining(true);
-            all.add(new DataParallelStep.Replica(base.getDevice(), student, new Distiller(teacher,
-                    Explainers.create("auto", teacher), student, Explainers.create("auto", student),
-                    Objective.of(Method.E2KD.defaultLoss(1, lambda, 0, guidedEvery),
-                            new CriterionContext(student, teacher, base, batch)))));
+            all.add(new DataParallelStep.Replica(
+                    base.getDevice(),
+                    student,
+                    new Distiller(
+                            teacher,
+                            Explainers.create("auto", teacher),
+                            student,
+                            Explainers.create("auto", student),
+                            Objective.of(
+                                    Method.E2KD.defaultLoss(1, lambda, 0, guidedEvery),
+                                    new CriterionContext(student, teacher, base, batch)))));
         }
         Adam adam = new Adam(0, false);
         this.step = new DistillStep(all.get(0).distiller(), all.get(0).student(), adam);

@@ -2,18 +2,21 @@ package e2kd.cli;
 
 import e2kd.bench.Bench;
 import e2kd.bench.BenchCase;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 /** {@code e2kd bench}: images per second of full distillation steps on random data. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Time full distillation steps (teacher, explanations, loss, backward, Adam) on random data; "
                 + "the last line is images_per_second=N.")
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--case", required = true,
+    @Option(
+            names = "--case",
+            required = true,
             description = "bcos-r34-r18, std-r34-r18-gradcam, kd-r34-r18 or bcos-r34-r18-every4.")
     String caseName;
 
@@ -29,20 +32,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", description = "Image size in pixels (default: the case's).")
     Integer size;
 
-    @Option(names = "--threads", defaultValue = "0",
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
             description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS, which ./e2kd "
                     + "sets to the CPUs free at start).")
     int threads;
 
-    @Option(names = "--devices", defaultValue = "1", description = "N > 1: time N data-parallel CPU replicas with one "
-            + "libtorch thread each against one replica with N threads (the same global batch) and print both "
-            + "throughputs and scaling_efficiency, their ratio; --threads does not apply (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--devices",
+            defaultValue = "1",
+            description =
+                    "N > 1: time N data-parallel CPU replicas with one "
+                            + "libtorch thread each against one replica with N threads (the same global batch) and print both "
+                            + "throughputs and scaling_efficiency, their ratio; --threads does not apply (default ${DEFAULT-VALUE}).")
     int devices;
 
     @picocli.CommandLine.Mixin
     JsonOption output;
 
-    @Option(names = "--profile", description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
+    @Option(
+            names = "--profile",
+            description = "Write libtorch's profiler trace (Chrome JSON) of the last timed step here.")
     java.nio.file.Path profile;
 
     @Override
@@ -54,16 +65,24 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch=" + b + " and --size=" + s + " must be positive");
         }
         java.io.PrintStream text = output.json ? System.err : System.out;
-        text.printf(Locale.ROOT, "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n", c.label(), b,
-                s, s, warmup, steps, c.target() ? "" : " (semantics changed: not a target case)");
+        text.printf(
+                Locale.ROOT,
+                "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n",
+                c.label(),
+                b,
+                s,
+                s,
+                warmup,
+                steps,
+                c.target() ? "" : " (semantics changed: not a target case)");
         if (devices < 1) {
             throw new IllegalArgumentException("--devices=" + devices + " must be at least 1");
         }
         if (devices > 1) {
             return scaling(c, b, s);
         }
-        Bench.Result r = Bench.run(c, steps, warmup, b, s, threads, profile,
-                ms -> text.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        Bench.Result r = Bench.run(
+                c, steps, warmup, b, s, threads, profile, ms -> text.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
         java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
         fields.put("median_step_ms", r.medianStepMillis());
         fields.put("median_step_cpu_ms", r.medianStepCpuMillis());
@@ -74,14 +93,19 @@ final class BenchCommand implements Callable<Integer> {
         }
         fields.put("images_per_second", r.imagesPerSecond());
         if (output.json) {
-            com.fasterxml.jackson.databind.node.ObjectNode o = JsonOption.object().put("case", c.label())
-                    .put("batch", b).put("size", s).put("warmup", warmup);
+            com.fasterxml.jackson.databind.node.ObjectNode o = JsonOption.object()
+                    .put("case", c.label())
+                    .put("batch", b)
+                    .put("size", s)
+                    .put("warmup", warmup);
             java.util.Arrays.stream(r.stepMillis()).forEach(o.putArray("step_ms")::add);
             fields.forEach((k, v) -> o.putPOJO(k, v));
             JsonOption.print(o);
         } else {
-            fields.forEach((k, v) -> System.out.println(k + "=" + (v instanceof Double d
-                    ? String.format(Locale.ROOT, k.equals("images_per_second") ? "%.2f" : "%.1f", d) : v)));
+            fields.forEach((k, v) -> System.out.println(k + "="
+                    + (v instanceof Double d
+                            ? String.format(Locale.ROOT, k.equals("images_per_second") ? "%.2f" : "%.1f", d)
+                            : v)));
         }
         return 0;
     }
@@ -102,14 +126,15 @@ final class BenchCommand implements Callable<Integer> {
 
     private int compare(BenchCase c, int b, int s) {
         System.out.printf(Locale.ROOT, "data parallel: %d replicas x 1 libtorch thread%n", devices);
-        Bench.Result parallel = Bench.run(c, steps, warmup, b, s, 1, devices, null,
-                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        Bench.Result parallel = Bench.run(
+                c, steps, warmup, b, s, 1, devices, null, ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
         System.out.printf(Locale.ROOT, "one replica x %d libtorch threads%n", devices);
-        Bench.Result single = Bench.run(c, steps, warmup, b, s, devices, 1, null,
-                ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        Bench.Result single = Bench.run(
+                c, steps, warmup, b, s, devices, 1, null, ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
         System.out.printf(Locale.ROOT, "data_parallel_images_per_second=%.2f%n", parallel.imagesPerSecond());
         System.out.printf(Locale.ROOT, "one_replica_images_per_second=%.2f%n", single.imagesPerSecond());
-        System.out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", parallel.imagesPerSecond() / single.imagesPerSecond());
+        System.out.printf(
+                Locale.ROOT, "scaling_efficiency=%.3f%n", parallel.imagesPerSecond() / single.imagesPerSecond());
         System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", parallel.imagesPerSecond());
         return 0;
     }

@@ -1,18 +1,19 @@
 package e2kd.cli;
 
+import e2kd.experiments.DataLayout;
 import e2kd.train.ConfigLoader;
 import e2kd.train.TrainConfig;
-import picocli.CommandLine.Option;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import e2kd.experiments.DataLayout;
+import picocli.CommandLine.Option;
 
 /** Where a command's config comes from: preset, YAML file, {@code --set} overrides, and the data options. */
 final class ConfigOptions {
-    @Option(names = "--preset", description = "Start from a bundled preset (fmnist-teacher, fmnist-e2kd, "
-            + "imagenet-50shot-bcos, imagenet-200shot-std, demo-teacher, demo-student, demo-quick).")
+    @Option(
+            names = "--preset",
+            description = "Start from a bundled preset (fmnist-teacher, fmnist-e2kd, "
+                    + "imagenet-50shot-bcos, imagenet-200shot-std, demo-teacher, demo-student, demo-quick).")
     String preset;
 
     @Option(names = "--config", description = "YAML config file (applied after the preset).")
@@ -21,27 +22,38 @@ final class ConfigOptions {
     @Option(names = "--set", description = "Override a config key: key=value (repeatable).")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--data", description = "fashion-mnist (the embedded subset) or a data folder, its layout told by its "
-            + "files as eval does: Waterbirds (metadata.csv), Fashion-MNIST IDX files, else an image folder (SPLIT/CLASS/…).")
+    @Option(
+            names = "--data",
+            description =
+                    "fashion-mnist (the embedded subset) or a data folder, its layout told by its "
+                            + "files as eval does: Waterbirds (metadata.csv), Fashion-MNIST IDX files, else an image folder (SPLIT/CLASS/…).")
     String data;
 
-    @Option(names = "--skip-bad-images", description = "Skip unreadable image files of an image folder (counted in "
-            + "summary.json) instead of stopping.")
+    @Option(
+            names = "--skip-bad-images",
+            description = "Skip unreadable image files of an image folder (counted in "
+                    + "summary.json) instead of stopping.")
     boolean skipBadImages;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS, which ./e2kd "
+    @Option(
+            names = "--threads",
+            description = "libtorch intra-op threads (default: libtorch's, i.e. OMP_NUM_THREADS, which ./e2kd "
                     + "sets to the CPUs free at start).")
     Integer threads;
 
     @Option(names = "--device", description = DeviceOption.DESCRIPTION)
     String device;
 
-    @Option(names = "--devices", description = "Data-parallel replicas: a count N (N CPU replicas, or GPUs 0 to N-1) or a "
-            + "list of GPU numbers such as 0,1 (default 1).")
+    @Option(
+            names = "--devices",
+            description = "Data-parallel replicas: a count N (N CPU replicas, or GPUs 0 to N-1) or a "
+                    + "list of GPU numbers such as 0,1 (default 1).")
     String devices;
 
-    @Option(names = "--batch", paramLabel = "N", description = "Batch size (default: the config's, 32 unless a preset "
-            + "says otherwise).")
+    @Option(
+            names = "--batch",
+            paramLabel = "N",
+            description = "Batch size (default: the config's, 32 unless a preset " + "says otherwise).")
     Integer batch;
 
     /**

@@ -1,41 +1,54 @@
 package e2kd.cli;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
+import e2kd.nn.Devices;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code e2kd convert}: a PyTorch state dict (torchvision / B-cos-v2 keys) to an e2kd checkpoint. */
-@Command(name = "convert", mixinStandardHelpOptions = true,
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
         description = "Convert a PyTorch state dict (torchvision or B-cos-v2 keys) into an e2kd checkpoint.")
 final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "FILE", description = "torch.save file holding a state dict.")
     Path weights;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE.pth", description = "The same as --weights FILE "
-            + "(the older spelling).")
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "FILE.pth",
+            description = "The same as --weights FILE " + "(the older spelling).")
     Path file;
 
-    @Option(names = "--model", required = true, paramLabel = "ID", description = "Model id (resnet18/34/50, "
-            + "densenet121/169 and their bcos_ variants).")
+    @Option(
+            names = "--model",
+            required = true,
+            paramLabel = "ID",
+            description = "Model id (resnet18/34/50, " + "densenet121/169 and their bcos_ variants).")
     String model;
 
-    @Option(names = "--options", split = ",", paramLabel = "K=V", description = "Model options (stem, base, growth, "
-            + "in_channels); by default read off the weights' shapes.")
+    @Option(
+            names = "--options",
+            split = ",",
+            paramLabel = "K=V",
+            description =
+                    "Model options (stem, base, growth, " + "in_channels); by default read off the weights' shapes.")
     Map<String, String> options = new LinkedHashMap<>();
 
-    @Option(names = "--size", defaultValue = "224", description = "Input size in pixels recorded in the checkpoint "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "224",
+            description = "Input size in pixels recorded in the checkpoint " + "(default ${DEFAULT-VALUE}).")
     int size;
 
     @Option(names = "--out", required = true, paramLabel = "FILE.ckpt", description = "Checkpoint to write.")
@@ -50,8 +63,8 @@ final class ConvertCommand implements Callable<Integer> {
             Model m = Pretrained.read(weights != null ? weights : file, model, options, manager);
             InputContract contract = InputContract.forModel(model, size);
             ModelCheckpoint.save(out, m, contract, null, Map.of());
-            System.out.println(model + " " + m.spec().options().asMap() + ", " + m.spec().numClasses() + " classes, "
-                    + contract.encoding() + " input -> " + out);
+            System.out.println(model + " " + m.spec().options().asMap() + ", "
+                    + m.spec().numClasses() + " classes, " + contract.encoding() + " input -> " + out);
         }
         return 0;
     }

@@ -1,34 +1,33 @@
 package e2kd.cli;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import e2kd.train.Encodings;
 import e2kd.data.BoxedDataset;
 import e2kd.data.DataLoader;
 import e2kd.data.EvalTransform;
+import e2kd.data.Waterbirds;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
 import e2kd.eval.GroupAccuracy;
 import e2kd.eval.Predictions;
 import e2kd.eval.ShiftConsistency;
-import e2kd.data.Waterbirds;
+import e2kd.experiments.EvalData;
+import e2kd.experiments.GroupJson;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
 import e2kd.io.E2kdIoException;
+import e2kd.nn.Devices;
 import e2kd.nn.Model;
+import e2kd.train.Encodings;
 import e2kd.train.ModelFiles;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import e2kd.experiments.EvalData;
-import e2kd.experiments.GroupJson;
 
 /**
  * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity
@@ -37,21 +36,31 @@ import e2kd.experiments.GroupJson;
  * top-1; data with a place label per image, Waterbirds layout) and {@code shift_consistency} (explanation
  * shift-consistency of student and teacher, per shift and mean; by default when the model or teacher is a ViT).
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
         description = "Evaluate a run or checkpoint: top-1/top-5, agreement and explanation similarity with a teacher,"
                 + " EPG when the data has boxes, group accuracy on Waterbirds-layout data. JSON on stdout.")
 final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Parameters(index = "0", paramLabel = "RUN_DIR|CHECKPOINT", description = "Run directory (its best.ckpt) or checkpoint.")
+    @Parameters(
+            index = "0",
+            paramLabel = "RUN_DIR|CHECKPOINT",
+            description = "Run directory (its best.ckpt) or checkpoint.")
     Path model;
 
-    @Option(names = "--model", paramLabel = "ID", description = "Model id when RUN_DIR|CHECKPOINT is a PyTorch file "
-            + "(resnet18/34/50, densenet121/169 and their bcos_ variants; options read off the weights).")
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            description = "Model id when RUN_DIR|CHECKPOINT is a PyTorch file "
+                    + "(resnet18/34/50, densenet121/169 and their bcos_ variants; options read off the weights).")
     String modelId;
 
-    @Option(names = "--size", defaultValue = "224", description = "Input size of a PyTorch file given as the model "
-            + "(default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--size",
+            defaultValue = "224",
+            description = "Input size of a PyTorch file given as the model " + "(default ${DEFAULT-VALUE}).")
     int size;
 
     @Mixin
@@ -60,21 +69,30 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     ThreadsOption threads;
 
-    @Option(names = "--data", description = "fashion-mnist, a VOC folder, a Waterbirds-layout folder (metadata.csv), a "
-            + "Fashion-MNIST IDX folder or an image folder (default: the run's own data).")
+    @Option(
+            names = "--data",
+            description = "fashion-mnist, a VOC folder, a Waterbirds-layout folder (metadata.csv), a "
+                    + "Fashion-MNIST IDX folder or an image folder (default: the run's own data).")
     String data;
 
     @Option(names = "--split", description = "Split (default: test for runs and Fashion-MNIST, val for folders).")
     String split;
 
-    @Option(names = "--boxes", description = "Boxes for an image folder or Waterbirds: a CSV box list (img_filename,x0,y0,x1,y1 per line) or CUB-200-2011's bounding_boxes.txt (with images.txt beside it).")
+    @Option(
+            names = "--boxes",
+            description =
+                    "Boxes for an image folder or Waterbirds: a CSV box list (img_filename,x0,y0,x1,y1 per line) or CUB-200-2011's bounding_boxes.txt (with images.txt beside it).")
     Path boxes;
 
     @Option(names = "--batch", defaultValue = "32", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--shift-patch", paramLabel = "P", description = "Patch size for explanation shift-consistency "
-            + "(default: the patch of the model or, failing that, the teacher when it is a ViT; 0: not computed).")
+    @Option(
+            names = "--shift-patch",
+            paramLabel = "P",
+            description =
+                    "Patch size for explanation shift-consistency "
+                            + "(default: the patch of the model or, failing that, the teacher when it is a ViT; 0: not computed).")
     Integer shiftPatch;
 
     @picocli.CommandLine.Mixin
@@ -86,32 +104,37 @@ final class EvalCommand implements Callable<Integer> {
         threads.apply();
         EvalData d = EvalData.resolve(model, data, split, boxes);
         try (NDManager manager = Devices.newManager()) {
-            ModelFiles.Source student = ModelFiles.load(model.toString(), modelId == null ? "" : modelId, Map.of(),
-                    size, "--model", manager);
+            ModelFiles.Source student = ModelFiles.load(
+                    model.toString(), modelId == null ? "" : modelId, Map.of(), size, "--model", manager);
             ModelFiles.Source t = teacher.load(student.input().size(), manager);
             checkClasses(student.model(), d, model);
             if (t != null) {
                 Path teacher = Path.of(this.teacher.teacher);
                 checkClasses(t.model(), d, teacher);
                 if (!t.input().equals(student.input())) {
-                    throw new E2kdIoException(teacher, "teacher input contract (" + t.input().size() + " px, "
-                            + t.input().encoding() + ") differs from the student's (" + student.input().size()
-                            + " px, " + student.input().encoding() + ")");
+                    throw new E2kdIoException(
+                            teacher,
+                            "teacher input contract (" + t.input().size() + " px, "
+                                    + t.input().encoding() + ") differs from the student's ("
+                                    + student.input().size()
+                                    + " px, " + student.input().encoding() + ")");
                 }
             }
             DataLoader.Builder loader = DataLoader.builder(d.dataset(), batch)
                     .augmentation(EvalTransform.standard(student.input().size()))
-                    .encoding(Encodings.of(student.input())).prefetch(1);
+                    .encoding(Encodings.of(student.input()))
+                    .prefetch(1);
             if (d.dataset() instanceof BoxedDataset boxed) {
                 loader.maps(i -> boxed.boxes(i).mask());
             }
             Explainer studentExplainer = Explainers.create("auto", student.model());
             Model teacherModel = t == null ? null : t.model();
             Explainer teacherExplainer = t == null ? null : Explainers.create("auto", teacherModel);
-            EvalResult r = Evaluator.evaluate(student.model(), studentExplainer, teacherModel, teacherExplainer,
-                    loader.build(), manager);
+            EvalResult r = Evaluator.evaluate(
+                    student.model(), studentExplainer, teacherModel, teacherExplainer, loader.build(), manager);
             GroupAccuracy groups = d.dataset() instanceof Waterbirds wb
-                    ? GroupAccuracy.of(Predictions.top1(student.model(), loader.build(), manager), wb.labels(), wb.places())
+                    ? GroupAccuracy.of(
+                            Predictions.top1(student.model(), loader.build(), manager), wb.labels(), wb.places())
                     : null;
             ObjectNode out = JSON.createObjectNode();
             out.put("model", student.model().spec().id());
@@ -136,8 +159,8 @@ final class EvalCommand implements Callable<Integer> {
             int patch = shiftPatch != null ? shiftPatch : ShiftConsistency.vitPatch(student.model(), teacherModel);
             if (patch > 0) {
                 ShiftConsistency.Result sc = ShiftConsistency.of(studentExplainer, loader.build(), patch, manager);
-                ShiftConsistency.Result tc = t == null ? null
-                        : ShiftConsistency.of(teacherExplainer, loader.build(), patch, manager);
+                ShiftConsistency.Result tc =
+                        t == null ? null : ShiftConsistency.of(teacherExplainer, loader.build(), patch, manager);
                 writeShifts(out.putObject("shift_consistency"), sc, tc);
             }
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -166,8 +189,10 @@ final class EvalCommand implements Callable<Integer> {
     private static void checkClasses(Model m, EvalData d, Path source) {
         int classes = d.dataset().classNames().size();
         if (m.spec().numClasses() != classes) {
-            throw new E2kdIoException(source, m.spec().id() + " has " + m.spec().numClasses() + " classes but "
-                    + d.description() + " has " + classes);
+            throw new E2kdIoException(
+                    source,
+                    m.spec().id() + " has " + m.spec().numClasses() + " classes but " + d.description() + " has "
+                            + classes);
         }
     }
 }

@@ -2,16 +2,17 @@ package e2kd.cli;
 
 import e2kd.api.Explanation;
 import e2kd.api.Explanations;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-
 /** {@code e2kd explain}: one image's explanation as a raw map (.npy) or a picture (.png). */
-@Command(name = "explain", mixinStandardHelpOptions = true,
+@Command(
+        name = "explain",
+        mixinStandardHelpOptions = true,
         description = "Explain one image: B-cos W(x) or GradCAM, written as .npy (raw float32 map) or .png (picture).")
 final class ExplainCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
@@ -39,8 +40,10 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--class", description = "Class to explain (default: the top-1 class).")
     Integer classIndex;
 
-    @Option(names = "--preprocess", description = "For bare weights: imagenet (shorter side 256, centre crop 224, "
-            + "the default) or none (the image as it is).")
+    @Option(
+            names = "--preprocess",
+            description = "For bare weights: imagenet (shorter side 256, centre crop 224, "
+                    + "the default) or none (the image as it is).")
     String preprocess;
 
     @Option(names = "--out", required = true, description = "Output: .npy (raw map) or .png (picture).")
@@ -64,21 +67,30 @@ final class ExplainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " must end in .npy or .png");
         }
         if (source.checkpoint != null && preprocess != null) {
-            throw new IllegalArgumentException("--preprocess is for bare weights; a checkpoint brings its own input "
-                    + "contract");
+            throw new IllegalArgumentException(
+                    "--preprocess is for bare weights; a checkpoint brings its own input " + "contract");
         }
-        try (Explanations model = source.checkpoint != null ? Explanations.load(source.checkpoint)
+        try (Explanations model = source.checkpoint != null
+                ? Explanations.load(source.checkpoint)
                 : preprocessed(Explanations.load(source.bare.weights, source.bare.model))) {
             Explanation e = model.explain(image, classIndex);
             e.save(out);
             if (output.json) {
-                JsonOption.print(JsonOption.object().put("class", e.explainedClass()).put("logit", e.logit())
-                        .put("model", model.model().spec().id()).put("explainer", String.valueOf(e.explainer()))
+                JsonOption.print(JsonOption.object()
+                        .put("class", e.explainedClass())
+                        .put("logit", e.logit())
+                        .put("model", model.model().spec().id())
+                        .put("explainer", String.valueOf(e.explainer()))
                         .put("out", out.toString()));
                 return 0;
             }
-            System.out.printf(Locale.ROOT, "class %d logit %.6f (%s, %s)%n", e.explainedClass(), e.logit(),
-                    model.model().spec().id(), e.explainer());
+            System.out.printf(
+                    Locale.ROOT,
+                    "class %d logit %.6f (%s, %s)%n",
+                    e.explainedClass(),
+                    e.logit(),
+                    model.model().spec().id(),
+                    e.explainer());
             System.out.println("wrote " + out);
         }
         return 0;
@@ -90,7 +102,8 @@ final class ExplainCommand implements Callable<Integer> {
             case "none" -> model.withoutResize();
             default -> {
                 model.close();
-                throw new IllegalArgumentException("--preprocess " + preprocess + " is not valid; expected imagenet or none");
+                throw new IllegalArgumentException(
+                        "--preprocess " + preprocess + " is not valid; expected imagenet or none");
             }
         };
     }

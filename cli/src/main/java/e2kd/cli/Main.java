@@ -3,24 +3,38 @@ package e2kd.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import e2kd.train.RunProvenance;
+import java.io.IOException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import e2kd.data.E2kdDataException;
-import e2kd.io.E2kdIoException;
-
 /** The {@code e2kd} command line. */
-@Command(name = "e2kd", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(
+        name = "e2kd",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
         description = "Explanation-enhanced knowledge distillation (e2KD, ECCV 2024) on the JVM.",
-        subcommands = {DemoCommand.class, TrainCommand.class, DistillCommand.class, PrecomputeCommand.class,
-                EvalCommand.class, ExplainCommand.class, ReportCommand.class, ConvertCommand.class,
-                ExportCommand.class, SoakCommand.class, BenchCommand.class, ReproduceCommand.class,
-                SweepCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            DistillCommand.class,
+            PrecomputeCommand.class,
+            EvalCommand.class,
+            ExplainCommand.class,
+            ReportCommand.class,
+            ConvertCommand.class,
+            ExportCommand.class,
+            SoakCommand.class,
+            BenchCommand.class,
+            ReproduceCommand.class,
+            SweepCommand.class
+        })
 public final class Main {
-    @Option(names = {"-v", "--verbose"}, description = "Log more (repeat for debug output).", scope = CommandLine.ScopeType.INHERIT)
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Log more (repeat for debug output).",
+            scope = CommandLine.ScopeType.INHERIT)
     void verbose(boolean[] flags) {
         Level level = flags.length > 1 ? Level.DEBUG : Level.INFO;
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(level);
@@ -36,9 +50,12 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         listExitCodes(cli);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof IllegalArgumentException || e instanceof e2kd.io.E2kdIoException
-                    || e instanceof IllegalStateException || e instanceof IOException
-                    || e instanceof e2kd.data.E2kdDataException || e instanceof java.io.UncheckedIOException) {
+            if (e instanceof IllegalArgumentException
+                    || e instanceof e2kd.io.E2kdIoException
+                    || e instanceof IllegalStateException
+                    || e instanceof IOException
+                    || e instanceof e2kd.data.E2kdDataException
+                    || e instanceof java.io.UncheckedIOException) {
                 cmd.getErr().println("e2kd: " + e.getMessage());
                 return 2;
             }
@@ -56,7 +73,10 @@ public final class Main {
         if (cmd.getCommand() instanceof DemoCommand) {
             codes.put(Integer.toString(DemoCommand.CLAIM_FAILED), "the demo's claim did not hold (--no-check exits 0)");
         }
-        cmd.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        cmd.getCommandSpec()
+                .usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(codes);
         cmd.getSubcommands().values().forEach(Main::listExitCodes);
     }
 

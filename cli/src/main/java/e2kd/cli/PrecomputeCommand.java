@@ -1,17 +1,18 @@
 package e2kd.cli;
 
-import e2kd.train.frozen.Precompute;
 import e2kd.train.TrainConfig;
+import e2kd.train.frozen.Precompute;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-
 /** {@code e2kd precompute}: a teacher's logits and explanations for a config's training split, once. */
-@Command(name = "precompute", mixinStandardHelpOptions = true,
+@Command(
+        name = "precompute",
+        mixinStandardHelpOptions = true,
         description = "Store a teacher's logits and explanations (top-1 class) for the training split, in shards, "
                 + "for 'distill --method e2kd-frozen --frozen DIR'. Re-running resumes: complete shards are skipped.")
 final class PrecomputeCommand implements Callable<Integer> {
@@ -36,16 +37,19 @@ final class PrecomputeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (teacher.teacher == null) {
-            throw new IllegalArgumentException("give --teacher FILE (run directory, checkpoint, or PyTorch file with "
-                    + "--teacher-model ID)");
+            throw new IllegalArgumentException(
+                    "give --teacher FILE (run directory, checkpoint, or PyTorch file with " + "--teacher-model ID)");
         }
         List<String> sets = new java.util.ArrayList<>(teacher.sets());
         DistillCommand.add(sets, "explainer", explainer);
         TrainConfig resolved = config.resolve(null, sets);
         Precompute.Result r = Precompute.run(resolved, teacher.teacher, out, shardSize);
         if (output.json) {
-            JsonOption.print(JsonOption.object().put("samples", r.samples()).put("shards_written", r.written())
-                    .put("shards_complete_before", r.skipped()).put("index", out.resolve("index.json").toString()));
+            JsonOption.print(JsonOption.object()
+                    .put("samples", r.samples())
+                    .put("shards_written", r.written())
+                    .put("shards_complete_before", r.skipped())
+                    .put("index", out.resolve("index.json").toString()));
             return 0;
         }
         System.out.println(r.samples() + " samples: " + r.written() + " shards written, " + r.skipped()

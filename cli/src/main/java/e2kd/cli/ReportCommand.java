@@ -1,16 +1,17 @@
 package e2kd.cli;
 
+import e2kd.experiments.RunReports;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.Callable;
-import e2kd.experiments.RunReports;
-
 /** {@code e2kd report}: several runs side by side in one self-contained HTML page. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Write one self-contained HTML page comparing runs (metrics, curves, explanations).")
 final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN", description = "Run directories.")

@@ -1,16 +1,5 @@
 package e2kd.cli;
 
-import e2kd.io.AtomicFiles;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import e2kd.experiments.BaselinesSuite;
 import e2kd.experiments.FewShotSuite;
 import e2kd.experiments.FrozenSuite;
@@ -18,37 +7,63 @@ import e2kd.experiments.LocalizationSuite;
 import e2kd.experiments.ReproRuns;
 import e2kd.experiments.ShortcutSuite;
 import e2kd.experiments.VitSuite;
+import e2kd.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code e2kd reproduce}: one of the paper's experiments in miniature on real Fashion-MNIST images, over seeds, as a
  * markdown table {@code DIR/<suite>.md} (mean ± std over seeds, the command, the wall time; teachers cached in
  * {@code DIR/teachers} and timed separately).
  */
-@Command(name = "reproduce", mixinStandardHelpOptions = true,
+@Command(
+        name = "reproduce",
+        mixinStandardHelpOptions = true,
         description = "Run a suite of the paper's experiments in miniature (fewshot, shortcut, localization, frozen, "
                 + "baselines, vit) and write DIR/<suite>.md with mean ± std over seeds.")
 final class ReproduceCommand implements Callable<Integer> {
-    @Option(names = "--suite", required = true,
+    @Option(
+            names = "--suite",
+            required = true,
             description = "fewshot, shortcut, localization, frozen, baselines or vit.")
     String suite;
 
-    @Option(names = "--seeds", defaultValue = "3", description = "Seeds 1..N (default ${DEFAULT-VALUE}; one with --quick).")
+    @Option(
+            names = "--seeds",
+            defaultValue = "3",
+            description = "Seeds 1..N (default ${DEFAULT-VALUE}; one with --quick).")
     int seeds;
 
     @Option(names = "--out", required = true, description = "Folder for teachers, runs, scenes and the table.")
     Path out;
 
-    @Option(names = "--quick", description = "Two epochs and a few images per class: checks the pipeline, not the claims.")
+    @Option(
+            names = "--quick",
+            description = "Two epochs and a few images per class: checks the pipeline, not the claims.")
     boolean quick;
 
-    @Option(names = "--tiny", description = "Narrower teachers (base width 12 instead of 16; students have 8 either way) "
-            + "and, without --data, the embedded Fashion-MNIST subset.")
+    @Option(
+            names = "--tiny",
+            description = "Narrower teachers (base width 12 instead of 16; students have 8 either way) "
+                    + "and, without --data, the embedded Fashion-MNIST subset.")
     boolean tiny;
 
-    @Option(names = "--data", description = "Fashion-MNIST IDX folder (default " + "/usr/share/datasets/fashion-mnist).")
+    @Option(
+            names = "--data",
+            description = "Fashion-MNIST IDX folder (default " + "/usr/share/datasets/fashion-mnist).")
     Path data;
 
-    @Option(names = "--threads", defaultValue = "1", description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--threads",
+            defaultValue = "1",
+            description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
     @Override
@@ -66,15 +81,28 @@ final class ReproduceCommand implements Callable<Integer> {
             case "frozen" -> FrozenSuite.run(r);
             case "baselines" -> BaselinesSuite.run(r);
             case "vit" -> VitSuite.run(r);
-            default -> throw new IllegalArgumentException("--suite " + suite + " is not a suite; expected fewshot, "
-                    + "shortcut, localization, frozen, baselines or vit");
+            default ->
+                throw new IllegalArgumentException("--suite " + suite + " is not a suite; expected fewshot, "
+                        + "shortcut, localization, frozen, baselines or vit");
         };
         double seconds = (System.nanoTime() - started) / 1e9 - r.teacherSeconds();
-        String selected = r.selections().isEmpty() ? "" : "Selected on the validation split (seed 1):\n\n"
-                + r.selections().stream().map(line -> "* " + line + "\n").collect(Collectors.joining()) + "\n";
-        String text = String.format(Locale.ROOT, "# %s%n%n`%s`%n%n%s%n%s%d seed(s)%s; wall time %.0f s for students, "
-                        + "selection and evaluation; teachers: %s.%n", suite, command(r), body, selected, r.seeds,
-                quick ? ", --quick (pipeline check only, too short for the claims)" : "", seconds,
+        String selected = r.selections().isEmpty()
+                ? ""
+                : "Selected on the validation split (seed 1):\n\n"
+                        + r.selections().stream()
+                                .map(line -> "* " + line + "\n")
+                                .collect(Collectors.joining()) + "\n";
+        String text = String.format(
+                Locale.ROOT,
+                "# %s%n%n`%s`%n%n%s%n%s%d seed(s)%s; wall time %.0f s for students, "
+                        + "selection and evaluation; teachers: %s.%n",
+                suite,
+                command(r),
+                body,
+                selected,
+                r.seeds,
+                quick ? ", --quick (pipeline check only, too short for the claims)" : "",
+                seconds,
                 String.join(", ", r.teacherTimes()));
         Path file = out.resolve(suite + ".md");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);

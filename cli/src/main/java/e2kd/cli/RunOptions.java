@@ -1,17 +1,16 @@
 package e2kd.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import e2kd.experiments.RunReports;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Progress;
-import e2kd.train.Trainer;
 import e2kd.train.TrainConfig;
-import com.fasterxml.jackson.databind.JsonNode;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
+import e2kd.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import e2kd.experiments.RunReports;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Options shared by {@code train} and {@code distill}: config sources, run folder, resume. */
 final class RunOptions {
@@ -21,11 +20,15 @@ final class RunOptions {
     @Option(names = "--out", description = "Run directory to create.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last.ckpt (config.yaml, then --set).")
+    @Option(
+            names = "--resume",
+            description = "Continue the run in RUN_DIR from its last.ckpt (config.yaml, then --set).")
     Path resume;
 
-    @Option(names = "--dry-run", description = "Print the resolved config (what config.yaml would hold) and stop; "
-            + "needs neither --out nor data.")
+    @Option(
+            names = "--dry-run",
+            description = "Print the resolved config (what config.yaml would hold) and stop; "
+                    + "needs neither --out nor data.")
     boolean dryRun;
 
     @Mixin
@@ -60,7 +63,9 @@ final class RunOptions {
             System.out.println("top1 " + summary.path("top1").asText() + "  agreement "
                     + summary.path("agreement").asText() + "  explanation_similarity "
                     + summary.path("explanation_similarity").asText()
-                    + (summary.path("skipped_images").asInt() > 0 ? "  skipped_images " + summary.path("skipped_images") : "")
+                    + (summary.path("skipped_images").asInt() > 0
+                            ? "  skipped_images " + summary.path("skipped_images")
+                            : "")
                     + "  (" + dir.resolve("summary.json") + ")");
         }
         return 0;

@@ -4,28 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import e2kd.io.AtomicFiles;
 import e2kd.experiments.GridSearch;
+import e2kd.io.AtomicFiles;
 import e2kd.train.Progress;
 import e2kd.train.TrainConfig;
 import e2kd.train.Trainer;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code e2kd sweep}: trains one run per combination of the grid's values (on top of the usual config options) and
  * selects the combination with the best validation top-1 ({@code best_val_top1} of summary.json; the test split is
  * never used to choose), as the paper tuned τ and λ. Writes {@code DIR/sweep.json} and prints the winner.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
         description = "Run a grid of config values (e.g. --grid tau=1,5 lambda=0.2,1,5,10) and select on the "
                 + "validation split.")
 final class SweepCommand implements Callable<Integer> {
@@ -58,8 +59,12 @@ final class SweepCommand implements Callable<Integer> {
             run.put("values", String.join(" ", c));
             run.put("run", dir.toString());
             run.put("val_top1", GridSearch.validationTop1(summary));
-            (output.json ? System.err : System.out).printf(Locale.ROOT, "%-30s val top-1 %.1f%%%n", String.join(" ", c),
-                    100 * run.path("val_top1").asDouble());
+            (output.json ? System.err : System.out)
+                    .printf(
+                            Locale.ROOT,
+                            "%-30s val top-1 %.1f%%%n",
+                            String.join(" ", c),
+                            100 * run.path("val_top1").asDouble());
         }
         JsonNode winner = runs.get(GridSearch.best(summaries));
         result.put("selected_by", "val_top1");
@@ -70,8 +75,12 @@ final class SweepCommand implements Callable<Integer> {
             JsonOption.print(result);
             return 0;
         }
-        System.out.printf(Locale.ROOT, "selected on validation top-1: %s (%.1f%%); %s%n",
-                winner.path("values").asText(), 100 * winner.path("val_top1").asDouble(), out.resolve("sweep.json"));
+        System.out.printf(
+                Locale.ROOT,
+                "selected on validation top-1: %s (%.1f%%); %s%n",
+                winner.path("values").asText(),
+                100 * winner.path("val_top1").asDouble(),
+                out.resolve("sweep.json"));
         return 0;
     }
 }

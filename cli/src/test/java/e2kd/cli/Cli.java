@@ -1,6 +1,9 @@
 package e2kd.cli;
 
-import javax.imageio.ImageIO;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -15,17 +18,33 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
 
 /** Helpers for end-to-end tests through {@link Main#run}. */
 final class Cli {
     /** A tiny B-cos run on the embedded Fashion-MNIST: 6 shots per class, 30 test images, one libtorch thread. */
-    static final String[] TINY = {"--set", "model=bcos_resnet18", "--set", "model_options=stem=small,base=4",
-            "--set", "shots_per_class=6", "--set", "val_per_class=2", "--set", "test_limit=30", "--set", "batch=30",
-            "--set", "image_size=28", "--set", "scale_min=0.5", "--set", "seed=7", "--set", "threads=1"};
+    static final String[] TINY = {
+        "--set",
+        "model=bcos_resnet18",
+        "--set",
+        "model_options=stem=small,base=4",
+        "--set",
+        "shots_per_class=6",
+        "--set",
+        "val_per_class=2",
+        "--set",
+        "test_limit=30",
+        "--set",
+        "batch=30",
+        "--set",
+        "image_size=28",
+        "--set",
+        "scale_min=0.5",
+        "--set",
+        "seed=7",
+        "--set",
+        "threads=1"
+    };
 
     private Cli() {}
 
@@ -34,15 +53,20 @@ final class Cli {
      * starting with {@code line}; fails when it never does or was not killed.
      */
     static void sigkillAt(String line, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "e2kd.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(
+                System.getProperty("java.home") + "/bin/java",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "e2kd.cli.Main"));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("TORCH_CPP_LOG_LEVEL", "ERROR");
         Process p = builder.start();
         StringBuilder seen = new StringBuilder();
         boolean reached = false;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String l = out.readLine(); l != null; l = out.readLine()) {
                 seen.append(l).append('\n');
                 if (l.startsWith(line)) {

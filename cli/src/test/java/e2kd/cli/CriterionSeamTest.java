@@ -1,5 +1,10 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,12 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.PthReader;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.models.Models;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
+import e2kd.nn.weights.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.Options;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The seams at work: a criterion that exists only in the tests ({@code e2kd.distill.LayerProbeCriterion}, one class
@@ -40,7 +38,9 @@ class CriterionSeamTest {
     Path tmp;
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {"bcos_densenet121|stem=small,base=8,growth=4", "resnet18|stem=small,base=4"})
+    @CsvSource(
+            delimiter = '|',
+            value = {"bcos_densenet121|stem=small,base=8,growth=4", "resnet18|stem=small,base=4"})
     void testOnlyCriterionTrainsResumesBitIdenticallyAndIsNotExported(String model, String options)
             throws IOException, InterruptedException {
         Path teacher = tmp.resolve("teacher.ckpt");
@@ -48,10 +48,23 @@ class CriterionSeamTest {
             Model t = Models.create(model, 10, e2kd.Options.parse(options), m);
             ModelCheckpoint.save(teacher, t, InputContract.forModel(model, 28), null, Map.of());
         }
-        String[] args = Cli.args(new String[] {"distill", "--teacher", teacher.toString(), "--method", "kd"}, Cli.TINY,
-                new String[] {"--set", "model=" + model, "--set", "model_options=" + options, "--set", "batch=10",
-                        "--set", "epochs=3", "--set", "test_limit=20", "--set", "log_every=1",
-                        "--set", "loss=[{name: kd, tau: 2}, {name: layer_probe, weight: 0.5, feature: layer3}]"});
+        String[] args = Cli.args(
+                new String[] {"distill", "--teacher", teacher.toString(), "--method", "kd"}, Cli.TINY, new String[] {
+                    "--set",
+                    "model=" + model,
+                    "--set",
+                    "model_options=" + options,
+                    "--set",
+                    "batch=10",
+                    "--set",
+                    "epochs=3",
+                    "--set",
+                    "test_limit=20",
+                    "--set",
+                    "log_every=1",
+                    "--set",
+                    "loss=[{name: kd, tau: 2}, {name: layer_probe, weight: 0.5, feature: layer3}]"
+                });
 
         Path straight = tmp.resolve("straight");
         assertEquals(0, Main.run(Cli.args(args, new String[] {"--out", straight.toString()})));
@@ -66,15 +79,20 @@ class CriterionSeamTest {
             assertSameArrays(a.model().stateDict(), b.model().stateDict());
             assertSameArrays(a.trainerTensors(), b.trainerTensors());
             NDArray scale = a.trainerTensors().get("criteria/layer_probe/scale");
-            assertTrue(scale != null, "criterion state saved: " + a.trainerTensors().keySet());
+            assertTrue(
+                    scale != null,
+                    "criterion state saved: " + a.trainerTensors().keySet());
             assertNotEquals(1f, scale.getFloat(0), "the criterion's parameter was trained");
             assertTrue(a.trainerTensors().containsKey("criterion.layer_probe.scale/m"), "its optimizer state saved");
         }
         List<JsonNode> lines = metrics(straight);
         assertEquals(metrics(killed), lines);
-        assertTrue(lines.get(2).path("loss_layer_probe").isNumber(), lines.get(2).toString());
-        assertTrue(Files.readString(straight.resolve("report.html")).contains("layer_probe loss"), "curve in the report");
-        assertEquals(JSON.readTree(straight.resolve("summary.json").toFile()).path("top1"),
+        assertTrue(
+                lines.get(2).path("loss_layer_probe").isNumber(), lines.get(2).toString());
+        assertTrue(
+                Files.readString(straight.resolve("report.html")).contains("layer_probe loss"), "curve in the report");
+        assertEquals(
+                JSON.readTree(straight.resolve("summary.json").toFile()).path("top1"),
                 JSON.readTree(killed.resolve("summary.json").toFile()).path("top1"));
 
         Path exported = tmp.resolve("student.pth");
@@ -82,8 +100,12 @@ class CriterionSeamTest {
         try (NDManager m = NDManager.newBaseManager()) {
             TreeSet<String> keys = new TreeSet<>();
             PthReader.read(exported).forEach(e -> keys.add(e.getKey()));
-            assertEquals(new TreeSet<>(ModelCheckpoint.load(straight.resolve("best.ckpt"), m).model().stateDict()
-                    .keySet()), keys);
+            assertEquals(
+                    new TreeSet<>(ModelCheckpoint.load(straight.resolve("best.ckpt"), m)
+                            .model()
+                            .stateDict()
+                            .keySet()),
+                    keys);
         }
     }
 
@@ -100,6 +122,7 @@ class CriterionSeamTest {
 
     private static void assertSameArrays(Map<String, NDArray> expected, Map<String, NDArray> actual) {
         assertEquals(new TreeSet<>(expected.keySet()), new TreeSet<>(actual.keySet()));
-        expected.forEach((key, v) -> assertArrayEquals(v.toByteArray(), actual.get(key).toByteArray(), key));
+        expected.forEach(
+                (key, v) -> assertArrayEquals(v.toByteArray(), actual.get(key).toByteArray(), key));
     }
 }

@@ -15,58 +15,66 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** train / distill --data tell the layout as eval does; --dry-run prints the resolved config; --batch, --json. */
 class DataOptionsTest {
-  @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
-  private static JsonNode dryRun(String... args) throws IOException {
-    return new YAMLMapper().readTree(Cli.stdout(Cli.args(new String[] {"train", "--dry-run"}, args)));
-  }
+    private static JsonNode dryRun(String... args) throws IOException {
+        return new YAMLMapper().readTree(Cli.stdout(Cli.args(new String[] {"train", "--dry-run"}, args)));
+    }
 
-  @Test
-  void dataFolderLayoutIsDetectedAndTheResolvedConfigPrinted() throws IOException {
-    Path folder = Cli.imageFolder(tmp.resolve("folder"), Map.of("train", 1, "val", 1), "a", "b");
-    JsonNode c = dryRun("--data", folder.toString(), "--batch", "7", "--threads", "2");
-    assertEquals("image-folder", c.get("data").asText());
-    assertEquals(folder.toString(), c.get("data_dir").asText());
-    assertEquals(7, c.get("batch").asInt());
-    assertEquals(2, c.get("threads").asInt());
+    @Test
+    void dataFolderLayoutIsDetectedAndTheResolvedConfigPrinted() throws IOException {
+        Path folder = Cli.imageFolder(tmp.resolve("folder"), Map.of("train", 1, "val", 1), "a", "b");
+        JsonNode c = dryRun("--data", folder.toString(), "--batch", "7", "--threads", "2");
+        assertEquals("image-folder", c.get("data").asText());
+        assertEquals(folder.toString(), c.get("data_dir").asText());
+        assertEquals(7, c.get("batch").asInt());
+        assertEquals(2, c.get("threads").asInt());
 
-    Path birds = Files.createDirectories(tmp.resolve("birds"));
-    Files.writeString(birds.resolve("metadata.csv"), "img_filename,y,place,split\n");
-    c = dryRun("--preset", "fmnist-teacher", "--data", birds.toString());
-    assertEquals("waterbirds", c.get("data").asText());
-    assertEquals(birds.toString(), c.get("data_dir").asText());
-    assertEquals("image-folder", dryRun("--data", birds.toString(), "--set", "data=image-folder").get("data").asText());
+        Path birds = Files.createDirectories(tmp.resolve("birds"));
+        Files.writeString(birds.resolve("metadata.csv"), "img_filename,y,place,split\n");
+        c = dryRun("--preset", "fmnist-teacher", "--data", birds.toString());
+        assertEquals("waterbirds", c.get("data").asText());
+        assertEquals(birds.toString(), c.get("data_dir").asText());
+        assertEquals(
+                "image-folder",
+                dryRun("--data", birds.toString(), "--set", "data=image-folder")
+                        .get("data")
+                        .asText());
 
-    c = dryRun("--config", folderConfig(folder).toString(), "--data", "fashion-mnist");
-    assertEquals("fashion-mnist", c.get("data").asText());
-    assertEquals("", c.get("data_dir").asText());
+        c = dryRun("--config", folderConfig(folder).toString(), "--data", "fashion-mnist");
+        assertEquals("fashion-mnist", c.get("data").asText());
+        assertEquals("", c.get("data_dir").asText());
 
-    Path voc = Files.createDirectories(tmp.resolve("voc/JPEGImages"));
-    Files.createDirectories(voc.resolveSibling("Annotations"));
-    String error = Cli.oneLineError("train", "--dry-run", "--data", voc.getParent().toString());
-    assertTrue(error.contains(voc.getParent() + " is a PASCAL VOC folder"), error);
-    error = Cli.oneLineError("distill", "--dry-run", "--data", tmp.resolve("missing").toString(), "--method", "kd");
-    assertTrue(error.contains("missing is neither fashion-mnist nor a folder"), error);
-  }
+        Path voc = Files.createDirectories(tmp.resolve("voc/JPEGImages"));
+        Files.createDirectories(voc.resolveSibling("Annotations"));
+        String error =
+                Cli.oneLineError("train", "--dry-run", "--data", voc.getParent().toString());
+        assertTrue(error.contains(voc.getParent() + " is a PASCAL VOC folder"), error);
+        error = Cli.oneLineError(
+                "distill", "--dry-run", "--data", tmp.resolve("missing").toString(), "--method", "kd");
+        assertTrue(error.contains("missing is neither fashion-mnist nor a folder"), error);
+    }
 
-  /** A config file naming {@code folder} as an image folder. */
-  private Path folderConfig(Path folder) throws IOException {
-    return Files.writeString(tmp.resolve("folder.yaml"), "data: image-folder\ndata_dir: " + folder + "\n");
-  }
+    /** A config file naming {@code folder} as an image folder. */
+    private Path folderConfig(Path folder) throws IOException {
+        return Files.writeString(tmp.resolve("folder.yaml"), "data: image-folder\ndata_dir: " + folder + "\n");
+    }
 
-  @Test
-  void jsonPrintsTheSummary() throws IOException {
-    Path run = tmp.resolve("run");
-    String out = Cli.stdout(Cli.args(new String[] {"train", "--json", "--out", run.toString(), "--set", "epochs=1"},
-        Cli.TINY));
-    JsonNode printed = new ObjectMapper().readTree(out);
-    assertEquals(new ObjectMapper().readTree(run.resolve("summary.json").toFile()), printed);
-    assertTrue(printed.get("provenance").has("libtorch_version"), out);
+    @Test
+    void jsonPrintsTheSummary() throws IOException {
+        Path run = tmp.resolve("run");
+        String out = Cli.stdout(
+                Cli.args(new String[] {"train", "--json", "--out", run.toString(), "--set", "epochs=1"}, Cli.TINY));
+        JsonNode printed = new ObjectMapper().readTree(out);
+        assertEquals(new ObjectMapper().readTree(run.resolve("summary.json").toFile()), printed);
+        assertTrue(printed.get("provenance").has("libtorch_version"), out);
 
-    Path sweep = tmp.resolve("sweep");
-    JsonNode swept = new ObjectMapper().readTree(Cli.stdout(Cli.args(new String[] {"sweep", "--json", "--grid",
-        "epochs=1", "--out", sweep.toString()}, Cli.TINY)));
-    assertEquals(new ObjectMapper().readTree(sweep.resolve("sweep.json").toFile()), swept);
-    assertEquals("epochs=1", swept.at("/winner/values").asText());
-  }
+        Path sweep = tmp.resolve("sweep");
+        JsonNode swept = new ObjectMapper()
+                .readTree(Cli.stdout(Cli.args(
+                        new String[] {"sweep", "--json", "--grid", "epochs=1", "--out", sweep.toString()}, Cli.TINY)));
+        assertEquals(new ObjectMapper().readTree(sweep.resolve("sweep.json").toFile()), swept);
+        assertEquals("epochs=1", swept.at("/winner/values").asText());
+    }
 }

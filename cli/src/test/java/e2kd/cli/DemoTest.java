@@ -1,22 +1,20 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.io.CheckpointArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code e2kd demo} in-process: with --quick every step runs and the table, the claim line, demo.json and the same
@@ -29,7 +27,8 @@ class DemoTest {
     void quickDemoWithTheCommittedTeacherPrintsTheTable(@TempDir Path out) throws IOException {
         String stdout = demo("--quick", "--out", out.toString());
         for (String row : List.of("teacher", "KD student", "e2KD student")) {
-            assertTrue(stdout.lines().anyMatch(l -> l.startsWith(row + " ") && l.contains("%")), row + " in\n" + stdout);
+            assertTrue(
+                    stdout.lines().anyMatch(l -> l.startsWith(row + " ") && l.contains("%")), row + " in\n" + stdout);
         }
         assertTrue(stdout.contains("top-1 OOD") && stdout.contains("expl. sim."), stdout);
         assertTrue(stdout.lines().anyMatch(l -> l.startsWith("claim ")), stdout);
@@ -39,8 +38,11 @@ class DemoTest {
         assertTrue(json.path("quick").asBoolean());
         assertEquals(3, json.path("rows").size());
         // in distribution = a test scene on its own class's background (y == place in metadata.csv)
-        List<String[]> tests = Files.readAllLines(out.resolve("scenes/metadata.csv")).stream().skip(1)
-                .map(l -> l.split(",")).filter(f -> f[3].equals("2")).toList();
+        List<String[]> tests = Files.readAllLines(out.resolve("scenes/metadata.csv")).stream()
+                .skip(1)
+                .map(l -> l.split(","))
+                .filter(f -> f[3].equals("2"))
+                .toList();
         assertEquals(30, tests.size());
         long in = tests.stream().filter(f -> f[1].equals(f[2])).count();
         assertTrue(in < 15, in + " of 30 test scenes on their own background: backgrounds are not independent");
@@ -57,7 +59,8 @@ class DemoTest {
             assertEquals(expected[3], row.path("explanation_similarity").asDouble(), 1e-5, "similarity " + row);
         }
         assertEquals("e2KD student", json.path("rows").get(2).path("name").asText());
-        assertTrue(Files.isRegularFile(out.resolve("e2kd/best.ckpt")) && Files.isRegularFile(out.resolve("kd/summary.json")));
+        assertTrue(Files.isRegularFile(out.resolve("e2kd/best.ckpt"))
+                && Files.isRegularFile(out.resolve("kd/summary.json")));
         assertTrue(Files.isRegularFile(out.resolve("scenes/metadata.csv")));
     }
 
@@ -68,10 +71,15 @@ class DemoTest {
         assertTrue(config.contains("method: \"labels\"") && config.contains("data: \"waterbirds\""), config);
         assertTrue(Files.isRegularFile(out.resolve("teacher/best.ckpt")));
         List<String> metadata = Files.readAllLines(out.resolve("teacher-scenes/metadata.csv"));
-        long own = metadata.stream().skip(1).map(l -> l.split(",")).filter(f -> f[1].equals(f[2])).count();
+        long own = metadata.stream()
+                .skip(1)
+                .map(l -> l.split(","))
+                .filter(f -> f[1].equals(f[2]))
+                .count();
         assertTrue(own < metadata.size() - 1, "teacher scenes must not all sit on their class's background");
         assertTrue(JSON.readTree(out.resolve("demo.json").toFile()).path("rows").size() == 3);
-        JsonNode provenance = e2kd.io.CheckpointArchive.readMeta(out.resolve("teacher/best.ckpt")).path("provenance");
+        JsonNode provenance = e2kd.io.CheckpointArchive.readMeta(out.resolve("teacher/best.ckpt"))
+                .path("provenance");
         assertEquals(config, provenance.path("config_yaml").asText(), "config carried in the teacher checkpoint");
         assertEquals(JSON.readTree(out.resolve("teacher/summary.json").toFile()), provenance.path("summary"));
     }
@@ -82,9 +90,25 @@ class DemoTest {
      */
     @Test
     void aRunWhoseClaimFailsExitsNonZeroUnlessNoCheck(@TempDir Path out) throws IOException {
-        String[] tiny = {"--test-per-class", "1", "--set", "lambda=0", "--set", "shots_per_class=3", "--set",
-            "val_per_class=2", "--set", "epochs=1", "--set", "batch=30", "--set", "warmup_epochs=0", "--set",
-            "log_every=0", "--out"};
+        String[] tiny = {
+            "--test-per-class",
+            "1",
+            "--set",
+            "lambda=0",
+            "--set",
+            "shots_per_class=3",
+            "--set",
+            "val_per_class=2",
+            "--set",
+            "epochs=1",
+            "--set",
+            "batch=30",
+            "--set",
+            "warmup_epochs=0",
+            "--set",
+            "log_every=0",
+            "--out"
+        };
         Result failed = run(concat(tiny, out.resolve("checked").toString()));
         assertEquals(DemoCommand.CLAIM_FAILED, failed.code(), failed.stdout());
         assertTrue(failed.stdout().contains("claim does NOT hold"), failed.stdout());
@@ -96,7 +120,9 @@ class DemoTest {
         e2kd.remove("name");
         assertEquals(kd, e2kd, "with lambda=0 both students are the same run");
 
-        Result unchecked = run(concat(concat(new String[] {"--no-check"}, tiny), out.resolve("unchecked").toString()));
+        Result unchecked = run(concat(
+                concat(new String[] {"--no-check"}, tiny),
+                out.resolve("unchecked").toString()));
         assertEquals(0, unchecked.code(), unchecked.stdout());
         assertTrue(unchecked.stdout().contains("claim does NOT hold"), unchecked.stdout());
     }
@@ -105,7 +131,10 @@ class DemoTest {
     private static void assertReportHasThePrintedTable(String stdout, String html) {
         assertTrue(html.contains("In and out of distribution"), "no demo table in report.html");
         for (String name : List.of("teacher", "KD student", "e2KD student")) {
-            String line = stdout.lines().filter(l -> l.startsWith(name + " ")).findFirst().orElseThrow();
+            String line = stdout.lines()
+                    .filter(l -> l.startsWith(name + " "))
+                    .findFirst()
+                    .orElseThrow();
             String[] cells = line.substring(name.length()).trim().split("\\s+");
             assertEquals(4, cells.length, line);
             StringBuilder row = new StringBuilder("<tr><td>" + name + "</td>");

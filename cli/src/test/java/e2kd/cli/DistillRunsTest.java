@@ -1,13 +1,12 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.nn.weights.ModelCheckpoint;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,13 +16,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.nn.InputContract;
-import e2kd.nn.Model;
-import e2kd.nn.models.Models;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end through {@link Main#run}: a tiny B-cos teacher from labels on the embedded Fashion-MNIST subset, then
@@ -35,6 +31,7 @@ class DistillRunsTest {
 
     @TempDir
     static Path tmp;
+
     Path teacher;
 
     @BeforeAll
@@ -91,8 +88,18 @@ class DistillRunsTest {
         Path whole = tmp.resolve("whole");
         Path resumed = tmp.resolve("resumed");
         assertEquals(0, distill(whole, "--method", "kd", "--set", "epochs=2", "--set", "warmup_epochs=1"));
-        assertEquals(0, distill(resumed, "--method", "kd", "--set", "epochs=2", "--set", "warmup_epochs=1",
-                "--stop-after", "1"));
+        assertEquals(
+                0,
+                distill(
+                        resumed,
+                        "--method",
+                        "kd",
+                        "--set",
+                        "epochs=2",
+                        "--set",
+                        "warmup_epochs=1",
+                        "--stop-after",
+                        "1"));
         assertFalse(Files.exists(resumed.resolve("summary.json")));
         assertEquals(1, RunFiles.metrics(resumed).size());
         assertEquals(0, run("distill", "--resume", resumed.toString()));
@@ -100,7 +107,8 @@ class DistillRunsTest {
         assertEquals(List.of(1, 2), m.stream().map(n -> n.path("epoch").asInt()).toList());
         assertEquals(RunFiles.withoutTiming(RunFiles.metrics(whole)), m);
         RunFiles.assertSameWeights(whole.resolve("last.ckpt"), resumed.resolve("last.ckpt"));
-        assertEquals(RunFiles.summary(whole).path("top1"), RunFiles.summary(resumed).path("top1"));
+        assertEquals(
+                RunFiles.summary(whole).path("top1"), RunFiles.summary(resumed).path("top1"));
     }
 
     @Test
@@ -117,7 +125,9 @@ class DistillRunsTest {
         assertEquals(2, code);
         String text = err.toString().strip();
         assertFalse(text.contains("\n"), text);
-        assertTrue(text.startsWith("e2kd: unknown config key 'learning_rate'") && text.contains("valid keys: model"), text);
+        assertTrue(
+                text.startsWith("e2kd: unknown config key 'learning_rate'") && text.contains("valid keys: model"),
+                text);
     }
 
     @Test
@@ -128,8 +138,14 @@ class DistillRunsTest {
         System.setErr(new PrintStream(err, true));
         int code;
         try {
-            code = Main.run("distill", "--out", out.toString(), "--teacher", teacherWithClasses(3).toString(),
-                    "--method", "kd");
+            code = Main.run(
+                    "distill",
+                    "--out",
+                    out.toString(),
+                    "--teacher",
+                    teacherWithClasses(3).toString(),
+                    "--method",
+                    "kd");
         } finally {
             System.setErr(old);
         }
@@ -140,14 +156,16 @@ class DistillRunsTest {
     private Path teacherWithClasses(int classes) throws IOException {
         Path file = tmp.resolve("three.ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
-            e2kd.nn.Model model = e2kd.nn.models.Models.create("bcos_resnet18", classes, Map.of("stem", "small", "base", "4"), m);
+            e2kd.nn.Model model =
+                    e2kd.nn.models.Models.create("bcos_resnet18", classes, Map.of("stem", "small", "base", "4"), m);
             ModelCheckpoint.save(file, model, e2kd.nn.InputContract.forModel("bcos_resnet18", 28), null, Map.of());
         }
         return file;
     }
 
     private int distill(Path out, String... args) {
-        List<String> all = new ArrayList<>(List.of("distill", "--out", out.toString(), "--teacher", teacher.toString()));
+        List<String> all =
+                new ArrayList<>(List.of("distill", "--out", out.toString(), "--teacher", teacher.toString()));
         all.addAll(Arrays.asList(args));
         return run(all.toArray(String[]::new));
     }
@@ -159,5 +177,4 @@ class DistillRunsTest {
         }
         return Main.run(all.toArray(String[]::new));
     }
-
 }

@@ -1,5 +1,10 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,12 +20,6 @@ import e2kd.io.StateDict;
 import e2kd.io.TensorData;
 import e2kd.nn.Model;
 import e2kd.nn.weights.ModelCheckpoint;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,12 +30,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.nn.ops.Autograd;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code eval}, {@code explain} and {@code report} end to end through {@link Main#run} on a tiny B-cos teacher and
@@ -45,12 +43,30 @@ import e2kd.nn.ops.Autograd;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvalExplainReportTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TINY = {"--set", "model=bcos_resnet18", "--set", "model_options=stem=small,base=4",
-            "--set", "shots_per_class=2", "--set", "val_per_class=1", "--set", "test_limit=10", "--set", "batch=20",
-            "--set", "image_size=28", "--set", "seed=3", "--set", "epochs=1"};
+    private static final String[] TINY = {
+        "--set",
+        "model=bcos_resnet18",
+        "--set",
+        "model_options=stem=small,base=4",
+        "--set",
+        "shots_per_class=2",
+        "--set",
+        "val_per_class=1",
+        "--set",
+        "test_limit=10",
+        "--set",
+        "batch=20",
+        "--set",
+        "image_size=28",
+        "--set",
+        "seed=3",
+        "--set",
+        "epochs=1"
+    };
 
     @TempDir
     static Path tmp;
+
     Path teacher;
     Path student;
     Path image;
@@ -60,8 +76,8 @@ class EvalExplainReportTest {
         teacher = tmp.resolve("teacher");
         student = tmp.resolve("student");
         assertEquals(0, run("train", "--out", teacher.toString()).code);
-        assertEquals(0, run("distill", "--teacher", teacher.toString(), "--method", "kd", "--out", student.toString())
-                .code);
+        assertEquals(
+                0, run("distill", "--teacher", teacher.toString(), "--method", "kd", "--out", student.toString()).code);
         image = tmp.resolve("item.png");
         png(FashionMnist.embedded().test().image(0), image);
     }
@@ -74,14 +90,21 @@ class EvalExplainReportTest {
         JsonNode summary = JSON.readTree(student.resolve("summary.json").toFile());
         assertEquals(10, json.path("count").asInt());
         assertEquals(summary.path("top1").asDouble(), json.path("top1").asDouble(), 1e-12);
-        assertEquals(summary.path("agreement").asDouble(), json.path("agreement").asDouble(), 1e-12);
-        assertEquals(summary.path("explanation_similarity").asDouble(), json.path("explanation_similarity").asDouble(),
+        assertEquals(
+                summary.path("agreement").asDouble(), json.path("agreement").asDouble(), 1e-12);
+        assertEquals(
+                summary.path("explanation_similarity").asDouble(),
+                json.path("explanation_similarity").asDouble(),
                 1e-6);
-        assertTrue(json.path("top5").asDouble() >= json.path("top1").asDouble() && json.path("top5").asDouble() <= 1);
+        assertTrue(json.path("top5").asDouble() >= json.path("top1").asDouble()
+                && json.path("top5").asDouble() <= 1);
         assertFalse(json.has("localization"), "no boxes, no localization section: " + r.out);
 
         JsonNode alone = JSON.readTree(run("eval", student.toString()).out);
-        assertTrue(alone.path("agreement").isNull() && alone.path("explanation_similarity").isNull(), alone.toString());
+        assertTrue(
+                alone.path("agreement").isNull()
+                        && alone.path("explanation_similarity").isNull(),
+                alone.toString());
         assertEquals(json.path("top1"), alone.path("top1"));
     }
 
@@ -107,7 +130,10 @@ class EvalExplainReportTest {
         assertEquals(count, right.path("count").asInt(), right.toString());
         for (String key : new String[] {"epg", "teacher_epg"}) {
             assertEquals(1.0, whole.path(key).asDouble(), 1e-12, key + " of the whole image " + whole);
-            assertEquals(1.0, left.path(key).asDouble() + right.path(key).asDouble(), 1e-9,
+            assertEquals(
+                    1.0,
+                    left.path(key).asDouble() + right.path(key).asDouble(),
+                    1e-9,
                     key + " of two halves " + left + " " + right);
             assertTrue(left.path(key).asDouble() > 0 && right.path(key).asDouble() > 0, left + " " + right);
         }
@@ -125,8 +151,15 @@ class EvalExplainReportTest {
             boxes.append("val/class").append(k).append("/0.png,").append(box).append('\n');
         }
         Files.writeString(list, boxes);
-        Result r = run("eval", student.toString(), "--teacher", teacher.toString(), "--data", root.toString(),
-                "--boxes", list.toString());
+        Result r = run(
+                "eval",
+                student.toString(),
+                "--teacher",
+                teacher.toString(),
+                "--data",
+                root.toString(),
+                "--boxes",
+                list.toString());
         assertEquals(0, r.code, r.err);
         return JSON.readTree(r.out).path("localization");
     }
@@ -134,18 +167,27 @@ class EvalExplainReportTest {
     @Test
     void explainWritesTheRawMapAndAPicture() throws IOException {
         Path npy = tmp.resolve("w.npy");
-        Result r = run("explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--out",
-                npy.toString());
+        Result r = run(
+                "explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--out", npy.toString());
         assertEquals(0, r.code, r.err);
-        Matcher top = Pattern.compile("class (\\d+) logit (-?\\d+\\.\\d+) .*").matcher(r.out.lines().findFirst().orElse(""));
+        Matcher top = Pattern.compile("class (\\d+) logit (-?\\d+\\.\\d+) .*")
+                .matcher(r.out.lines().findFirst().orElse(""));
         assertTrue(top.matches(), r.out);
         // the logit of every class, one --class run each: the default explains the largest, and prints it
         double[] logits = new double[10];
         for (int k = 0; k < 10; k++) {
-            Result each = run("explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--class",
-                    Integer.toString(k), "--out", tmp.resolve("w" + k + ".npy").toString());
-            Matcher m = Pattern.compile("class " + k + " logit (-?\\d+\\.\\d+) .*").matcher(each.out.lines()
-                    .findFirst().orElse(""));
+            Result each = run(
+                    "explain",
+                    "--checkpoint",
+                    teacher.toString(),
+                    "--image",
+                    image.toString(),
+                    "--class",
+                    Integer.toString(k),
+                    "--out",
+                    tmp.resolve("w" + k + ".npy").toString());
+            Matcher m = Pattern.compile("class " + k + " logit (-?\\d+\\.\\d+) .*")
+                    .matcher(each.out.lines().findFirst().orElse(""));
             assertTrue(m.matches(), each.out);
             logits[k] = Double.parseDouble(m.group(1));
         }
@@ -160,12 +202,28 @@ class EvalExplainReportTest {
         assertArrayEquals(new long[] {6, 28, 28}, map.shape());
 
         Path picture = tmp.resolve("w.png");
-        Result third = run("explain", "--checkpoint", teacher.toString(), "--image", image.toString(), "--class", "3",
-                "--out", picture.toString());
+        Result third = run(
+                "explain",
+                "--checkpoint",
+                teacher.toString(),
+                "--image",
+                image.toString(),
+                "--class",
+                "3",
+                "--out",
+                picture.toString());
         assertTrue(third.out.startsWith("class 3 logit "), third.out);
-        Result json = run("explain", "--json", "--checkpoint", teacher.toString(), "--image", image.toString(), "--out",
+        Result json = run(
+                "explain",
+                "--json",
+                "--checkpoint",
+                teacher.toString(),
+                "--image",
+                image.toString(),
+                "--out",
                 tmp.resolve("again.npy").toString());
-        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out);
+        com.fasterxml.jackson.databind.JsonNode j =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out);
         assertEquals(argmax, j.get("class").asInt(), json.out);
         assertEquals(logits[argmax], j.get("logit").asDouble(), 1e-6, json.out);
         BufferedImage png = ImageIO.read(picture.toFile());
@@ -184,8 +242,12 @@ class EvalExplainReportTest {
             for (Map.Entry<String, NDArray> e : model.stateDict().entrySet()) {
                 NDArray a = e.getValue();
                 long[] shape = a.getShape().getShape();
-                sd.put(e.getKey(), a.getDataType() == DataType.INT64 ? TensorData.ofLongs(shape, a.toLongArray())
-                        : TensorData.ofFloats(shape, a.toType(DataType.FLOAT32, false).toFloatArray()));
+                sd.put(
+                        e.getKey(),
+                        a.getDataType() == DataType.INT64
+                                ? TensorData.ofLongs(shape, a.toLongArray())
+                                : TensorData.ofFloats(
+                                        shape, a.toType(DataType.FLOAT32, false).toFloatArray()));
             }
             PthWriter.write(sd, pth);
             // --preprocess none feeds the 28x28 image as it is: [r, g, b, 1-r, 1-g, 1-b].
@@ -199,8 +261,18 @@ class EvalExplainReportTest {
             expectedClass = logits.argMax(1).getLong(0);
             expectedLogit = logits.getFloat(0, expectedClass);
         }
-        Result r = run("explain", "--model", "bcos_resnet18", "--weights", pth.toString(), "--image", image.toString(),
-                "--preprocess", "none", "--out", tmp.resolve("bare.npy").toString());
+        Result r = run(
+                "explain",
+                "--model",
+                "bcos_resnet18",
+                "--weights",
+                pth.toString(),
+                "--image",
+                image.toString(),
+                "--preprocess",
+                "none",
+                "--out",
+                tmp.resolve("bare.npy").toString());
         assertEquals(0, r.code, r.err);
         Matcher line = Pattern.compile("class (\\d+) logit (\\S+) ").matcher(r.out);
         assertTrue(line.find(), r.out);
@@ -216,18 +288,24 @@ class EvalExplainReportTest {
         Result r = run("report", teacher.toString(), student.toString(), "--out", both.toString());
         assertEquals(0, r.code, r.err);
         String html = Files.readString(both, StandardCharsets.UTF_8);
-        for (String column : new String[] {">input<", ">teacher<", ">student<", "validation agreement",
-                "explanation similarity", ">kd<"}) {
+        for (String column : new String[] {
+            ">input<", ">teacher<", ">student<", "validation agreement", "explanation similarity", ">kd<"
+        }) {
             assertTrue(html.contains(column), column);
         }
         // the metrics table shows each run's summary.json values (4 decimals below 100)
-        for (String[] row : new String[][] {{"test top-1", "top1"}, {"test top-5", "top5"},
-                {"agreement", "agreement"}, {"explanation similarity", "explanation_similarity"}}) {
+        for (String[] row : new String[][] {
+            {"test top-1", "top1"},
+            {"test top-5", "top5"},
+            {"agreement", "agreement"},
+            {"explanation similarity", "explanation_similarity"}
+        }) {
             StringBuilder expected = new StringBuilder("<tr><td>" + row[0] + "</td>");
             for (Path run : new Path[] {teacher, student}) {
                 JsonNode v = JSON.readTree(run.resolve("summary.json").toFile()).path(row[1]);
-                expected.append("<td>").append(v.isNumber() ? String.format(java.util.Locale.ROOT, "%.4f",
-                        v.asDouble()) : "—").append("</td>");
+                expected.append("<td>")
+                        .append(v.isNumber() ? String.format(java.util.Locale.ROOT, "%.4f", v.asDouble()) : "—")
+                        .append("</td>");
             }
             assertTrue(html.contains(expected + "</tr>"), "report lacks " + expected);
         }

@@ -1,17 +1,16 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The acceptance runs on the embedded Fashion-MNIST: the {@code fmnist-teacher} preset reaches 84% test top-1, and,
@@ -21,8 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FashionMnistRunsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     static Path tmp;
+
     private Path teacher;
     private double teacherSeconds;
 
@@ -45,7 +46,8 @@ class FashionMnistRunsTest {
         // 0.8705 on an AMD EPYC (AVX2), 0.849 on an Intel Xeon (AVX-512), same code and seed: oneDNN picks its
         // kernels by CPU, their rounding differs, and so does the trajectory of a run.
         assertTrue(summary.path("top1").asDouble() >= 0.84, "test top-1 " + summary.path("top1"));
-        System.out.printf("fmnist-teacher: test top-1 %.4f in %.1f s (target: under 90 s on an idle 2-core machine)%n",
+        System.out.printf(
+                "fmnist-teacher: test top-1 %.4f in %.1f s (target: under 90 s on an idle 2-core machine)%n",
                 summary.path("top1").asDouble(), teacherSeconds);
     }
 
@@ -63,10 +65,38 @@ class FashionMnistRunsTest {
         String[] methods = {"kd", "e2kd"};
         for (int i = 0; i < 2; i++) {
             Path out = tmp.resolve(methods[i]);
-            assertEquals(0, Main.run("distill", "--preset", "fmnist-e2kd", "--teacher", teacher.toString(),
-                    "--out", out.toString(), "--method", methods[i], "--lambda", "10", "--set", "shots_per_class=20",
-                    "--set", "val_per_class=5", "--set", "batch=20", "--set", "epochs=3", "--set", "eval_every=3",
-                    "--set", "warmup_epochs=0", "--set", "lr=0.003", "--set", "test_limit=300", "--set", "seed=1"));
+            assertEquals(
+                    0,
+                    Main.run(
+                            "distill",
+                            "--preset",
+                            "fmnist-e2kd",
+                            "--teacher",
+                            teacher.toString(),
+                            "--out",
+                            out.toString(),
+                            "--method",
+                            methods[i],
+                            "--lambda",
+                            "10",
+                            "--set",
+                            "shots_per_class=20",
+                            "--set",
+                            "val_per_class=5",
+                            "--set",
+                            "batch=20",
+                            "--set",
+                            "epochs=3",
+                            "--set",
+                            "eval_every=3",
+                            "--set",
+                            "warmup_epochs=0",
+                            "--set",
+                            "lr=0.003",
+                            "--set",
+                            "test_limit=300",
+                            "--set",
+                            "seed=1"));
             similarity[i] = summary(out).path("explanation_similarity").asDouble();
         }
         assertTrue(similarity[1] >= similarity[0] + 0.05, "e2kd " + similarity[1] + " vs kd " + similarity[0]);

@@ -1,30 +1,41 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.nn.InputContract;
-import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.models.Models;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import e2kd.nn.weights.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * All of a data set: every training image ({@code shots_per_class: all}) with the folder's own validation split and
  * test split, and a class-mapped teacher of more classes than the data has (its bad maps refused, naming the class).
  */
 class FullDataRunsTest {
-    private static final String[] SMALL = {"--set", "model_options=stem=small,base=4", "--set", "image_size=16",
-            "--set", "batch=4", "--set", "epochs=1", "--set", "threads=1", "--set", "workers=2"};
+    private static final String[] SMALL = {
+        "--set",
+        "model_options=stem=small,base=4",
+        "--set",
+        "image_size=16",
+        "--set",
+        "batch=4",
+        "--set",
+        "epochs=1",
+        "--set",
+        "threads=1",
+        "--set",
+        "workers=2"
+    };
 
     @TempDir
     Path tmp;
@@ -40,14 +51,33 @@ class FullDataRunsTest {
     @Test
     void everyTrainingImageWithTheFoldersOwnValidationAndTestSplits() throws IOException {
         Path run = tmp.resolve("run");
-        assertEquals(0, Main.run(Cli.args(new String[] {"train", "--out", run.toString(), "--data", folder().toString(),
-                "--set", "data=image-folder", "--set", "model=resnet18", "--set", "shots_per_class=all",
-                "--set", "val_per_class=own"}, SMALL)));
-        JsonNode summary = new ObjectMapper().readTree(run.resolve("summary.json").toFile());
+        assertEquals(
+                0,
+                Main.run(Cli.args(
+                        new String[] {
+                            "train",
+                            "--out",
+                            run.toString(),
+                            "--data",
+                            folder().toString(),
+                            "--set",
+                            "data=image-folder",
+                            "--set",
+                            "model=resnet18",
+                            "--set",
+                            "shots_per_class=all",
+                            "--set",
+                            "val_per_class=own"
+                        },
+                        SMALL)));
+        JsonNode summary =
+                new ObjectMapper().readTree(run.resolve("summary.json").toFile());
         assertEquals(4, summary.path("steps").asInt(), "15 training images in batches of 4");
         assertEquals(9, summary.path("test_count").asInt(), "the test split");
-        String error = Cli.oneLineError(Cli.args(new String[] {"train", "--out", tmp.resolve("x").toString()}, SMALL,
-                new String[] {"--set", "val_per_class=own"}));
+        String error = Cli.oneLineError(
+                Cli.args(new String[] {"train", "--out", tmp.resolve("x").toString()}, SMALL, new String[] {
+                    "--set", "val_per_class=own"
+                }));
         assertTrue(error.contains("val_per_class=own") && error.contains("Fashion-MNIST"), error);
     }
 
@@ -56,26 +86,52 @@ class FullDataRunsTest {
         Path data = folder();
         Path teacher = tmp.resolve("teacher.ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
-            ModelCheckpoint.save(teacher, Models.create("resnet18", 6, Map.of("stem", "small", "base", "4"), m),
-                    InputContract.forModel("resnet18", 16), null, Map.of());
+            ModelCheckpoint.save(
+                    teacher,
+                    Models.create("resnet18", 6, Map.of("stem", "small", "base", "4"), m),
+                    InputContract.forModel("resnet18", 16),
+                    null,
+                    Map.of());
         }
         Path map = tmp.resolve("map.yaml");
-        String[] distill = {"distill", "--data", data.toString(), "--teacher", teacher.toString(), "--method", "e2kd",
-                "--set", "data=image-folder", "--set", "model=resnet18", "--set", "shots_per_class=all",
-                "--set", "val_per_class=own", "--set", "class_map=" + map};
+        String[] distill = {
+            "distill",
+            "--data",
+            data.toString(),
+            "--teacher",
+            teacher.toString(),
+            "--method",
+            "e2kd",
+            "--set",
+            "data=image-folder",
+            "--set",
+            "model=resnet18",
+            "--set",
+            "shots_per_class=all",
+            "--set",
+            "val_per_class=own",
+            "--set",
+            "class_map=" + map
+        };
         Files.writeString(map, "a: 5\nb: 0\nc: 3\n");
         Path run = tmp.resolve("mapped");
         assertEquals(0, Main.run(Cli.args(distill, SMALL, new String[] {"--out", run.toString()})));
-        assertTrue(new ObjectMapper().readTree(run.resolve("summary.json").toFile()).path("agreement").isNumber());
+        assertTrue(new ObjectMapper()
+                .readTree(run.resolve("summary.json").toFile())
+                .path("agreement")
+                .isNumber());
 
         Files.writeString(map, "a: 5\nb: 0\n");
-        String missing = Cli.oneLineError(Cli.args(distill, SMALL, new String[] {"--out", tmp.resolve("m1").toString()}));
+        String missing = Cli.oneLineError(Cli.args(
+                distill, SMALL, new String[] {"--out", tmp.resolve("m1").toString()}));
         assertTrue(missing.contains(map.toString()) && missing.contains("'c' is not mapped"), missing);
         Files.writeString(map, "a: 5\nb: 0\nc: 0\n");
-        String twice = Cli.oneLineError(Cli.args(distill, SMALL, new String[] {"--out", tmp.resolve("m2").toString()}));
+        String twice = Cli.oneLineError(Cli.args(
+                distill, SMALL, new String[] {"--out", tmp.resolve("m2").toString()}));
         assertTrue(twice.contains("'b' and 'c' both map to teacher class 0"), twice);
         Files.writeString(map, "a: 5\nb: 0\nc: 6\n");
-        String range = Cli.oneLineError(Cli.args(distill, SMALL, new String[] {"--out", tmp.resolve("m3").toString()}));
+        String range = Cli.oneLineError(Cli.args(
+                distill, SMALL, new String[] {"--out", tmp.resolve("m3").toString()}));
         assertTrue(range.contains("outside the teacher's classes 0..5"), range);
     }
 }

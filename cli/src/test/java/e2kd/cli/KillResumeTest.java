@@ -1,22 +1,21 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.nn.weights.ModelCheckpoint;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A training process killed with SIGKILL in the middle of an epoch (after epoch 1's checkpoint, during epoch 2's
@@ -26,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KillResumeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] TINY = Cli.args(Cli.TINY, new String[] {"--set", "test_limit=20",
-            "--set", "batch=10", "--set", "epochs=3", "--set", "log_every=1"});
+    private static final String[] TINY = Cli.args(
+            Cli.TINY,
+            new String[] {"--set", "test_limit=20", "--set", "batch=10", "--set", "epochs=3", "--set", "log_every=1"});
 
     @TempDir
     Path tmp;
@@ -40,7 +40,8 @@ class KillResumeTest {
         // Epoch 2 has steps 7..12; after its second step the process is mid-epoch, epoch 1 checkpointed.
         Cli.sigkillAt("epoch 2/3  step 8/18", Cli.args(new String[] {"train", "--out", run.toString()}, tiny));
         assertTrue(Files.exists(run.resolve("last.ckpt")) && !Files.exists(run.resolve("summary.json")));
-        assertTrue(Files.readAllLines(run.resolve("config.yaml")).contains("devices: \"" + devices + "\""),
+        assertTrue(
+                Files.readAllLines(run.resolve("config.yaml")).contains("devices: \"" + devices + "\""),
                 "the run records its replicas");
 
         assertEquals(0, Main.run("train", "--resume", run.toString()));
@@ -59,8 +60,18 @@ class KillResumeTest {
         }
         assertEquals(List.of(1, 2, 3), epochs);
         try (NDManager m = NDManager.newBaseManager()) {
-            assertEquals(3, ModelCheckpoint.load(run.resolve("last.ckpt"), m).trainer().path("epoch").asInt());
-            assertEquals("bcos_resnet18", ModelCheckpoint.load(run.resolve("best.ckpt"), m).model().spec().id());
+            assertEquals(
+                    3,
+                    ModelCheckpoint.load(run.resolve("last.ckpt"), m)
+                            .trainer()
+                            .path("epoch")
+                            .asInt());
+            assertEquals(
+                    "bcos_resnet18",
+                    ModelCheckpoint.load(run.resolve("best.ckpt"), m)
+                            .model()
+                            .spec()
+                            .id());
         }
         try (var files = Files.list(run)) {
             assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")), "temporary files left");

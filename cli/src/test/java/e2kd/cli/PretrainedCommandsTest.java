@@ -1,5 +1,8 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,17 +12,13 @@ import e2kd.Fixtures;
 import e2kd.TorchPython;
 import e2kd.io.PthReader;
 import e2kd.io.PthWriter;
-import e2kd.io.StateDict;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.models.Models;
+import e2kd.nn.ops.Autograd;
+import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
 import e2kd.nn.weights.StateDicts;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,9 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real teachers from PyTorch end to end through {@link Main#run}: {@code convert}, {@code export} (round trip through
@@ -41,8 +39,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PretrainedCommandsTest {
     private static final String DIR = "torchvision/";
-    private static final String[] TINY = {"--set", "shots_per_class=3", "--set", "val_per_class=1", "--set",
-            "test_limit=10", "--set", "batch=30", "--set", "image_size=32", "--set", "epochs=1", "--set", "seed=3"};
+    private static final String[] TINY = {
+        "--set",
+        "shots_per_class=3",
+        "--set",
+        "val_per_class=1",
+        "--set",
+        "test_limit=10",
+        "--set",
+        "batch=30",
+        "--set",
+        "image_size=32",
+        "--set",
+        "epochs=1",
+        "--set",
+        "seed=3"
+    };
     /** torchvision's DenseNet with the fixture's widths: strict load of our export, logits against torchvision's. */
     private static final String EXPORT_CHECK = """
             import sys
@@ -64,6 +76,7 @@ class PretrainedCommandsTest {
             diff = (logits - torch.from_numpy(np.load(logits_file))).abs().max().item()
             print("OK" if diff < 1e-4 else "logits differ by %g" % diff)
             """;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -73,7 +86,10 @@ class PretrainedCommandsTest {
     void convertThenExportRoundTripsThroughTorchvision() throws IOException, InterruptedException {
         Path ckpt = tmp.resolve("densenet.ckpt");
         Path pth = Fixtures.path(DIR + "densenet121.pth");
-        assertEquals(0, Main.run("convert", pth.toString(), "--model", "densenet121", "--size", "64", "--out", ckpt.toString()));
+        assertEquals(
+                0,
+                Main.run(
+                        "convert", pth.toString(), "--model", "densenet121", "--size", "64", "--out", ckpt.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(ckpt, m);
             assertEquals(InputContract.forModel("densenet121", 64), loaded.input());
@@ -86,7 +102,10 @@ class PretrainedCommandsTest {
         assertEquals(0, Main.run("export", run.toString(), "--out", exported.toString()));
         e2kd.io.Fixtures.assertSameStateDict(PthReader.read(pth), PthReader.read(exported));
 
-        String out = TorchPython.run(EXPORT_CHECK, exported, Fixtures.path(DIR + "densenet121_x.npy"),
+        String out = TorchPython.run(
+                EXPORT_CHECK,
+                exported,
+                Fixtures.path(DIR + "densenet121_x.npy"),
                 Fixtures.path(DIR + "densenet121_logits.npy"));
         TorchPython.requireTorch(out);
         assertEquals("OK", out.strip());
@@ -96,12 +115,31 @@ class PretrainedCommandsTest {
     void bcosConvertRecordsTheSixChannelContractAndExportKeepsB_cosV2Keys() {
         Path ckpt = tmp.resolve("bcos.ckpt");
         Path pth = Fixtures.path(DIR + "bcos_densenet121.pth");
-        assertEquals(0, Main.run("convert", "--weights", pth.toString(), "--model", "bcos_densenet121", "--out",
-                ckpt.toString()));
-        assertEquals(2, Main.run("convert", pth.toString(), "--weights", pth.toString(), "--model", "bcos_densenet121",
-                "--out", ckpt.toString()));
+        assertEquals(
+                0,
+                Main.run(
+                        "convert",
+                        "--weights",
+                        pth.toString(),
+                        "--model",
+                        "bcos_densenet121",
+                        "--out",
+                        ckpt.toString()));
+        assertEquals(
+                2,
+                Main.run(
+                        "convert",
+                        pth.toString(),
+                        "--weights",
+                        pth.toString(),
+                        "--model",
+                        "bcos_densenet121",
+                        "--out",
+                        ckpt.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
-            assertEquals(InputContract.forModel("bcos_densenet121", 224), ModelCheckpoint.load(ckpt, m).input());
+            assertEquals(
+                    InputContract.forModel("bcos_densenet121", 224),
+                    ModelCheckpoint.load(ckpt, m).input());
         }
         Path exported = tmp.resolve("bcos.pth");
         assertEquals(0, Main.run("export", ckpt.toString(), "--out", exported.toString()));
@@ -113,23 +151,49 @@ class PretrainedCommandsTest {
     void fineTuneFromAPyTorchFileWithANewHead() throws IOException {
         Path pth = tmp.resolve("imagenet_teacher.pth");
         try (NDManager m = NDManager.newBaseManager()) {
-            PthWriter.write(StateDicts.of(Models.create("bcos_resnet18", 1000, Map.of("stem", "small", "base", "4"), m)), pth);
+            PthWriter.write(
+                    StateDicts.of(Models.create("bcos_resnet18", 1000, Map.of("stem", "small", "base", "4"), m)), pth);
         }
         String[] model = {"--set", "model=bcos_resnet18", "--set", "lr=1e-12"};
         String noReset = errorOf("train", "--out", tmp.resolve("a").toString(), "--init", pth.toString(), model);
-        assertTrue(noReset.contains("1000 classes") && noReset.contains("10") && noReset.contains("--reset-head"), noReset);
-        String wrongCount = errorOf("train", "--out", tmp.resolve("b").toString(), "--init", pth.toString(),
-                "--reset-head", "--classes", "5", model);
+        assertTrue(
+                noReset.contains("1000 classes") && noReset.contains("10") && noReset.contains("--reset-head"),
+                noReset);
+        String wrongCount = errorOf(
+                "train",
+                "--out",
+                tmp.resolve("b").toString(),
+                "--init",
+                pth.toString(),
+                "--reset-head",
+                "--classes",
+                "5",
+                model);
         assertTrue(wrongCount.contains("--classes 5") && wrongCount.contains("10 classes"), wrongCount);
 
         Path run = tmp.resolve("tuned");
-        assertEquals(0, run("train", "--out", run.toString(), "--weights", pth.toString(), "--model", "bcos_resnet18",
-                "--reset-head", "--classes", "10", "--set", "lr=1e-12"));
+        assertEquals(
+                0,
+                run(
+                        "train",
+                        "--out",
+                        run.toString(),
+                        "--weights",
+                        pth.toString(),
+                        "--model",
+                        "bcos_resnet18",
+                        "--reset-head",
+                        "--classes",
+                        "10",
+                        "--set",
+                        "lr=1e-12"));
         try (NDManager m = NDManager.newBaseManager()) {
             Model tuned = ModelCheckpoint.load(run.resolve("last.ckpt"), m).model();
             Model source = Pretrained.read(pth, "bcos_resnet18", Map.of(), m);
             assertEquals(10, tuned.spec().numClasses());
-            assertEquals(Map.of("stem", "small", "base", "4", "in_channels", "6"), tuned.spec().options().asMap());
+            assertEquals(
+                    Map.of("stem", "small", "base", "4", "in_channels", "6"),
+                    tuned.spec().options().asMap());
             Map<String, NDArray> before = source.parameters();
             tuned.parameters().forEach((key, value) -> {
                 if (!key.startsWith("fc.")) { // lr 1e-12: one step leaves the body where the file put it
@@ -143,15 +207,34 @@ class PretrainedCommandsTest {
     void distillFromAPyTorchTeacher() throws IOException {
         Path pth = Fixtures.path(DIR + "resnet18.pth");
         String[] student = {"--set", "model=resnet18", "--set", "model_options=base=4"};
-        String missing = errorOf("distill", "--out", tmp.resolve("x").toString(), "--teacher", pth.toString(),
-                "--method", "e2kd", student);
+        String missing = errorOf(
+                "distill",
+                "--out",
+                tmp.resolve("x").toString(),
+                "--teacher",
+                pth.toString(),
+                "--method",
+                "e2kd",
+                student);
         assertTrue(missing.contains("resnet18.pth") && missing.contains("--teacher-model"), missing);
 
         Path out = tmp.resolve("student");
-        assertEquals(0, run("distill", "--out", out.toString(), "--teacher", pth.toString(), "--teacher-model",
-                "resnet18", "--method", "e2kd", student));
+        assertEquals(
+                0,
+                run(
+                        "distill",
+                        "--out",
+                        out.toString(),
+                        "--teacher",
+                        pth.toString(),
+                        "--teacher-model",
+                        "resnet18",
+                        "--method",
+                        "e2kd",
+                        student));
         JsonNode s = JSON.readTree(out.resolve("summary.json").toFile());
-        double[] expected = RunFiles.recomputed(out, m -> e2kd.nn.weights.Pretrained.read(pth, "resnet18", java.util.Map.of(), m));
+        double[] expected =
+                RunFiles.recomputed(out, m -> e2kd.nn.weights.Pretrained.read(pth, "resnet18", java.util.Map.of(), m));
         assertEquals(expected[1], s.path("top1").asDouble(), 1e-12, "top-1 " + s);
         assertEquals(expected[2], s.path("agreement").asDouble(), 1e-12, "agreement " + s);
         // 32 px leaves ResNet-18's layer4 at 1×1: constant GradCAM maps, whose float32 cosine may exceed 1 by an ulp
@@ -162,13 +245,27 @@ class PretrainedCommandsTest {
     @Test
     void evalAndPrecomputeReadPyTorchFilesWithTheTeacherSpelling() throws IOException {
         Path pth = Fixtures.path(DIR + "resnet18.pth");
-        String[] classes = java.util.stream.IntStream.range(0, 10).mapToObj(i -> "c" + i).toArray(String[]::new);
+        String[] classes =
+                java.util.stream.IntStream.range(0, 10).mapToObj(i -> "c" + i).toArray(String[]::new);
         Path data = Cli.imageFolder(tmp.resolve("folder"), Map.of("val", 1), classes);
         int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         String out;
         try {
-            out = Cli.stdout("eval", pth.toString(), "--model", "resnet18", "--size", "32", "--data", data.toString(),
-                    "--teacher", pth.toString(), "--teacher-model", "resnet18", "--threads", "2");
+            out = Cli.stdout(
+                    "eval",
+                    pth.toString(),
+                    "--model",
+                    "resnet18",
+                    "--size",
+                    "32",
+                    "--data",
+                    data.toString(),
+                    "--teacher",
+                    pth.toString(),
+                    "--teacher-model",
+                    "resnet18",
+                    "--threads",
+                    "2");
             assertEquals(2, ai.djl.pytorch.jni.JniUtils.getNumThreads());
         } finally {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
@@ -181,9 +278,22 @@ class PretrainedCommandsTest {
         assertTrue(missing.contains("resnet18.pth") && missing.contains("--model ID"), missing);
 
         Path frozen = tmp.resolve("frozen");
-        JsonNode p = JSON.readTree(Cli.stdout(Cli.args(new String[] {"precompute", "--json", "--teacher", pth.toString(),
-                "--teacher-model", "resnet18", "--out", frozen.toString(), "--set", "model=resnet18", "--set",
-                "model_options=base=4"}, TINY)));
+        JsonNode p = JSON.readTree(Cli.stdout(Cli.args(
+                new String[] {
+                    "precompute",
+                    "--json",
+                    "--teacher",
+                    pth.toString(),
+                    "--teacher-model",
+                    "resnet18",
+                    "--out",
+                    frozen.toString(),
+                    "--set",
+                    "model=resnet18",
+                    "--set",
+                    "model_options=base=4"
+                },
+                TINY)));
         assertEquals(30, p.path("samples").asInt(), p.toString()); // TINY: 3 shots of 10 classes
         assertEquals(frozen.resolve("index.json").toString(), p.path("index").asText());
         assertTrue(Files.readString(frozen.resolve("index.json")).contains("\"resnet18\""));

@@ -1,10 +1,10 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code e2kd reproduce --quick --tiny} for every suite (one shared output folder, so the Fashion-MNIST B-cos teacher
@@ -28,21 +27,39 @@ class ReproduceTest {
 
     @Test
     void everySuiteWritesItsTable(@TempDir Path out) throws IOException {
-        table(out, "fewshot", List.of("k=1 top-1", "k=1 agreement", "k=3 top-1", "k=3 agreement"),
-                List.of("ResNet-18 + GradCAM: from labels", "ResNet-18 + GradCAM: KD", "ResNet-18 + GradCAM: e2KD",
-                        "B-cos ResNet-18 + W(x): from labels", "B-cos ResNet-18 + W(x): KD",
+        table(
+                out,
+                "fewshot",
+                List.of("k=1 top-1", "k=1 agreement", "k=3 top-1", "k=3 agreement"),
+                List.of(
+                        "ResNet-18 + GradCAM: from labels",
+                        "ResNet-18 + GradCAM: KD",
+                        "ResNet-18 + GradCAM: e2KD",
+                        "B-cos ResNet-18 + W(x): from labels",
+                        "B-cos ResNet-18 + W(x): KD",
                         "B-cos ResNet-18 + W(x): e2KD"));
         assertFewShotCellsAreTheRunSummaries(out);
         assertRerunReusesFinishedRuns(out, "fewshot");
-        table(out, "frozen", List.of("test top-1", "agreement"), List.of("KD (live teacher)", "e2KD (live teacher)",
-                "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"));
-        assertTrue(Files.readString(out.resolve("frozen.md")).contains("fmnist-bcos: cached"),
+        table(
+                out,
+                "frozen",
+                List.of("test top-1", "agreement"),
+                List.of("KD (live teacher)", "e2KD (live teacher)", "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"));
+        assertTrue(
+                Files.readString(out.resolve("frozen.md")).contains("fmnist-bcos: cached"),
                 "frozen reuses the fewshot B-cos teacher");
-        table(out, "vit", List.of("test top-1", "agreement", "expl. sim.", "shift cons."), List.of(
-                "teacher (B-cos ResNet-18)", "B-cos ViT from labels", "B-cos ViT KD", "B-cos ViT e2KD"));
-        assertTrue(Files.readString(out.resolve("vit.md")).contains("fmnist-bcos: cached"),
+        table(
+                out,
+                "vit",
+                List.of("test top-1", "agreement", "expl. sim.", "shift cons."),
+                List.of("teacher (B-cos ResNet-18)", "B-cos ViT from labels", "B-cos ViT KD", "B-cos ViT e2KD"));
+        assertTrue(
+                Files.readString(out.resolve("vit.md")).contains("fmnist-bcos: cached"),
                 "vit reuses the fewshot B-cos teacher");
-        table(out, "shortcut", List.of("top-1 ID", "top-1 OOD", "agreement", "expl. sim."),
+        table(
+                out,
+                "shortcut",
+                List.of("top-1 ID", "top-1 OOD", "agreement", "expl. sim."),
                 List.of("teacher", "KD", "e2KD", "KD + mixup", "e2KD + mixup"));
         table(out, "localization", List.of("EPG", "test top-1"), List.of("teacher", "KD student", "e2KD student"));
     }
@@ -50,26 +67,46 @@ class ReproduceTest {
     @Test
     void sweepSelectsOnValidationTop1(@TempDir Path out) throws IOException {
         Path teacher = out.resolve("teacher");
-        assertEquals(0, Main.run(Cli.args(new String[] {"train", "--out", teacher.toString(), "--set", "epochs=1"},
-                Cli.TINY)));
-        assertEquals(0, Main.run(Cli.args(new String[] {"sweep", "--grid", "lambda=0.2,5", "tau=1",
-                "--out", out.resolve("sweep").toString(), "--set", "method=e2kd", "--set", "teacher=" + teacher,
-                "--set", "epochs=1"}, Cli.TINY)));
+        assertEquals(
+                0,
+                Main.run(Cli.args(new String[] {"train", "--out", teacher.toString(), "--set", "epochs=1"}, Cli.TINY)));
+        assertEquals(
+                0,
+                Main.run(Cli.args(
+                        new String[] {
+                            "sweep",
+                            "--grid",
+                            "lambda=0.2,5",
+                            "tau=1",
+                            "--out",
+                            out.resolve("sweep").toString(),
+                            "--set",
+                            "method=e2kd",
+                            "--set",
+                            "teacher=" + teacher,
+                            "--set",
+                            "epochs=1"
+                        },
+                        Cli.TINY)));
         JsonNode sweep = JSON.readTree(out.resolve("sweep/sweep.json").toFile());
         assertEquals("val_top1", sweep.path("selected_by").asText());
         assertEquals(2, sweep.path("runs").size());
         double best = -1;
         String bestValues = null;
         for (JsonNode run : sweep.path("runs")) {
-            JsonNode summary = JSON.readTree(Path.of(run.path("run").asText()).resolve("summary.json").toFile());
-            assertEquals(summary.path("best_val_top1").asDouble(), run.path("val_top1").asDouble());
+            JsonNode summary = JSON.readTree(
+                    Path.of(run.path("run").asText()).resolve("summary.json").toFile());
+            assertEquals(
+                    summary.path("best_val_top1").asDouble(),
+                    run.path("val_top1").asDouble());
             if (summary.path("best_val_top1").asDouble() > best) {
                 best = summary.path("best_val_top1").asDouble();
                 bestValues = run.path("values").asText();
             }
         }
         assertEquals(bestValues, sweep.path("winner").path("values").asText());
-        assertTrue(Files.readString(out.resolve("sweep/lambda=5,tau=1/config.yaml")).contains("lambda: 5.0"));
+        assertTrue(Files.readString(out.resolve("sweep/lambda=5,tau=1/config.yaml"))
+                .contains("lambda: 5.0"));
     }
 
     /**
@@ -79,7 +116,8 @@ class ReproduceTest {
     private static void assertRerunReusesFinishedRuns(Path out, String suite) throws IOException {
         List<Path> summaries;
         try (var files = Files.walk(out.resolve("runs"))) {
-            summaries = files.filter(p -> p.getFileName().toString().equals("summary.json")).toList();
+            summaries = files.filter(p -> p.getFileName().toString().equals("summary.json"))
+                    .toList();
         }
         List<Long> before = new java.util.ArrayList<>();
         for (Path p : summaries) {
@@ -88,8 +126,10 @@ class ReproduceTest {
         String table = tableLines(out, suite);
         assertEquals(0, Main.run("reproduce", "--suite", suite, "--quick", "--tiny", "--out", out.toString()), suite);
         for (int i = 0; i < summaries.size(); i++) {
-            assertEquals(before.get(i), Files.getLastModifiedTime(summaries.get(i)).toMillis(), summaries.get(i)
-                    + " was retrained");
+            assertEquals(
+                    before.get(i),
+                    Files.getLastModifiedTime(summaries.get(i)).toMillis(),
+                    summaries.get(i) + " was retrained");
         }
         assertEquals(table, tableLines(out, suite));
     }
@@ -106,13 +146,14 @@ class ReproduceTest {
             List<String> cells = cells(line);
             String[] name = cells.get(0).split(": ");
             for (int col = 1; col < header.size(); col++) {
-                String[] heading = header.get(col).split(" ");   // "k=1", "top-1" | "agreement"
-                Path run = fewShotRun(out, lines, name[0], family.get(name[0]), heading[0].substring(2),
-                        method.get(name[1]));
+                String[] heading = header.get(col).split(" "); // "k=1", "top-1" | "agreement"
+                Path run = fewShotRun(
+                        out, lines, name[0], family.get(name[0]), heading[0].substring(2), method.get(name[1]));
                 JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
                 JsonNode value = summary.path(heading[1].equals("top-1") ? "top1" : "agreement");
                 String expected = value.isNumber()
-                        ? String.format(java.util.Locale.ROOT, "%.1f ± 0.0", 100 * value.asDouble()) : "-";
+                        ? String.format(java.util.Locale.ROOT, "%.1f ± 0.0", 100 * value.asDouble())
+                        : "-";
                 assertEquals(expected, cells.get(col), header.get(col) + " of " + cells.get(0) + " vs " + run);
                 checked++;
             }
@@ -130,16 +171,22 @@ class ReproduceTest {
             return own;
         }
         String name = title + ", k=" + k + ", " + method;
-        String selected = lines.stream().filter(l -> l.startsWith("* " + name + ": ")).findFirst()
+        String selected = lines.stream()
+                .filter(l -> l.startsWith("* " + name + ": "))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no run folder " + own + " and no selection line for " + name));
         String values = selected.substring(("* " + name + ": ").length(), selected.indexOf(" ("));
-        return out.resolve("runs/select").resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
+        return out.resolve("runs/select")
+                .resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
                 .resolve(values.replace(' ', ','));
     }
 
     private static String tableLines(Path out, String suite) throws IOException {
-        return String.join("\n", Files.readAllLines(out.resolve(suite + ".md")).stream()
-                .filter(l -> l.startsWith("|") || l.startsWith("* ")).toList());
+        return String.join(
+                "\n",
+                Files.readAllLines(out.resolve(suite + ".md")).stream()
+                        .filter(l -> l.startsWith("|") || l.startsWith("* "))
+                        .toList());
     }
 
     /** Runs the suite and checks DIR/SUITE.md: header columns, row names in order, every cell a finite mean ± std. */
@@ -161,14 +208,22 @@ class ReproduceTest {
         }
         assertTrue(lines.stream().anyMatch(l -> l.contains("wall time") && l.contains("teachers:")), suite);
         assertTrue(lines.contains("Selected on the validation split (seed 1):"), suite);
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("* ") && l.contains(", kd") && l.contains(": tau=")
-                && l.contains("validation top-1")), suite + ": the selected KD temperature");
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("* ") && l.contains(", e2kd") && l.contains("lambda=")),
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.startsWith("* ")
+                                && l.contains(", kd")
+                                && l.contains(": tau=")
+                                && l.contains("validation top-1")),
+                suite + ": the selected KD temperature");
+        assertTrue(
+                lines.stream().anyMatch(l -> l.startsWith("* ") && l.contains(", e2kd") && l.contains("lambda=")),
                 suite + ": the selected e2KD weight");
     }
 
     private static List<String> cells(String line) {
         String inner = line.strip();
-        return Arrays.stream(inner.substring(1, inner.length() - 1).split("\\|")).map(String::strip).toList();
+        return Arrays.stream(inner.substring(1, inner.length() - 1).split("\\|"))
+                .map(String::strip)
+                .toList();
     }
 }

@@ -1,5 +1,8 @@
 package e2kd.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -17,7 +20,6 @@ import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Splits;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import e2kd.nn.Model;
-import e2kd.train.Encodings;
 
 /** What end-to-end tests read back from run directories, and the summary's test metrics recomputed independently. */
 final class RunFiles {
@@ -51,7 +48,9 @@ final class RunFiles {
 
     /** Metrics lines without their timing (images per second), which no two runs share. */
     static List<JsonNode> withoutTiming(List<JsonNode> lines) {
-        return lines.stream().map(n -> (JsonNode) ((ObjectNode) n.deepCopy()).without("images_per_second")).toList();
+        return lines.stream()
+                .map(n -> (JsonNode) ((ObjectNode) n.deepCopy()).without("images_per_second"))
+                .toList();
     }
 
     /** The two checkpoints hold the same state dict, bit for bit. */
@@ -78,10 +77,11 @@ final class RunFiles {
 
     /** As {@link #recomputed(Path, Path)} with the teacher built by {@code teacher} (e.g. from bare .pth weights). */
     static double[] recomputed(Path run, java.util.function.Function<NDManager, e2kd.nn.Model> teacher) {
-        TrainConfig config = ConfigLoader.defaults().file(run.resolve("config.yaml")).resolve();
+        TrainConfig config =
+                ConfigLoader.defaults().file(run.resolve("config.yaml")).resolve();
         LabeledDataset test = Splits.open(config).test();
-        EvalTransform transform = new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()),
-                config.imageSize());
+        EvalTransform transform =
+                new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize());
         try (NDManager m = NDManager.newBaseManager()) {
             ModelCheckpoint.Loaded student = ModelCheckpoint.load(run.resolve("best.ckpt"), m);
             e2kd.nn.Model teacherModel = teacher.apply(m);
@@ -92,14 +92,16 @@ final class RunFiles {
             for (int i = 0; i < n; i++) {
                 Image raw = test.image(i);
                 Image encoded = e2kd.train.Encodings.of(student.input())
-                        .encode(transform.sample(raw.height(), raw.width(), new SplittableRandom(0)).apply(raw));
+                        .encode(transform
+                                .sample(raw.height(), raw.width(), new SplittableRandom(0))
+                                .apply(raw));
                 System.arraycopy(encoded.data(), 0, pixels, i * encoded.data().length, encoded.data().length);
             }
             NDArray x = m.create(pixels, new Shape(n, channels, size, size));
-            Explained t = Autograd.recording(() -> Explainers.create("auto", teacherModel)
-                    .explain(x, ClassChoice.top1()));
-            Explained s = Autograd.recording(() -> Explainers.create("auto", student.model())
-                    .explain(x, ClassChoice.fixed(t.classes())));
+            Explained t = Autograd.recording(
+                    () -> Explainers.create("auto", teacherModel).explain(x, ClassChoice.top1()));
+            Explained s = Autograd.recording(
+                    () -> Explainers.create("auto", student.model()).explain(x, ClassChoice.fixed(t.classes())));
             long[] taught = t.classes().toLongArray();
             float[] logits = s.logits().toFloatArray();
             float[] tm = t.map().toFloatArray();

@@ -9,7 +9,6 @@ import e2kd.train.Progress;
 import e2kd.train.Splits;
 import e2kd.train.TrainConfig;
 import e2kd.train.Trainer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -77,8 +76,11 @@ public final class Distillation {
     /** The student's model id and options (e.g. {@code stem=small}, {@code base=8}). */
     public Distillation student(String modelId, Map<String, String> options) {
         set("model", modelId);
-        return set("model_options", options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(",")));
+        return set(
+                "model_options",
+                options.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(",")));
     }
 
     /** The caller's data: all of {@code train} is trained on, {@code val} selects the best epoch, {@code test} is reported. */
@@ -110,11 +112,12 @@ public final class Distillation {
         List<String> assignments = new ArrayList<>();
         sets.forEach((key, value) -> assignments.add(key + "=" + value));
         if (!terms.isEmpty()) {
-            assignments.add("loss=[" + terms.stream().map(t -> flow(t.toMap())).collect(Collectors.joining(", ")) + "]");
+            assignments.add(
+                    "loss=[" + terms.stream().map(t -> flow(t.toMap())).collect(Collectors.joining(", ")) + "]");
         }
         TrainConfig config = ConfigLoader.defaults().set(assignments).resolve();
-        Trainer trainer = splits == null ? new Trainer(config, out, progress)
-                : new Trainer(config, out, progress, c -> splits);
+        Trainer trainer =
+                splits == null ? new Trainer(config, out, progress) : new Trainer(config, out, progress, c -> splits);
         try {
             return new Result(out, trainer.run(false, 0));
         } catch (IOException e) {
@@ -124,7 +127,8 @@ public final class Distillation {
 
     /** A term as a YAML flow mapping. */
     private static String flow(Map<String, Object> term) {
-        return term.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+        return term.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

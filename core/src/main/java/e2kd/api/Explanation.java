@@ -3,11 +3,10 @@ package e2kd.api;
 import ai.djl.ndarray.NDArray;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.render.Pictures;
-import e2kd.render.Png;
 import e2kd.io.NpyWriter;
 import e2kd.io.TensorData;
-
+import e2kd.render.Pictures;
+import e2kd.render.Png;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -32,7 +31,10 @@ public final class Explanation {
 
     /** That class's logit. */
     public double logit() {
-        return explained.logits().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble(0, explainedClass());
+        return explained
+                .logits()
+                .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                .getDouble(0, explainedClass());
     }
 
     /** The raw map: (C_in, H, W) for W(x), (H, W) for GradCAM. */

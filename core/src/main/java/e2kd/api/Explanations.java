@@ -1,6 +1,5 @@
 package e2kd.api;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -13,14 +12,14 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
 import e2kd.explain.GradCam;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.CamModel;
+import e2kd.nn.Devices;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
 import e2kd.train.Encodings;
-
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -43,8 +42,8 @@ public final class Explanations implements AutoCloseable {
     private final Augmentation transform;
     private final Explainer explainer;
 
-    private Explanations(NDManager manager, Model model, InputContract contract, Augmentation transform,
-                         Explainer explainer) {
+    private Explanations(
+            NDManager manager, Model model, InputContract contract, Augmentation transform, Explainer explainer) {
         this.manager = manager;
         this.model = model;
         this.contract = contract;
@@ -57,7 +56,11 @@ public final class Explanations implements AutoCloseable {
         NDManager manager = Devices.newManager();
         try {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.loadFrom(checkpoint, manager);
-            return of(manager, loaded.model(), loaded.input(), EvalTransform.standard(loaded.input().size()));
+            return of(
+                    manager,
+                    loaded.model(),
+                    loaded.input(),
+                    EvalTransform.standard(loaded.input().size()));
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -83,8 +86,8 @@ public final class Explanations implements AutoCloseable {
     /** The same model explained by GradCAM at {@code layer} (closed form at the last stage, else double backprop). */
     public Explanations gradCam(String layer) {
         if (!(model instanceof CamModel cam)) {
-            throw new IllegalArgumentException("GradCAM needs a standard model; " + model.spec().id() + " is explained by "
-                    + explainer.name());
+            throw new IllegalArgumentException(
+                    "GradCAM needs a standard model; " + model.spec().id() + " is explained by " + explainer.name());
         }
         Explainer e = layer.equals(cam.lastStage()) ? GradCam.lastStage(cam) : GradCam.generic(cam, layer);
         return new Explanations(manager, model, contract, transform, e);
@@ -107,7 +110,9 @@ public final class Explanations implements AutoCloseable {
     /** The explanation of {@code image} for class {@code classIndex} (null: the top-1 class). */
     public Explanation explain(Path image, Integer classIndex) {
         Image raw = ImageDecoder.decode(image);
-        Image rgb = transform.sample(raw.height(), raw.width(), new SplittableRandom(0)).apply(raw);
+        Image rgb = transform
+                .sample(raw.height(), raw.width(), new SplittableRandom(0))
+                .apply(raw);
         Image encoded = Encodings.of(contract).encode(rgb);
         NDArray x = manager.create(encoded.data(), new Shape(1, encoded.channels(), encoded.height(), encoded.width()));
         model.checkInput(x);
@@ -115,8 +120,8 @@ public final class Explanations implements AutoCloseable {
         if (classIndex != null && (classIndex < 0 || classIndex >= classes)) {
             throw new IllegalArgumentException("class " + classIndex + " is outside 0.." + (classes - 1));
         }
-        ClassChoice choice = classIndex == null ? ClassChoice.top1()
-                : ClassChoice.fixed(manager.create(new long[] {classIndex}));
+        ClassChoice choice =
+                classIndex == null ? ClassChoice.top1() : ClassChoice.fixed(manager.create(new long[] {classIndex}));
         Explained e = Autograd.recording(() -> explainer.explain(x, choice));
         return new Explanation(explainer, x, e, rgb.data());
     }

@@ -11,78 +11,75 @@ import java.util.Optional;
  * must outlive the batch to another manager).
  */
 public final class Batch implements AutoCloseable {
-  private final NDManager manager;
-  private final NDArray images;
-  private final NDArray labels;
-  private final NDArray targets;
-  private final NDArray maps;
-  private final long[] indices;
+    private final NDManager manager;
+    private final NDArray images;
+    private final NDArray labels;
+    private final NDArray targets;
+    private final NDArray maps;
+    private final long[] indices;
 
-  private Batch(NDManager manager, NDArray images, NDArray labels, NDArray targets, NDArray maps,
-      long[] indices) {
-    this.manager = manager;
-    this.images = images;
-    this.labels = labels;
-    this.targets = targets;
-    this.maps = maps;
-    this.indices = indices;
-  }
-
-  /** Creates the NDArrays of {@code p} in a new sub-manager of {@code parent}; call on its thread. */
-  static Batch create(NDManager parent, PreparedBatch p) {
-    NDManager m = parent.newSubManager();
-    int b = p.indices().length;
-    int[] s = p.imageShape();
-    NDArray images = m.create(p.images(), new Shape(b, s[0], s[1], s[2]));
-    long[] labelValues = new long[b];
-    for (int i = 0; i < b; i++) {
-      labelValues[i] = p.labels()[i];
+    private Batch(NDManager manager, NDArray images, NDArray labels, NDArray targets, NDArray maps, long[] indices) {
+        this.manager = manager;
+        this.images = images;
+        this.labels = labels;
+        this.targets = targets;
+        this.maps = maps;
+        this.indices = indices;
     }
-    NDArray labels = m.create(labelValues, new Shape(b));
-    NDArray targets = m.create(p.targets(), new Shape(b, p.numClasses()));
-    NDArray maps = p.maps() == null
-        ? null
-        : m.create(p.maps(), new Shape(b, p.mapChannels(), s[1], s[2]));
-    return new Batch(m, images, labels, targets, maps, p.indices().clone());
-  }
 
-  /** Encoded images, {@code (B,C,H,W)} float32. */
-  public NDArray images() {
-    return images;
-  }
+    /** Creates the NDArrays of {@code p} in a new sub-manager of {@code parent}; call on its thread. */
+    static Batch create(NDManager parent, PreparedBatch p) {
+        NDManager m = parent.newSubManager();
+        int b = p.indices().length;
+        int[] s = p.imageShape();
+        NDArray images = m.create(p.images(), new Shape(b, s[0], s[1], s[2]));
+        long[] labelValues = new long[b];
+        for (int i = 0; i < b; i++) {
+            labelValues[i] = p.labels()[i];
+        }
+        NDArray labels = m.create(labelValues, new Shape(b));
+        NDArray targets = m.create(p.targets(), new Shape(b, p.numClasses()));
+        NDArray maps = p.maps() == null ? null : m.create(p.maps(), new Shape(b, p.mapChannels(), s[1], s[2]));
+        return new Batch(m, images, labels, targets, maps, p.indices().clone());
+    }
 
-  /** Class labels, {@code (B)} int64 (the unmixed labels when mixup is on). */
-  public NDArray labels() {
-    return labels;
-  }
+    /** Encoded images, {@code (B,C,H,W)} float32. */
+    public NDArray images() {
+        return images;
+    }
 
-  /** Soft targets, {@code (B,K)} float32: one-hot, or mixed when mixup is on; rows sum to 1. */
-  public NDArray targets() {
-    return targets;
-  }
+    /** Class labels, {@code (B)} int64 (the unmixed labels when mixup is on). */
+    public NDArray labels() {
+        return labels;
+    }
 
-  /** Paired-augmented explanation maps {@code (B,C',H,W)} float32, if the loader has maps. */
-  public Optional<NDArray> maps() {
-    return Optional.ofNullable(maps);
-  }
+    /** Soft targets, {@code (B,K)} float32: one-hot, or mixed when mixup is on; rows sum to 1. */
+    public NDArray targets() {
+        return targets;
+    }
 
-  /** Dataset index of each sample, {@code (B)}, for logging. */
-  public long[] indices() {
-    return indices.clone();
-  }
+    /** Paired-augmented explanation maps {@code (B,C',H,W)} float32, if the loader has maps. */
+    public Optional<NDArray> maps() {
+        return Optional.ofNullable(maps);
+    }
 
-  /** Number of samples {@code B}. */
-  public int size() {
-    return indices.length;
-  }
+    /** Dataset index of each sample, {@code (B)}, for logging. */
+    public long[] indices() {
+        return indices.clone();
+    }
 
-  /** The sub-manager holding this batch's arrays. */
-  public NDManager manager() {
-    return manager;
-  }
+    /** Number of samples {@code B}. */
+    public int size() {
+        return indices.length;
+    }
 
-  @Override
-  public void close() {
-    manager.close();
-  }
+    /** The sub-manager holding this batch's arrays. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
 }

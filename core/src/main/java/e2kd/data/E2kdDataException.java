@@ -6,13 +6,13 @@ package e2kd.data;
  * images)"}.
  */
 public final class E2kdDataException extends RuntimeException {
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public E2kdDataException(String message) {
-    super(message);
-  }
+    public E2kdDataException(String message) {
+        super(message);
+    }
 
-  public E2kdDataException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public E2kdDataException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -5,34 +5,34 @@ package e2kd.data;
  * (channels(),H,W)}; which one depends on the model family.
  */
 public interface Encoding {
-  /** ImageNet channel means (R,G,B). */
-  float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-  /** ImageNet channel standard deviations (R,G,B). */
-  float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    /** ImageNet channel means (R,G,B). */
+    float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    /** ImageNet channel standard deviations (R,G,B). */
+    float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
-  /** Number of output channels. */
-  int channels();
+    /** Number of output channels. */
+    int channels();
 
-  /** Encodes {@code rgb} {@code (3,H,W)} into {@code (channels(),H,W)}. */
-  Image encode(Image rgb);
+    /** Encodes {@code rgb} {@code (3,H,W)} into {@code (channels(),H,W)}. */
+    Image encode(Image rgb);
 
-  /** Raw RGB in [0,1], unchanged. */
-  static Encoding rgb() {
-    return new MeanStdEncoding(new float[] {0, 0, 0}, new float[] {1, 1, 1});
-  }
+    /** Raw RGB in [0,1], unchanged. */
+    static Encoding rgb() {
+        return new MeanStdEncoding(new float[] {0, 0, 0}, new float[] {1, 1, 1});
+    }
 
-  /** B-cos networks: 6 channels {@code [r,g,b,1-r,1-g,1-b]}, no mean/std. */
-  static Encoding bcos() {
-    return new BcosEncoding();
-  }
+    /** B-cos networks: 6 channels {@code [r,g,b,1-r,1-g,1-b]}, no mean/std. */
+    static Encoding bcos() {
+        return new BcosEncoding();
+    }
 
-  /** Standard networks: {@code (x - mean[c]) / std[c]} with the ImageNet statistics. */
-  static Encoding imagenet() {
-    return new MeanStdEncoding(IMAGENET_MEAN, IMAGENET_STD);
-  }
+    /** Standard networks: {@code (x - mean[c]) / std[c]} with the ImageNet statistics. */
+    static Encoding imagenet() {
+        return new MeanStdEncoding(IMAGENET_MEAN, IMAGENET_STD);
+    }
 
-  /** Standard networks: {@code (x - mean[c]) / std[c]} with the given per-channel statistics. */
-  static Encoding meanStd(float[] mean, float[] std) {
-    return new MeanStdEncoding(mean, std);
-  }
+    /** Standard networks: {@code (x - mean[c]) / std[c]} with the given per-channel statistics. */
+    static Encoding meanStd(float[] mean, float[] std) {
+        return new MeanStdEncoding(mean, std);
+    }
 }

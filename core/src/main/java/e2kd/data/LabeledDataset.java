@@ -7,29 +7,29 @@ import java.util.List;
  * called from a background thread (the {@link DataLoader} prefetches on one).
  */
 public interface LabeledDataset {
-  /** Number of samples. */
-  int size();
+    /** Number of samples. */
+    int size();
 
-  /** Sample {@code index} as a 3-channel {@code (3,H,W)} image with values in [0,1]. */
-  Image image(int index);
+    /** Sample {@code index} as a 3-channel {@code (3,H,W)} image with values in [0,1]. */
+    Image image(int index);
 
-  /** Class of sample {@code index}, in {@code [0, classNames().size())}. */
-  int label(int index);
+    /** Class of sample {@code index}, in {@code [0, classNames().size())}. */
+    int label(int index);
 
-  /** Class names; label {@code k} is {@code classNames().get(k)}. */
-  List<String> classNames();
+    /** Class names; label {@code k} is {@code classNames().get(k)}. */
+    List<String> classNames();
 
-  /** All labels, {@code (N)}; cheap, no image is decoded. */
-  default int[] labels() {
-    int[] out = new int[size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = label(i);
+    /** All labels, {@code (N)}; cheap, no image is decoded. */
+    default int[] labels() {
+        int[] out = new int[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = label(i);
+        }
+        return out;
     }
-    return out;
-  }
 
-  /** A view of the samples at {@code indices} (e.g. a {@link FewShot} split), in that order. */
-  default LabeledDataset subset(int[] indices) {
-    return new SubsetDataset(this, indices);
-  }
+    /** A view of the samples at {@code indices} (e.g. a {@link FewShot} split), in that order. */
+    default LabeledDataset subset(int[] indices) {
+        return new SubsetDataset(this, indices);
+    }
 }

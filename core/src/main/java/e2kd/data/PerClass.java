@@ -7,7 +7,11 @@ import java.util.Locale;
  * {@code 10%}, rounded to the nearest whole sample), or {@code all} (every sample the other split leaves).
  */
 public record PerClass(Kind kind, int count, double fraction) {
-    public enum Kind { COUNT, FRACTION, ALL }
+    public enum Kind {
+        COUNT,
+        FRACTION,
+        ALL
+    }
 
     public static final PerClass ALL = new PerClass(Kind.ALL, 0, 0);
 
@@ -37,8 +41,8 @@ public record PerClass(Kind kind, int count, double fraction) {
             }
             return fraction(Double.parseDouble(t), text, what);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(what + "=" + text + " is not valid; expected a count (50), a fraction "
-                    + "(0.1 or 10%) or all");
+            throw new IllegalArgumentException(
+                    what + "=" + text + " is not valid; expected a count (50), a fraction " + "(0.1 or 10%) or all");
         }
     }
 

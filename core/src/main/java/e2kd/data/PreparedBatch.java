@@ -14,11 +14,11 @@ package e2kd.data;
  * @param mapChannels {@code C'} (0 without maps)
  */
 record PreparedBatch(
-    long[] indices,
-    int[] labels,
-    float[] images,
-    int[] imageShape,
-    float[] targets,
-    int numClasses,
-    float[] maps,
-    int mapChannels) {}
+        long[] indices,
+        int[] labels,
+        float[] images,
+        int[] imageShape,
+        float[] targets,
+        int numClasses,
+        float[] maps,
+        int mapChannels) {}

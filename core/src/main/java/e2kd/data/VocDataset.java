@@ -18,120 +18,147 @@ import java.util.stream.Stream;
  * boxes of that class. Annotations are parsed once, at open.
  */
 public final class VocDataset implements BoxedDataset {
-  /** The 20 Pascal VOC classes; label k is entry k. */
-  public static final List<String> CLASSES = List.of("aeroplane", "bicycle", "bird", "boat",
-      "bottle", "bus", "car", "cat", "chair", "cow", "diningtable", "dog", "horse", "motorbike",
-      "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor");
+    /** The 20 Pascal VOC classes; label k is entry k. */
+    public static final List<String> CLASSES = List.of(
+            "aeroplane",
+            "bicycle",
+            "bird",
+            "boat",
+            "bottle",
+            "bus",
+            "car",
+            "cat",
+            "chair",
+            "cow",
+            "diningtable",
+            "dog",
+            "horse",
+            "motorbike",
+            "person",
+            "pottedplant",
+            "sheep",
+            "sofa",
+            "train",
+            "tvmonitor");
 
-  private final List<Path> images;
-  private final int[] labels;
-  private final List<ImageBoxes> boxes;
+    private final List<Path> images;
+    private final int[] labels;
+    private final List<ImageBoxes> boxes;
 
-  private VocDataset(List<Path> images, int[] labels, List<ImageBoxes> boxes) {
-    this.images = List.copyOf(images);
-    this.labels = labels;
-    this.boxes = List.copyOf(boxes);
-  }
-
-  /** Whether {@code root} looks like the VOC layout (has JPEGImages and Annotations). */
-  public static boolean isLayout(Path root) {
-    return Files.isDirectory(root.resolve("JPEGImages")) && Files.isDirectory(root.resolve("Annotations"));
-  }
-
-  /**
-   * Opens split {@code split} ({@code all} for every annotation).
-   *
-   * @throws E2kdDataException one line naming the file (and line) at fault: a missing split list
-   *     or annotation, malformed XML, an unknown class, a box outside its image, an image without
-   *     objects
-   */
-  public static VocDataset open(Path root, String split) {
-    Path annotations = root.resolve("Annotations");
-    List<Path> files = new ArrayList<>();
-    if ("all".equals(split)) {
-      try (Stream<Path> list = Files.list(annotations)) {
-        list.filter(p -> p.getFileName().toString().endsWith(".xml")).sorted().forEach(files::add);
-      } catch (IOException e) {
-        throw new E2kdDataException(annotations + ": cannot list (" + E2kdIoException.reason(e) + ")", e);
-      }
-    } else {
-      Path ids = root.resolve("ImageSets").resolve("Main").resolve(split + ".txt");
-      try {
-        for (String line : Files.readAllLines(ids, StandardCharsets.UTF_8)) {
-          if (!line.isBlank()) {
-            files.add(annotations.resolve(line.strip().split("\\s+")[0] + ".xml"));
-          }
-        }
-      } catch (IOException e) {
-        throw new E2kdDataException(ids + ": cannot read split list (use split 'all' to take every"
-            + " annotation) (" + E2kdIoException.reason(e) + ")", e);
-      }
+    private VocDataset(List<Path> images, int[] labels, List<ImageBoxes> boxes) {
+        this.images = List.copyOf(images);
+        this.labels = labels;
+        this.boxes = List.copyOf(boxes);
     }
-    if (files.isEmpty()) {
-      throw new E2kdDataException(annotations + ": no annotations for split " + split);
+
+    /** Whether {@code root} looks like the VOC layout (has JPEGImages and Annotations). */
+    public static boolean isLayout(Path root) {
+        return Files.isDirectory(root.resolve("JPEGImages")) && Files.isDirectory(root.resolve("Annotations"));
     }
-    List<Path> images = new ArrayList<>();
-    int[] labels = new int[files.size()];
-    List<ImageBoxes> boxes = new ArrayList<>();
-    for (int i = 0; i < files.size(); i++) {
-      Path file = files.get(i);
-      if (!Files.isRegularFile(file)) {
-        throw new E2kdDataException(file + ": annotation file not found");
-      }
-      VocAnnotation a = VocAnnotation.read(file);
-      if (a.objects().isEmpty()) {
-        throw new E2kdDataException(file + ": no <object>, so no label");
-      }
-      VocAnnotation.VocObject largest = a.objects().get(0);
-      for (VocAnnotation.VocObject o : a.objects()) {
-        if (!CLASSES.contains(o.name())) {
-          throw new E2kdDataException(file + ": unknown class '" + o.name() + "'; expected one of "
-              + String.join(", ", CLASSES));
+
+    /**
+     * Opens split {@code split} ({@code all} for every annotation).
+     *
+     * @throws E2kdDataException one line naming the file (and line) at fault: a missing split list
+     *     or annotation, malformed XML, an unknown class, a box outside its image, an image without
+     *     objects
+     */
+    public static VocDataset open(Path root, String split) {
+        Path annotations = root.resolve("Annotations");
+        List<Path> files = new ArrayList<>();
+        if ("all".equals(split)) {
+            try (Stream<Path> list = Files.list(annotations)) {
+                list.filter(p -> p.getFileName().toString().endsWith(".xml"))
+                        .sorted()
+                        .forEach(files::add);
+            } catch (IOException e) {
+                throw new E2kdDataException(annotations + ": cannot list (" + E2kdIoException.reason(e) + ")", e);
+            }
+        } else {
+            Path ids = root.resolve("ImageSets").resolve("Main").resolve(split + ".txt");
+            try {
+                for (String line : Files.readAllLines(ids, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        files.add(annotations.resolve(line.strip().split("\\s+")[0] + ".xml"));
+                    }
+                }
+            } catch (IOException e) {
+                throw new E2kdDataException(
+                        ids + ": cannot read split list (use split 'all' to take every" + " annotation) ("
+                                + E2kdIoException.reason(e) + ")",
+                        e);
+            }
         }
-        if (area(o.box()) > area(largest.box())) {
-          largest = o;
+        if (files.isEmpty()) {
+            throw new E2kdDataException(annotations + ": no annotations for split " + split);
         }
-      }
-      String label = largest.name();
-      labels[i] = CLASSES.indexOf(label);
-      boxes.add(new ImageBoxes(a.height(), a.width(), a.objects().stream()
-          .filter(o -> o.name().equals(label)).map(VocAnnotation.VocObject::box).toList()));
-      images.add(root.resolve("JPEGImages").resolve(a.filename()));
+        List<Path> images = new ArrayList<>();
+        int[] labels = new int[files.size()];
+        List<ImageBoxes> boxes = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            if (!Files.isRegularFile(file)) {
+                throw new E2kdDataException(file + ": annotation file not found");
+            }
+            VocAnnotation a = VocAnnotation.read(file);
+            if (a.objects().isEmpty()) {
+                throw new E2kdDataException(file + ": no <object>, so no label");
+            }
+            VocAnnotation.VocObject largest = a.objects().get(0);
+            for (VocAnnotation.VocObject o : a.objects()) {
+                if (!CLASSES.contains(o.name())) {
+                    throw new E2kdDataException(
+                            file + ": unknown class '" + o.name() + "'; expected one of " + String.join(", ", CLASSES));
+                }
+                if (area(o.box()) > area(largest.box())) {
+                    largest = o;
+                }
+            }
+            String label = largest.name();
+            labels[i] = CLASSES.indexOf(label);
+            boxes.add(new ImageBoxes(
+                    a.height(),
+                    a.width(),
+                    a.objects().stream()
+                            .filter(o -> o.name().equals(label))
+                            .map(VocAnnotation.VocObject::box)
+                            .toList()));
+            images.add(root.resolve("JPEGImages").resolve(a.filename()));
+        }
+        return new VocDataset(images, labels, boxes);
     }
-    return new VocDataset(images, labels, boxes);
-  }
 
-  private static long area(Box b) {
-    return (long) (b.x1() - b.x0()) * (b.y1() - b.y0());
-  }
+    private static long area(Box b) {
+        return (long) (b.x1() - b.x0()) * (b.y1() - b.y0());
+    }
 
-  /** The image file of sample {@code index}. */
-  public Path file(int index) {
-    return images.get(index);
-  }
+    /** The image file of sample {@code index}. */
+    public Path file(int index) {
+        return images.get(index);
+    }
 
-  @Override
-  public ImageBoxes boxes(int index) {
-    return boxes.get(index);
-  }
+    @Override
+    public ImageBoxes boxes(int index) {
+        return boxes.get(index);
+    }
 
-  @Override
-  public int size() {
-    return images.size();
-  }
+    @Override
+    public int size() {
+        return images.size();
+    }
 
-  @Override
-  public Image image(int index) {
-    return ImageDecoder.decode(images.get(index));
-  }
+    @Override
+    public Image image(int index) {
+        return ImageDecoder.decode(images.get(index));
+    }
 
-  @Override
-  public int label(int index) {
-    return labels[index];
-  }
+    @Override
+    public int label(int index) {
+        return labels[index];
+    }
 
-  @Override
-  public List<String> classNames() {
-    return CLASSES;
-  }
+    @Override
+    public List<String> classNames() {
+        return CLASSES;
+    }
 }

@@ -7,7 +7,6 @@ import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
 import e2kd.distill.criteria.ReviewKdCriterion;
-
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -64,8 +63,8 @@ public final class Criteria {
     private static CriterionFactory factory(String name) {
         CriterionFactory f = REGISTRY.get(name);
         if (f == null) {
-            throw new IllegalArgumentException("unknown loss term '" + name + "'; registered: "
-                    + String.join(", ", REGISTRY.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown loss term '" + name + "'; registered: " + String.join(", ", REGISTRY.keySet()));
         }
         return f;
     }

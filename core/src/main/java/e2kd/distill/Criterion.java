@@ -2,7 +2,6 @@ package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.Module;
-
 import java.util.Optional;
 
 /**

@@ -16,8 +16,14 @@ import e2kd.nn.Model;
  * @param trainLabels   the class of each training sample, indexed like {@link CriterionInput#indices()}, or null
  *                      where unknown
  */
-public record CriterionContext(Model student, Model teacher, NDManager manager, long trainSize, int stepsPerEpoch,
-                               long seed, int[] trainLabels) {
+public record CriterionContext(
+        Model student,
+        Model teacher,
+        NDManager manager,
+        long trainSize,
+        int stepsPerEpoch,
+        long seed,
+        int[] trainLabels) {
     /** A context without steps per epoch, seed or training labels. */
     public CriterionContext(Model student, Model teacher, NDManager manager, long trainSize) {
         this(student, teacher, manager, trainSize, 0, 0, null);

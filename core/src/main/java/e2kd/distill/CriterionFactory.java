@@ -16,13 +16,16 @@ public interface CriterionFactory {
     }
 
     /** A factory from a name and a function. */
-    static CriterionFactory of(String name, java.util.function.BiFunction<CriterionSpec, CriterionContext, Criterion> create) {
+    static CriterionFactory of(
+            String name, java.util.function.BiFunction<CriterionSpec, CriterionContext, Criterion> create) {
         return of(name, 1, create);
     }
 
     /** A factory from a name, a default weight and a function. */
-    static CriterionFactory of(String name, double defaultWeight,
-                               java.util.function.BiFunction<CriterionSpec, CriterionContext, Criterion> create) {
+    static CriterionFactory of(
+            String name,
+            double defaultWeight,
+            java.util.function.BiFunction<CriterionSpec, CriterionContext, Criterion> create) {
         return new CriterionFactory() {
             @Override
             public String name() {

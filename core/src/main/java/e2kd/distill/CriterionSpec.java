@@ -19,7 +19,8 @@ public final class CriterionSpec {
 
     public CriterionSpec(String name, double weight, Map<String, Object> params) {
         if (!(weight >= 0) || Double.isInfinite(weight)) {
-            throw new IllegalArgumentException("loss term " + name + ": weight=" + weight + " must be a finite number >= 0");
+            throw new IllegalArgumentException(
+                    "loss term " + name + ": weight=" + weight + " must be a finite number >= 0");
         }
         this.name = name;
         this.weight = weight;
@@ -34,10 +35,12 @@ public final class CriterionSpec {
         Map<String, Object> params = new LinkedHashMap<>(entry);
         Object name = params.remove("name");
         if (!(name instanceof String text) || text.isBlank()) {
-            throw new IllegalArgumentException("config loss entry " + entry + " has no name; expected e.g. {name: kd, tau: 4}");
+            throw new IllegalArgumentException(
+                    "config loss entry " + entry + " has no name; expected e.g. {name: kd, tau: 4}");
         }
         Object weight = params.remove("weight");
-        return new CriterionSpec(text, weight == null ? Criteria.defaultWeight(text) : number(text, "weight", weight), params);
+        return new CriterionSpec(
+                text, weight == null ? Criteria.defaultWeight(text) : number(text, "weight", weight), params);
     }
 
     /** The entry as a YAML mapping (for a run's config.yaml). */
@@ -74,7 +77,8 @@ public final class CriterionSpec {
     public int integer(String key, int fallback) {
         double v = number(key, fallback);
         if (v != Math.rint(v)) {
-            throw new IllegalArgumentException("loss term " + name + ": " + key + "=" + params.get(key) + " is not a whole number");
+            throw new IllegalArgumentException(
+                    "loss term " + name + ": " + key + "=" + params.get(key) + " is not a whole number");
         }
         return (int) v;
     }

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
+import e2kd.nn.ops.Autograd;
 
 /**
  * One evaluation of an objective (METHOD.md §1): the frozen teacher (eval mode, no graph) computes what the
@@ -21,11 +21,12 @@ public final class Distiller {
     private final Explainer studentExplainer;
     private final Objective objective;
 
-    public Distiller(Model teacher, Explainer teacherExplainer, Model student, Explainer studentExplainer,
-                     Objective objective) {
+    public Distiller(
+            Model teacher, Explainer teacherExplainer, Model student, Explainer studentExplainer, Objective objective) {
         if (teacher != null && teacher.spec().numClasses() != student.spec().numClasses()) {
-            throw new IllegalArgumentException("teacher " + teacher.spec().id() + " has " + teacher.spec().numClasses()
-                    + " classes but student " + student.spec().id() + " has " + student.spec().numClasses());
+            throw new IllegalArgumentException(
+                    "teacher " + teacher.spec().id() + " has " + teacher.spec().numClasses() + " classes but student "
+                            + student.spec().id() + " has " + student.spec().numClasses());
         }
         this.teacher = teacher;
         this.teacherExplainer = teacherExplainer;
@@ -79,7 +80,8 @@ public final class Distiller {
             StudentOutput s;
             if (needs.explanation()) {
                 if (t.map() == null) {
-                    throw new IllegalStateException("step " + step + " reads explanations but the teacher's output has no map");
+                    throw new IllegalStateException(
+                            "step " + step + " reads explanations but the teacher's output has no map");
                 }
                 Explained e = studentExplainer.explain(x, ClassChoice.fixed(t.top1()), taps);
                 s = new StudentOutput(e.logits(), e.map(), taps.features());

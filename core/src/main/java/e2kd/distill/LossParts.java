@@ -2,7 +2,6 @@ package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -6,7 +6,6 @@ import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Scalars;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -109,10 +108,14 @@ public final class Objective {
      * The objective at step 0 from given outputs, without features: teacher logits and map (the map may be null
      * when no term reads explanations), student logits and map, labels (may be null when no term reads them).
      */
-    public LossParts compute(NDArray teacherLogits, NDArray studentLogits, NDArray teacherMap, NDArray studentMap,
-                             NDArray labels) {
-        return compute(new CriterionInput(new StudentOutput(studentLogits, studentMap, Map.of()),
-                new TeacherOutput(teacherLogits, teacherLogits.argMax(1), teacherMap), labels, null, 0));
+    public LossParts compute(
+            NDArray teacherLogits, NDArray studentLogits, NDArray teacherMap, NDArray studentMap, NDArray labels) {
+        return compute(new CriterionInput(
+                new StudentOutput(studentLogits, studentMap, Map.of()),
+                new TeacherOutput(teacherLogits, teacherLogits.argMax(1), teacherMap),
+                labels,
+                null,
+                0));
     }
 
     /** The weighted sum of the terms active at {@code in.step()} and each term's value. */

@@ -1,7 +1,6 @@
 package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Map;
 
 /**

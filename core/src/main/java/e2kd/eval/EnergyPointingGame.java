@@ -19,7 +19,8 @@ public final class EnergyPointingGame {
      * @return (B) values in [0, 1]; NaN for a sample whose mask is empty or whose map has no positive value
      */
     public static double[] perSample(NDArray attribution, NDArray inside) {
-        if (!attribution.getShape().equals(inside.getShape()) || attribution.getShape().dimension() != 3) {
+        if (!attribution.getShape().equals(inside.getShape())
+                || attribution.getShape().dimension() != 3) {
             throw new IllegalArgumentException("EPG needs attribution and mask of the same (B, H, W) shape, got "
                     + attribution.getShape() + " and " + inside.getShape());
         }

@@ -11,8 +11,13 @@ package e2kd.eval;
  * @param localization           energy pointing game scores; null when the data has no boxes
  * @param count                  number of samples
  */
-public record EvalResult(double top1, double top5, Double agreement, Double explanationSimilarity,
-                         Localization localization, int count) {
+public record EvalResult(
+        double top1,
+        double top5,
+        Double agreement,
+        Double explanationSimilarity,
+        Localization localization,
+        int count) {
     /**
      * Mean EPG of the explanations for the labelled class, over the samples with a box pixel inside the evaluated
      * crop and some positive attribution (see {@link EnergyPointingGame}).

@@ -11,9 +11,8 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Contributions;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
-
+import e2kd.nn.ops.Autograd;
 import java.util.Optional;
 
 /**
@@ -26,7 +25,11 @@ public final class Evaluator {
 
     /** Number of rows of logits (B, C) whose argmax equals {@code classes} (B). */
     public static long matches(NDArray logits, NDArray classes) {
-        return logits.argMax(1).toType(classes.getDataType(), false).eq(classes).sum().getLong();
+        return logits.argMax(1)
+                .toType(classes.getDataType(), false)
+                .eq(classes)
+                .sum()
+                .getLong();
     }
 
     /** Student alone: accuracy. */
@@ -38,8 +41,13 @@ public final class Evaluator {
      * With a teacher (and both explainers), also agreement and explanation similarity; with a student explainer
      * and box masks, also EPG. Teacher and explainers may be null.
      */
-    public static EvalResult evaluate(Model student, Explainer studentExplainer, Model teacher,
-                                      Explainer teacherExplainer, DataLoader loader, NDManager manager) {
+    public static EvalResult evaluate(
+            Model student,
+            Explainer studentExplainer,
+            Model teacher,
+            Explainer teacherExplainer,
+            DataLoader loader,
+            NDManager manager) {
         boolean wasTraining = student.isTraining();
         student.setTraining(false);
         Sums sums = new Sums();
@@ -54,12 +62,14 @@ public final class Evaluator {
                         logits = Autograd.noGrad(() -> student.forward(x));
                     } else {
                         Explained t = Autograd.recording(() -> teacherExplainer.explain(x, ClassChoice.top1()));
-                        Explained s = Autograd.recording(() ->
-                                studentExplainer.explain(x, ClassChoice.fixed(t.classes())));
+                        Explained s =
+                                Autograd.recording(() -> studentExplainer.explain(x, ClassChoice.fixed(t.classes())));
                         logits = s.logits();
                         sums.agree += matches(logits, t.classes());
-                        sums.similarity += ExplanationLoss.cosine(t.map(), s.map()).sum()
-                                .toType(DataType.FLOAT64, false).getDouble();
+                        sums.similarity += ExplanationLoss.cosine(t.map(), s.map())
+                                .sum()
+                                .toType(DataType.FLOAT64, false)
+                                .getDouble();
                     }
                     sums.top1 += matches(logits, labels);
                     sums.top5 += Accuracy.topK(logits, labels, 5);
@@ -99,11 +109,17 @@ public final class Evaluator {
             if (count == 0) {
                 throw new IllegalArgumentException("evaluation split is empty");
             }
-            EvalResult.Localization localization = localized ? new EvalResult.Localization(studentEpg.value(),
-                    withTeacher ? teacherEpg.value() : null, studentEpg.n) : null;
-            return new EvalResult(top1 / (double) count, top5 / (double) count,
-                    withTeacher ? agree / (double) count : null, withTeacher ? similarity / count : null,
-                    localization, count);
+            EvalResult.Localization localization = localized
+                    ? new EvalResult.Localization(
+                            studentEpg.value(), withTeacher ? teacherEpg.value() : null, studentEpg.n)
+                    : null;
+            return new EvalResult(
+                    top1 / (double) count,
+                    top5 / (double) count,
+                    withTeacher ? agree / (double) count : null,
+                    withTeacher ? similarity / count : null,
+                    localization,
+                    count);
         }
     }
 

@@ -19,8 +19,13 @@ import java.util.function.IntUnaryOperator;
  * @param inCount           number of in-distribution samples
  * @param outCount          number of out-of-distribution samples
  */
-public record GroupAccuracy(List<Group> groups, Group worstGroup, Double inDistribution, Double outOfDistribution,
-                            int inCount, int outCount) {
+public record GroupAccuracy(
+        List<Group> groups,
+        Group worstGroup,
+        Double inDistribution,
+        Double outOfDistribution,
+        int inCount,
+        int outCount) {
     /** One group's counts. */
     public record Group(int label, int place, int count, int correct) {
         public double accuracy() {

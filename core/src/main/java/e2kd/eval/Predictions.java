@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import e2kd.data.Batch;
 import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
+import e2kd.nn.ops.Autograd;
 
 /** Per-sample top-1 classes of a model (eval mode, no graph), for metrics that need more than a mean. */
 public final class Predictions {

@@ -13,9 +13,9 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Contributions;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.models.VitOptions;
+import e2kd.nn.ops.Autograd;
 
 /**
  * Explanation shift-consistency (METHOD.md §5): for images of H × W and a patch size p, the crop of (H − p) × (W − p)
@@ -105,7 +105,10 @@ public final class ShiftConsistency {
                     NDArray map = Contributions.of(explainer, f, shifted);
                     NDArray a = reference.get(new NDIndex(":, {}:, {}:", dy, dx));
                     NDArray b = map.get(new NDIndex(":, :{}, :{}", h - dy, w - dx));
-                    sums[i - 1] = ExplanationLoss.cosine(a, b).sum().toType(DataType.FLOAT64, false).getDouble();
+                    sums[i - 1] = ExplanationLoss.cosine(a, b)
+                            .sum()
+                            .toType(DataType.FLOAT64, false)
+                            .getDouble();
                 }
             }
         }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.distill.Criteria;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -25,6 +24,7 @@ import java.util.Map;
 public final class BaselinesSuite {
     /** The baselines by criterion name, in table order. */
     private static final Map<String, String> BASELINES = baselines();
+
     private static final double[] WEIGHT_FACTORS = {0.1, 1, 10};
     private static final List<String> COLUMNS = List.of("top-1", "agreement", "explanation similarity");
 
@@ -41,16 +41,19 @@ public final class BaselinesSuite {
 
     public static String run(ReproRuns r) throws IOException {
         int shots = r.count(50, 3);
-        List<ReproTable.Column> columns = COLUMNS.stream().map(c -> new ReproTable.Column(c, true)).toList();
+        List<ReproTable.Column> columns =
+                COLUMNS.stream().map(c -> new ReproTable.Column(c, true)).toList();
         ReproTable table = new ReproTable(columns);
         for (ReproFamily family : List.of(ReproFamily.STANDARD, ReproFamily.BCOS)) {
             Path teacher = family.teacher(r);
             String name = family.title() + ", k=" + shots;
-            Map<String, List<String>> chosen = new LinkedHashMap<>(r.selectTauLambda(name,
-                    (method, c) -> family.student(r, teacher, method, shots, 1, c)));
+            Map<String, List<String>> chosen = new LinkedHashMap<>(
+                    r.selectTauLambda(name, (method, c) -> family.student(r, teacher, method, shots, 1, c)));
             double tau = Double.parseDouble(chosen.get(Method.KD.id()).get(0).substring("tau=".length()));
             for (String criterion : BASELINES.keySet()) {
-                List<String> weights = r.select(name + ", " + criterion, List.of(weightAxis(criterion)),
+                List<String> weights = r.select(
+                        name + ", " + criterion,
+                        List.of(weightAxis(criterion)),
                         c -> family.student(r, teacher, Method.KD.id(), shots, 1, withKd(tau, criterion, c)));
                 chosen.put(criterion, withKd(tau, criterion, weights));
             }
@@ -63,25 +66,34 @@ public final class BaselinesSuite {
             for (int seed = 1; seed <= r.seeds; seed++) {
                 for (Map.Entry<String, String> row : rows.entrySet()) {
                     String method = BASELINES.containsKey(row.getKey()) ? Method.KD.id() : row.getKey();
-                    TrainConfig c = family.student(r, teacher, method, shots, seed,
-                            chosen.getOrDefault(row.getKey(), List.of()));
-                    Path dir = r.out.resolve(String.format(Locale.ROOT, "runs/baselines/%s-%s-seed%d", family.name(),
-                            row.getKey(), seed));
+                    TrainConfig c = family.student(
+                            r, teacher, method, shots, seed, chosen.getOrDefault(row.getKey(), List.of()));
+                    Path dir = r.out.resolve(String.format(
+                            Locale.ROOT, "runs/baselines/%s-%s-seed%d", family.name(), row.getKey(), seed));
                     r.log.printf(Locale.ROOT, "baselines: %s, %s, seed %d%n", family.title(), row.getValue(), seed);
                     JsonNode summary = r.train(dir, c).summary();
                     String label = family.title() + suffix + ": " + row.getValue();
                     table.add(label, "top-1", summary.path("top1").asDouble());
                     if (summary.path("agreement").isNumber()) {
                         table.add(label, "agreement", summary.path("agreement").asDouble());
-                        table.add(label, "explanation similarity", summary.path("explanation_similarity").asDouble());
+                        table.add(
+                                label,
+                                "explanation similarity",
+                                summary.path("explanation_similarity").asDouble());
                     }
                 }
             }
         }
-        return String.format(Locale.ROOT, "Fashion-MNIST students of %d images per class, teacher %s, student %s: test "
-                + "top-1, top-1 agreement and explanation similarity with the teacher (%%); each baseline is added "
-                + "to KD at the selected τ, its weight selected on validation from {0.1, 1, 10} × its literature "
-                + "weight.%n%n", shots, r.teacherOptions(), r.studentOptions()) + table.markdown();
+        return String.format(
+                        Locale.ROOT,
+                        "Fashion-MNIST students of %d images per class, teacher %s, student %s: test "
+                                + "top-1, top-1 agreement and explanation similarity with the teacher (%%); each baseline is added "
+                                + "to KD at the selected τ, its weight selected on validation from {0.1, 1, 10} × its literature "
+                                + "weight.%n%n",
+                        shots,
+                        r.teacherOptions(),
+                        r.studentOptions())
+                + table.markdown();
     }
 
     /** {@code weight=a,b,c}: the literature weight of {@code criterion} times 0.1, 1 and 10. */
@@ -89,7 +101,10 @@ public final class BaselinesSuite {
         double literature = Criteria.defaultWeight(criterion);
         List<String> values = new ArrayList<>();
         for (double f : WEIGHT_FACTORS) {
-            values.add(BigDecimal.valueOf(f).multiply(BigDecimal.valueOf(literature)).stripTrailingZeros().toPlainString());
+            values.add(BigDecimal.valueOf(f)
+                    .multiply(BigDecimal.valueOf(literature))
+                    .stripTrailingZeros()
+                    .toPlainString());
         }
         return "weight=" + String.join(",", values);
     }
@@ -97,7 +112,7 @@ public final class BaselinesSuite {
     /** The sets of a KD + {@code criterion} run: {@code loss} with KD at τ and the criterion at the weight in {@code c}. */
     private static List<String> withKd(double tau, String criterion, List<String> c) {
         String weight = c.get(0).substring("weight=".length());
-        return List.of(String.format(Locale.ROOT, "loss=[{name: kd, tau: %s}, {name: %s, weight: %s}]", tau, criterion,
-                weight));
+        return List.of(String.format(
+                Locale.ROOT, "loss=[{name: kd, tau: %s}, {name: %s, weight: %s}]", tau, criterion, weight));
     }
 }

@@ -2,7 +2,6 @@ package e2kd.experiments;
 
 import e2kd.data.VocDataset;
 import e2kd.data.Waterbirds;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,7 +38,8 @@ public enum DataLayout {
         if (Files.isRegularFile(dir.resolve(Waterbirds.METADATA))) {
             return WATERBIRDS;
         }
-        if (Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz")) || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
+        if (Files.exists(dir.resolve("t10k-images-idx3-ubyte.gz"))
+                || Files.exists(dir.resolve("t10k-images-idx3-ubyte"))) {
             return FASHION_MNIST;
         }
         return IMAGE_FOLDER;

@@ -1,6 +1,5 @@
 package e2kd.experiments;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,14 +10,14 @@ import e2kd.data.EvalTransform;
 import e2kd.data.Waterbirds;
 import e2kd.eval.GroupAccuracy;
 import e2kd.eval.Predictions;
+import e2kd.nn.Devices;
+import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.weights.ModelCheckpoint;
-import e2kd.nn.InputContract;
 import e2kd.report.HtmlReport;
 import e2kd.train.Encodings;
 import e2kd.train.RunDirectory;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -56,7 +55,9 @@ public final class DemoResults {
         Waterbirds test = Waterbirds.open(Path.of(config.dataDir())).split(Waterbirds.TEST);
         DataLoader loader = DataLoader.builder(test, config.batch())
                 .augmentation(EvalTransform.standard(config.imageSize()))
-                .encoding(Encodings.of(InputContract.forModel(config.model(), config.imageSize()))).prefetch(1).build();
+                .encoding(Encodings.of(InputContract.forModel(config.model(), config.imageSize())))
+                .prefetch(1)
+                .build();
         List<Row> rows = new ArrayList<>();
         try (NDManager base = Devices.newManager()) {
             Model teacher = ModelCheckpoint.load(teacherCheckpoint, base).model();
@@ -66,8 +67,11 @@ public final class DemoResults {
                 JsonNode summary = JSON.readTree(dir.summary().toFile());
                 try (NDManager scope = base.newSubManager()) {
                     Model student = ModelCheckpoint.load(dir.best(), scope).model();
-                    rows.add(new Row(run.name(), groups(student, test, loader, scope),
-                            summary.path("agreement").asDouble(), summary.path("explanation_similarity").asDouble()));
+                    rows.add(new Row(
+                            run.name(),
+                            groups(student, test, loader, scope),
+                            summary.path("agreement").asDouble(),
+                            summary.path("explanation_similarity").asDouble()));
                 }
             }
         }
@@ -83,16 +87,25 @@ public final class DemoResults {
 
     /** A row's cells as printed and as shown in report.html. */
     private static List<String> cells(Row r) {
-        return List.of(r.name(), percent(r.groups().inDistribution()), percent(r.groups().outOfDistribution()),
-                percent(r.agreement()), r.similarity() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.similarity()));
+        return List.of(
+                r.name(),
+                percent(r.groups().inDistribution()),
+                percent(r.groups().outOfDistribution()),
+                percent(r.agreement()),
+                r.similarity() == null ? "-" : String.format(Locale.ROOT, "%.3f", r.similarity()));
     }
 
     /** The line under the table: how many test scenes, and which are in distribution. */
     private String countNote() {
         GroupAccuracy any = rows.get(0).groups();
-        return String.format(Locale.ROOT, "(%d test scenes: %d in distribution, i.e. on their class's own background as "
-                + "in the students' training scenes, %d out of distribution; agreement with the teacher and explanation "
-                + "similarity over all)", any.inCount() + any.outCount(), any.inCount(), any.outCount());
+        return String.format(
+                Locale.ROOT,
+                "(%d test scenes: %d in distribution, i.e. on their class's own background as "
+                        + "in the students' training scenes, %d out of distribution; agreement with the teacher and explanation "
+                        + "similarity over all)",
+                any.inCount() + any.outCount(),
+                any.inCount(),
+                any.outCount());
     }
 
     /**
@@ -111,19 +124,25 @@ public final class DemoResults {
 
     /** The printed table for report.html, with the count line and the claim under it. */
     public HtmlReport.Table table(boolean quick) {
-        return new HtmlReport.Table("In and out of distribution (the demo's test scenes)", HEADER,
-                rows.stream().map(DemoResults::cells).toList(), countNote() + " " + claim(quick));
+        return new HtmlReport.Table(
+                "In and out of distribution (the demo's test scenes)",
+                HEADER,
+                rows.stream().map(DemoResults::cells).toList(),
+                countNote() + " " + claim(quick));
     }
 
     /** Whether e²KD beat KD on out-of-distribution top-1 and on explanation similarity, said plainly. */
     public String claim(boolean quick) {
         Row kd = rows.get(1);
         Row e2kd = rows.get(2);
-        String numbers = String.format(Locale.ROOT, "out-of-distribution top-1 %s, explanation similarity %+.3f "
-                + "(e2KD minus KD)", difference(kd.groups().outOfDistribution(), e2kd.groups().outOfDistribution()),
+        String numbers = String.format(
+                Locale.ROOT,
+                "out-of-distribution top-1 %s, explanation similarity %+.3f " + "(e2KD minus KD)",
+                difference(kd.groups().outOfDistribution(), e2kd.groups().outOfDistribution()),
                 e2kd.similarity() - kd.similarity());
-        String verdict = holds() ? "claim holds: e2KD beats KD on out-of-distribution top-1 and on explanation "
-                + "similarity: " + numbers
+        String verdict = holds()
+                ? "claim holds: e2KD beats KD on out-of-distribution top-1 and on explanation " + "similarity: "
+                        + numbers
                 : "claim does NOT hold in this run: e2KD did not beat KD on both; " + numbers;
         return quick ? verdict + " [--quick is far too short for the claim; run without --quick]" : verdict;
     }
@@ -131,7 +150,10 @@ public final class DemoResults {
     public boolean holds() {
         Double kdOod = rows.get(1).groups().outOfDistribution();
         Double e2kdOod = rows.get(2).groups().outOfDistribution();
-        return kdOod != null && e2kdOod != null && e2kdOod > kdOod && rows.get(2).similarity() > rows.get(1).similarity();
+        return kdOod != null
+                && e2kdOod != null
+                && e2kdOod > kdOod
+                && rows.get(2).similarity() > rows.get(1).similarity();
     }
 
     /** demo.json's content: the rows and the claim. */
@@ -152,7 +174,8 @@ public final class DemoResults {
     }
 
     private static String difference(Double kd, Double e2kd) {
-        return kd == null || e2kd == null ? "n/a (no such test scene)"
+        return kd == null || e2kd == null
+                ? "n/a (no such test scene)"
                 : String.format(Locale.ROOT, "%+.1f points", 100 * (e2kd - kd));
     }
 

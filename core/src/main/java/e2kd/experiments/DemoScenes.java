@@ -5,7 +5,6 @@ import e2kd.data.FashionMnist;
 import e2kd.data.FewShot;
 import e2kd.data.LabeledDataset;
 import e2kd.data.Waterbirds;
-
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,12 +26,28 @@ public final class DemoScenes {
 
     /** Teacher scenes: {@code shots} training and {@code val} validation items per class, {@code test} test items. */
     public static void teacher(Path dir, int shots, int val, int test, long seed) {
-        write(dir, FashionMnist.embedded(), CompositeScenes.shortcut(seed), shots, val, test, TEACHER_CORRELATION, seed);
+        write(
+                dir,
+                FashionMnist.embedded(),
+                CompositeScenes.shortcut(seed),
+                shots,
+                val,
+                test,
+                TEACHER_CORRELATION,
+                seed);
     }
 
     /** Student scenes: {@code shots} training and {@code val} validation items per class, {@code test} test items. */
     public static void student(Path dir, int shots, int val, int test, long seed) {
-        write(dir, FashionMnist.embedded(), CompositeScenes.shortcut(seed), shots, val, test, STUDENT_CORRELATION, seed);
+        write(
+                dir,
+                FashionMnist.embedded(),
+                CompositeScenes.shortcut(seed),
+                shots,
+                val,
+                test,
+                STUDENT_CORRELATION,
+                seed);
     }
 
     /**
@@ -40,8 +55,15 @@ public final class DemoScenes {
      * shot draw by {@code seed}) with the class/background {@code correlation}, and {@code test} test items per class
      * on backgrounds independent of the class, into the Waterbirds layout under {@code dir}.
      */
-    static void write(Path dir, FashionMnist fmnist, CompositeScenes scenes, int shots, int val, int test,
-                      double correlation, long seed) {
+    static void write(
+            Path dir,
+            FashionMnist fmnist,
+            CompositeScenes scenes,
+            int shots,
+            int val,
+            int test,
+            double correlation,
+            long seed) {
         write(dir, fmnist, scenes, shots, val, test, correlation, correlation, seed);
     }
 
@@ -49,13 +71,26 @@ public final class DemoScenes {
      * As {@link #write(Path, FashionMnist, CompositeScenes, int, int, int, double, long)}, with its own class/background
      * correlation for the validation scenes (real Waterbirds: correlated training split, balanced validation split).
      */
-    static void write(Path dir, FashionMnist fmnist, CompositeScenes scenes, int shots, int val, int test,
-                      double correlation, double valCorrelation, long seed) {
+    static void write(
+            Path dir,
+            FashionMnist fmnist,
+            CompositeScenes scenes,
+            int shots,
+            int val,
+            int test,
+            double correlation,
+            double valCorrelation,
+            long seed) {
         FewShot.Split train = FewShot.split(fmnist.train().labels(), shots, val, seed);
-        LabeledDataset testItems = fmnist.test().subset(FewShot.split(fmnist.test().labels(), test, 0, seed).train());
-        scenes.write(dir, FashionMnist.CLASS_NAMES, List.of(
-                new CompositeScenes.Part(Waterbirds.TRAIN, fmnist.train().subset(train.train()), correlation),
-                new CompositeScenes.Part(Waterbirds.VAL, fmnist.train().subset(train.val()), valCorrelation),
-                new CompositeScenes.Part(Waterbirds.TEST, testItems, TEST_CORRELATION)));
+        LabeledDataset testItems = fmnist.test()
+                .subset(FewShot.split(fmnist.test().labels(), test, 0, seed).train());
+        scenes.write(
+                dir,
+                FashionMnist.CLASS_NAMES,
+                List.of(
+                        new CompositeScenes.Part(
+                                Waterbirds.TRAIN, fmnist.train().subset(train.train()), correlation),
+                        new CompositeScenes.Part(Waterbirds.VAL, fmnist.train().subset(train.val()), valCorrelation),
+                        new CompositeScenes.Part(Waterbirds.TEST, testItems, TEST_CORRELATION)));
     }
 }

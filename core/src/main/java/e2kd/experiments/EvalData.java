@@ -8,7 +8,6 @@ import e2kd.data.VocDataset;
 import e2kd.data.Waterbirds;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Splits;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -24,13 +23,16 @@ import java.nio.file.Path;
  */
 public record EvalData(String description, String split, LabeledDataset dataset) {
     public static EvalData resolve(Path model, String data, String split, Path boxes) {
-        if (boxes != null && (data == null || !Files.isDirectory(Path.of(data)) || VocDataset.isLayout(Path.of(data)))) {
-            throw new IllegalArgumentException("--boxes goes with an image folder or a Waterbirds folder given by --data DIR");
+        if (boxes != null
+                && (data == null || !Files.isDirectory(Path.of(data)) || VocDataset.isLayout(Path.of(data)))) {
+            throw new IllegalArgumentException(
+                    "--boxes goes with an image folder or a Waterbirds folder given by --data DIR");
         }
         if (data == null) {
             Path config = model.resolve("config.yaml");
             if (!Files.isRegularFile(config)) {
-                throw new IllegalArgumentException("give --data: " + model + " is not a run directory with config.yaml");
+                throw new IllegalArgumentException(
+                        "give --data: " + model + " is not a run directory with config.yaml");
             }
             Splits splits = Splits.open(ConfigLoader.defaults().file(config).resolve());
             String s = split == null ? "test" : split;
@@ -38,8 +40,9 @@ public record EvalData(String description, String split, LabeledDataset dataset)
                 case "test" -> splits.test();
                 case "val" -> splits.val();
                 case "train" -> splits.train();
-                default -> throw new IllegalArgumentException("--split " + s + " is not a split of a run; expected "
-                        + "test, val or train");
+                default ->
+                    throw new IllegalArgumentException(
+                            "--split " + s + " is not a split of a run; expected " + "test, val or train");
             };
             return new EvalData("run " + model, s, d);
         }
@@ -60,16 +63,24 @@ public record EvalData(String description, String split, LabeledDataset dataset)
                         + String.join(", ", Waterbirds.SPLITS));
             }
             Waterbirds birds = Waterbirds.open(dir).split(index);
-            return boxes == null ? new EvalData("waterbirds " + dir, s, birds)
-                    : new EvalData("waterbirds " + dir + " with boxes " + boxes, s, BoxList.read(boxes).attach(birds));
+            return boxes == null
+                    ? new EvalData("waterbirds " + dir, s, birds)
+                    : new EvalData(
+                            "waterbirds " + dir + " with boxes " + boxes,
+                            s,
+                            BoxList.read(boxes).attach(birds));
         }
         if (layout == DataLayout.FASHION_MNIST) {
             return fashionMnist(FashionMnist.load(dir), "fashion-mnist " + dir, split);
         }
         String s = split == null ? "val" : split;
         ImageFolder folder = ImageFolder.open(dir, s);
-        return boxes == null ? new EvalData("image-folder " + dir, s, folder)
-                : new EvalData("image-folder " + dir + " with boxes " + boxes, s, BoxList.read(boxes).attach(folder));
+        return boxes == null
+                ? new EvalData("image-folder " + dir, s, folder)
+                : new EvalData(
+                        "image-folder " + dir + " with boxes " + boxes,
+                        s,
+                        BoxList.read(boxes).attach(folder));
     }
 
     private static EvalData fashionMnist(FashionMnist f, String description, String split) {
@@ -77,8 +88,9 @@ public record EvalData(String description, String split, LabeledDataset dataset)
         return switch (s) {
             case "test" -> new EvalData(description, s, f.test());
             case "train" -> new EvalData(description, s, f.train());
-            default -> throw new IllegalArgumentException("--split " + s + " is not a Fashion-MNIST split; expected "
-                    + "test or train");
+            default ->
+                throw new IllegalArgumentException(
+                        "--split " + s + " is not a Fashion-MNIST split; expected " + "test or train");
         };
     }
 }

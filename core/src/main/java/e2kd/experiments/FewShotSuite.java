@@ -3,7 +3,6 @@ package e2kd.experiments;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,28 +39,40 @@ public final class FewShotSuite {
             Path teacher = family.teacher(r);
             Map<Integer, Map<String, List<String>>> chosen = new HashMap<>();
             for (int k : shots) {
-                chosen.put(k, r.selectTauLambda(family.title() + ", k=" + k,
-                        (method, c) -> family.student(r, teacher, method, k, 1, c)));
+                chosen.put(
+                        k,
+                        r.selectTauLambda(
+                                family.title() + ", k=" + k,
+                                (method, c) -> family.student(r, teacher, method, k, 1, c)));
             }
             for (int seed = 1; seed <= r.seeds; seed++) {
                 for (int k : shots) {
                     for (int m = 0; m < METHODS.length; m++) {
-                        TrainConfig c = family.student(r, teacher, METHODS[m], k, seed, chosen.get(k).getOrDefault(METHODS[m], List.of()));
-                        Path dir = r.out.resolve(String.format(Locale.ROOT, "runs/fewshot/%s-k%d-%s-seed%d",
-                                family.name(), k, METHODS[m], seed));
+                        TrainConfig c = family.student(
+                                r, teacher, METHODS[m], k, seed, chosen.get(k).getOrDefault(METHODS[m], List.of()));
+                        Path dir = r.out.resolve(String.format(
+                                Locale.ROOT, "runs/fewshot/%s-k%d-%s-seed%d", family.name(), k, METHODS[m], seed));
                         r.log.printf(Locale.ROOT, "fewshot: %s, k=%d, %s, seed %d%n", family.title(), k, ROWS[m], seed);
                         JsonNode summary = r.train(dir, c).summary();
                         String row = family.title() + ": " + ROWS[m];
                         table.add(row, "k=" + k + " top-1", summary.path("top1").asDouble());
                         if (summary.path("agreement").isNumber()) {
-                            table.add(row, "k=" + k + " agreement", summary.path("agreement").asDouble());
+                            table.add(
+                                    row,
+                                    "k=" + k + " agreement",
+                                    summary.path("agreement").asDouble());
                         }
                     }
                 }
             }
         }
-        return String.format(Locale.ROOT, "Fashion-MNIST test top-1 and top-1 agreement with the teacher (%%), students "
-                + "distilled from k images per class; teacher %s, student %s (the from-labels baseline has no "
-                + "teacher, so no agreement).%n%n", r.teacherOptions(), r.studentOptions()) + table.markdown();
+        return String.format(
+                        Locale.ROOT,
+                        "Fashion-MNIST test top-1 and top-1 agreement with the teacher (%%), students "
+                                + "distilled from k images per class; teacher %s, student %s (the from-labels baseline has no "
+                                + "teacher, so no agreement).%n%n",
+                        r.teacherOptions(),
+                        r.studentOptions())
+                + table.markdown();
     }
 }

@@ -2,9 +2,8 @@ package e2kd.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.train.Method;
-import e2kd.train.frozen.Precompute;
 import e2kd.train.TrainConfig;
-
+import e2kd.train.frozen.Precompute;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,8 +21,10 @@ public final class FrozenSuite {
     private static final Method[] METHODS = {Method.KD, Method.E2KD, Method.KD_FROZEN, Method.E2KD_FROZEN};
     /** The live method whose selected τ / λ each row uses. */
     private static final Method[] SELECTED_AS = {Method.KD, Method.E2KD, Method.KD, Method.E2KD};
-    private static final String[] ROWS = {"KD (live teacher)", "e2KD (live teacher)", "KD ❄ (precomputed)",
-            "e2KD ❄ (precomputed)"};
+
+    private static final String[] ROWS = {
+        "KD (live teacher)", "e2KD (live teacher)", "KD ❄ (precomputed)", "e2KD ❄ (precomputed)"
+    };
 
     private FrozenSuite() {}
 
@@ -31,11 +32,11 @@ public final class FrozenSuite {
         ReproFamily family = ReproFamily.BCOS;
         Path teacher = family.teacher(r);
         int shots = r.count(50, 3);
-        ReproTable table = new ReproTable(List.of(new ReproTable.Column("test top-1", true),
-                new ReproTable.Column("agreement", true)));
+        ReproTable table = new ReproTable(
+                List.of(new ReproTable.Column("test top-1", true), new ReproTable.Column("agreement", true)));
         // the same name as fewshot's selection, so a shared --out reuses those runs
-        Map<String, List<String>> chosen = r.selectTauLambda(family.title() + ", k=" + shots,
-                (method, c) -> family.student(r, teacher, method, shots, 1, c));
+        Map<String, List<String>> chosen = r.selectTauLambda(
+                family.title() + ", k=" + shots, (method, c) -> family.student(r, teacher, method, shots, 1, c));
         for (int seed = 1; seed <= r.seeds; seed++) {
             Path store = r.out.resolve("runs/frozen/teacher-outputs-seed" + seed);
             for (int m = 0; m < METHODS.length; m++) {
@@ -49,13 +50,18 @@ public final class FrozenSuite {
                     Precompute.run(c, teacher.toString(), store, 256);
                 }
                 r.log.printf(Locale.ROOT, "frozen: %s, seed %d%n", ROWS[m], seed);
-                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m].id() + "-seed" + seed), c).summary();
+                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m].id() + "-seed" + seed), c)
+                        .summary();
                 table.add(ROWS[m], "test top-1", summary.path("top1").asDouble());
                 table.add(ROWS[m], "agreement", summary.path("agreement").asDouble());
             }
         }
-        return String.format(Locale.ROOT, "%s students, %d images per class of Fashion-MNIST; test top-1 and top-1 "
-                + "agreement with the teacher (%%); ❄: teacher outputs computed once before training.%n%n",
-                family.title(), shots) + table.markdown();
+        return String.format(
+                        Locale.ROOT,
+                        "%s students, %d images per class of Fashion-MNIST; test top-1 and top-1 "
+                                + "agreement with the teacher (%%); ❄: teacher outputs computed once before training.%n%n",
+                        family.title(),
+                        shots)
+                + table.markdown();
     }
 }

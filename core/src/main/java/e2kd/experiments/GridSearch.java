@@ -1,7 +1,6 @@
 package e2kd.experiments;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 

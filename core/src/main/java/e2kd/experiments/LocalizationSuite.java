@@ -1,6 +1,5 @@
 package e2kd.experiments;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import e2kd.data.BoxList;
 import e2kd.data.BoxedDataset;
@@ -12,11 +11,11 @@ import e2kd.data.Waterbirds;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
 import e2kd.explain.Explainers;
+import e2kd.nn.Devices;
 import e2kd.nn.Model;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +33,7 @@ import java.util.Map;
 public final class LocalizationSuite {
     /** 35 px crops of the 40 px canvases (the evaluation resizes to 35 / 0.875 = 40 and takes the centre). */
     private static final int IMAGE_SIZE = 35;
+
     private static final String[] METHODS = {Method.KD.id(), Method.E2KD.id()};
     private static final String[] ROWS = {"KD student", "e2KD student"};
 
@@ -43,23 +43,33 @@ public final class LocalizationSuite {
         int teacherShots = r.count(300, 10);
         int val = r.count(10, 2);
         int tests = r.count(50, 3);
-        Path scenes = r.out.resolve(String.format(Locale.ROOT, "scenes/localization-%d-%d-%d", teacherShots, val, tests));
+        Path scenes =
+                r.out.resolve(String.format(Locale.ROOT, "scenes/localization-%d-%d-%d", teacherShots, val, tests));
         if (!Files.isRegularFile(scenes.resolve(Waterbirds.METADATA))) {
-            DemoScenes.write(scenes, r.fashionMnist(), CompositeScenes.localization(42), teacherShots, val, tests, 0,
-                    42);
+            DemoScenes.write(
+                    scenes, r.fashionMnist(), CompositeScenes.localization(42), teacherShots, val, tests, 0, 42);
         }
-        Path teacher = r.teacher("localization-bcos", r.config("demo-teacher", List.of(
-                "model_options=" + r.teacherOptions(), "image_size=" + IMAGE_SIZE, "shots_per_class=" + teacherShots,
-                "val_per_class=" + val, "epochs=" + r.epochs(10), "data_dir=" + scenes)));
-        ReproTable table = new ReproTable(List.of(new ReproTable.Column("EPG", false),
-                new ReproTable.Column("test top-1", true)));
-        Map<String, List<String>> chosen = r.selectTauLambda("localization",
-                (method, c) -> student(r, teacher, scenes, method, 1, c));
+        Path teacher = r.teacher(
+                "localization-bcos",
+                r.config(
+                        "demo-teacher",
+                        List.of(
+                                "model_options=" + r.teacherOptions(),
+                                "image_size=" + IMAGE_SIZE,
+                                "shots_per_class=" + teacherShots,
+                                "val_per_class=" + val,
+                                "epochs=" + r.epochs(10),
+                                "data_dir=" + scenes)));
+        ReproTable table =
+                new ReproTable(List.of(new ReproTable.Column("EPG", false), new ReproTable.Column("test top-1", true)));
+        Map<String, List<String>> chosen =
+                r.selectTauLambda("localization", (method, c) -> student(r, teacher, scenes, method, 1, c));
         for (int seed = 1; seed <= r.seeds; seed++) {
             for (int m = 0; m < METHODS.length; m++) {
                 TrainConfig c = student(r, teacher, scenes, METHODS[m], seed, chosen.get(METHODS[m]));
                 r.log.printf(Locale.ROOT, "localization: %s, seed %d%n", ROWS[m], seed);
-                Path dir = r.train(r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed), c).dir();
+                Path dir = r.train(r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed), c)
+                        .dir();
                 EvalResult e = pointingGame(scenes, ReproRuns.best(dir), ReproRuns.best(teacher), c.batch());
                 if (m == 0) {
                     table.add("teacher", "EPG", e.localization().teacherEpg());
@@ -68,19 +78,32 @@ public final class LocalizationSuite {
                 table.add(ROWS[m], "test top-1", e.top1());
             }
         }
-        return String.format(Locale.ROOT, "Cluttered scenes (a Fashion-MNIST item over fragments of others, 40 px "
-                + "canvases, box = the item): energy pointing game (share of positive W(x)·x inside the box) on %d "
-                + "test scenes per class; teacher %s, students %s; top-1 in %%. The teacher is one model on the same "
-                + "test scenes for every seed, so its ± is 0 by construction.%n%n", tests, r.teacherOptions(),
-                r.studentOptions()) + table.markdown();
+        return String.format(
+                        Locale.ROOT,
+                        "Cluttered scenes (a Fashion-MNIST item over fragments of others, 40 px "
+                                + "canvases, box = the item): energy pointing game (share of positive W(x)·x inside the box) on %d "
+                                + "test scenes per class; teacher %s, students %s; top-1 in %%. The teacher is one model on the same "
+                                + "test scenes for every seed, so its ± is 0 by construction.%n%n",
+                        tests,
+                        r.teacherOptions(),
+                        r.studentOptions())
+                + table.markdown();
     }
 
-    private static TrainConfig student(ReproRuns r, Path teacher, Path scenes, String method, int seed,
-                                       List<String> extra) {
-        List<String> sets = new ArrayList<>(List.of("model_options=" + r.studentOptions(), "image_size=" + IMAGE_SIZE,
-                "seed=" + seed, "epochs=" + r.epochs(30), "eval_every=" + r.count(5, 1),
-                "warmup_epochs=" + r.count(2, 0), "shots_per_class=" + r.count(20, 5),
-                "val_per_class=" + r.count(10, 2), "data_dir=" + scenes, "teacher=" + teacher, "method=" + method));
+    private static TrainConfig student(
+            ReproRuns r, Path teacher, Path scenes, String method, int seed, List<String> extra) {
+        List<String> sets = new ArrayList<>(List.of(
+                "model_options=" + r.studentOptions(),
+                "image_size=" + IMAGE_SIZE,
+                "seed=" + seed,
+                "epochs=" + r.epochs(30),
+                "eval_every=" + r.count(5, 1),
+                "warmup_epochs=" + r.count(2, 0),
+                "shots_per_class=" + r.count(20, 5),
+                "val_per_class=" + r.count(10, 2),
+                "data_dir=" + scenes,
+                "teacher=" + teacher,
+                "method=" + method));
         sets.addAll(extra);
         return r.config("demo-student", sets);
     }
@@ -89,13 +112,17 @@ public final class LocalizationSuite {
     private static EvalResult pointingGame(Path scenes, Path student, Path teacher, int batch) {
         Waterbirds test = Waterbirds.open(scenes).split(Waterbirds.TEST);
         BoxedDataset boxed = BoxList.read(scenes.resolve("boxes.csv")).attach(test);
-        DataLoader loader = DataLoader.builder(boxed, batch).augmentation(EvalTransform.standard(IMAGE_SIZE))
-                .encoding(Encoding.bcos()).maps(i -> boxed.boxes(i).mask()).prefetch(1).build();
+        DataLoader loader = DataLoader.builder(boxed, batch)
+                .augmentation(EvalTransform.standard(IMAGE_SIZE))
+                .encoding(Encoding.bcos())
+                .maps(i -> boxed.boxes(i).mask())
+                .prefetch(1)
+                .build();
         try (NDManager manager = Devices.newManager()) {
             Model s = ModelCheckpoint.load(student, manager).model();
             Model t = ModelCheckpoint.load(teacher, manager).model();
-            return Evaluator.evaluate(s, Explainers.create("auto", s), t, Explainers.create("auto", t), loader,
-                    manager);
+            return Evaluator.evaluate(
+                    s, Explainers.create("auto", s), t, Explainers.create("auto", t), loader, manager);
         }
     }
 }

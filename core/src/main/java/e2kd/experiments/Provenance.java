@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.CheckpointArchive;
 import e2kd.io.E2kdIoException;
 import e2kd.train.RunDirectory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import e2kd.nn.Devices;
 
 /**
  * Where a checkpoint came from, carried inside it: {@code checkpoint.json}'s {@code provenance} field holds the run's
@@ -31,7 +29,8 @@ public final class Provenance {
         ObjectNode p = JSON.createObjectNode();
         try {
             if (!Files.isRegularFile(run.summary())) {
-                throw new E2kdIoException(run.summary(), "run has not finished (no summary.json); no provenance to record");
+                throw new E2kdIoException(
+                        run.summary(), "run has not finished (no summary.json); no provenance to record");
             }
             p.put("config_yaml", Files.readString(run.config(), StandardCharsets.UTF_8));
             p.set("summary", JSON.readTree(run.summary().toFile()));
@@ -55,8 +54,12 @@ public final class Provenance {
             return "no provenance recorded";
         }
         JsonNode s = p.path("summary");
-        return String.format(Locale.ROOT, "trained by method %s, %d epochs, test top-1 %.3f on %d test images",
-                s.path("method").asText("?"), s.path("epochs").asInt(), s.path("top1").asDouble(Double.NaN),
+        return String.format(
+                Locale.ROOT,
+                "trained by method %s, %d epochs, test top-1 %.3f on %d test images",
+                s.path("method").asText("?"),
+                s.path("epochs").asInt(),
+                s.path("top1").asDouble(Double.NaN),
                 s.path("test_count").asInt());
     }
 }

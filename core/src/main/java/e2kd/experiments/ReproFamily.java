@@ -3,7 +3,6 @@ package e2kd.experiments;
 import e2kd.data.FashionMnist;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,11 +27,19 @@ record ReproFamily(String name, String title, String model, String explainer) {
     /** The cached (or newly trained) teacher run folder. */
     Path teacher(ReproRuns r) throws IOException {
         int perClass = Arrays.stream(countsPerClass(r.fashionMnist())).min().orElse(0) - TEACHER_VAL;
-        TrainConfig c = r.config("fmnist-teacher", List.of("model=" + model, "model_options=" + r.teacherOptions(),
-                "data_dir=" + r.fashionMnistDir(), "shots_per_class=" + r.count(perClass, 10),
-                "val_per_class=" + r.count(TEACHER_VAL, 2), "epochs=" + r.epochs(1), "test_limit=" + r.count(2000, 50),
-                "explainer=" + explainer,
-                "clip=" + ("bcos".equals(name) ? "agc" : "none"), "lr=" + ("bcos".equals(name) ? 0.001 : 0.003)));
+        TrainConfig c = r.config(
+                "fmnist-teacher",
+                List.of(
+                        "model=" + model,
+                        "model_options=" + r.teacherOptions(),
+                        "data_dir=" + r.fashionMnistDir(),
+                        "shots_per_class=" + r.count(perClass, 10),
+                        "val_per_class=" + r.count(TEACHER_VAL, 2),
+                        "epochs=" + r.epochs(1),
+                        "test_limit=" + r.count(2000, 50),
+                        "explainer=" + explainer,
+                        "clip=" + ("bcos".equals(name) ? "agc" : "none"),
+                        "lr=" + ("bcos".equals(name) ? 0.001 : 0.003)));
         return r.teacher("fmnist-" + name, c);
     }
 
@@ -42,11 +49,21 @@ record ReproFamily(String name, String title, String model, String explainer) {
      * 1.5× as many images, not 5×; λ = 1, τ = 1 as preset fmnist-e2kd), then {@code extra}.
      */
     TrainConfig student(ReproRuns r, Path teacher, String method, int shots, int seed, List<String> extra) {
-        List<String> sets = new ArrayList<>(List.of("model=" + model, "model_options=" + r.studentOptions(),
-                "explainer=" + explainer, "clip=auto", "data_dir=" + r.fashionMnistDir(), "method=" + method,
-                "teacher=" + (Method.parse(method).teacher() == Method.TeacherSource.NONE ? "" : teacher), "shots_per_class=" + shots,
-                "val_per_class=" + r.count(10, 2), "seed=" + seed, "epochs=" + r.epochs(shots >= 50 ? 12 : 40),
-                "warmup_epochs=" + r.count(2, 0), "eval_every=" + r.count(5, 1), "test_limit=" + r.count(2000, 50)));
+        List<String> sets = new ArrayList<>(List.of(
+                "model=" + model,
+                "model_options=" + r.studentOptions(),
+                "explainer=" + explainer,
+                "clip=auto",
+                "data_dir=" + r.fashionMnistDir(),
+                "method=" + method,
+                "teacher=" + (Method.parse(method).teacher() == Method.TeacherSource.NONE ? "" : teacher),
+                "shots_per_class=" + shots,
+                "val_per_class=" + r.count(10, 2),
+                "seed=" + seed,
+                "epochs=" + r.epochs(shots >= 50 ? 12 : 40),
+                "warmup_epochs=" + r.count(2, 0),
+                "eval_every=" + r.count(5, 1),
+                "test_limit=" + r.count(2000, 50)));
         sets.addAll(extra);
         return r.config("fmnist-e2kd", sets);
     }

@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
 import e2kd.io.E2kdIoException;
-import e2kd.train.Method;
 import e2kd.train.ConfigLoader;
+import e2kd.train.Method;
 import e2kd.train.Progress;
 import e2kd.train.RunDirectory;
 import e2kd.train.TrainConfig;
 import e2kd.train.Trainer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -61,8 +60,9 @@ public final class ReproRuns {
     /** The source images (loaded once). */
     FashionMnist fashionMnist() {
         if (fashionMnist == null) {
-            fashionMnist = data != null ? FashionMnist.load(data) : tiny ? FashionMnist.embedded()
-                    : FashionMnist.load(FashionMnist.DEFAULT_DIR);
+            fashionMnist = data != null
+                    ? FashionMnist.load(data)
+                    : tiny ? FashionMnist.embedded() : FashionMnist.load(FashionMnist.DEFAULT_DIR);
         }
         return fashionMnist;
     }
@@ -104,7 +104,9 @@ public final class ReproRuns {
         String kd = Method.KD.id();
         String e2kd = Method.E2KD.id();
         List<String> tau = select(name + ", " + kd, List.of("tau=1,5"), c -> configOf.apply(kd, c));
-        List<String> lambda = select(name + ", " + e2kd, List.of(tau.get(0), quick ? "lambda=1,5" : "lambda=0.2,1,5"),
+        List<String> lambda = select(
+                name + ", " + e2kd,
+                List.of(tau.get(0), quick ? "lambda=1,5" : "lambda=0.2,1,5"),
                 c -> configOf.apply(e2kd, c));
         return Map.of(kd, tau, e2kd, lambda);
     }
@@ -125,12 +127,21 @@ public final class ReproRuns {
         Path dir = out.resolve("teachers").resolve(name);
         Finished cached = finished(dir, config);
         if (cached != null) {
-            teacherTimes.add(String.format(Locale.ROOT, "%s: cached (trained in %.0f s)", name,
+            teacherTimes.add(String.format(
+                    Locale.ROOT,
+                    "%s: cached (trained in %.0f s)",
+                    name,
                     cached.summary().path("seconds").asDouble()));
             return dir;
         }
-        log.printf(Locale.ROOT, "training teacher %s (%s %s, %s images per class, %d epochs)%n", name, config.model(),
-                config.modelOptions(), config.shots(), config.epochs());
+        log.printf(
+                Locale.ROOT,
+                "training teacher %s (%s %s, %s images per class, %d epochs)%n",
+                name,
+                config.model(),
+                config.modelOptions(),
+                config.shots(),
+                config.epochs());
         long started = System.nanoTime();
         train(dir, config);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -173,13 +184,18 @@ public final class ReproRuns {
         List<JsonNode> summaries = new ArrayList<>();
         for (List<String> c : combinations) {
             log.printf(Locale.ROOT, "selecting %s: %s%n", name, String.join(" ", c));
-            Path dir = out.resolve("runs/select").resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
+            Path dir = out.resolve("runs/select")
+                    .resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
                     .resolve(String.join(",", c));
             summaries.add(train(dir, configOf.apply(c)).summary());
         }
         int best = GridSearch.best(summaries);
-        selections.add(String.format(Locale.ROOT, "%s: %s (validation top-1 %.1f%%; grid %s)", name,
-                String.join(" ", combinations.get(best)), 100 * GridSearch.validationTop1(summaries.get(best)),
+        selections.add(String.format(
+                Locale.ROOT,
+                "%s: %s (validation top-1 %.1f%%; grid %s)",
+                name,
+                String.join(" ", combinations.get(best)),
+                100 * GridSearch.validationTop1(summaries.get(best)),
                 String.join(" ", axes)));
         return combinations.get(best);
     }
@@ -201,13 +217,17 @@ public final class ReproRuns {
         String cached = Files.readString(run.config(), StandardCharsets.UTF_8);
         String wanted = ConfigLoader.toYaml(config);
         if (!withoutThreads(cached).equals(withoutThreads(wanted))) {
-            throw new E2kdIoException(run.config(), "this run folder holds a run of another config; remove " + dir
-                    + " or use another --out");
+            throw new E2kdIoException(
+                    run.config(),
+                    "this run folder holds a run of another config; remove " + dir + " or use another --out");
         }
         if (!threads(cached).equals(threads(wanted))) {
-            throw new E2kdIoException(run.config(), "this run folder holds a run trained with " + threads(cached)
-                    + " but this suite runs with " + threads(wanted) + ", and the thread count changes the numbers;"
-                    + " rerun with that --threads, remove " + dir + " or use another --out");
+            throw new E2kdIoException(
+                    run.config(),
+                    "this run folder holds a run trained with " + threads(cached)
+                            + " but this suite runs with " + threads(wanted)
+                            + ", and the thread count changes the numbers;"
+                            + " rerun with that --threads, remove " + dir + " or use another --out");
         }
         if (!Files.isRegularFile(run.summary()) || !Files.isRegularFile(run.best())) {
             return null;
@@ -229,8 +249,11 @@ public final class ReproRuns {
 
     /** The {@code threads:} line of a config.yaml, as {@code threads=N}. */
     private static String threads(String yaml) {
-        return yaml.lines().filter(l -> l.startsWith(THREADS)).findFirst()
-                .map(l -> "threads=" + l.substring(THREADS.length()).trim()).orElse("no threads setting");
+        return yaml.lines()
+                .filter(l -> l.startsWith(THREADS))
+                .findFirst()
+                .map(l -> "threads=" + l.substring(THREADS.length()).trim())
+                .orElse("no threads setting");
     }
 
     /** The settings {@code first}, then {@code then} (a later setting of a key wins). */

@@ -27,7 +27,8 @@ final class ReproTable {
         if (columns.stream().noneMatch(c -> c.heading().equals(column))) {
             throw new IllegalArgumentException("no column '" + column + "'");
         }
-        cells.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(column, c -> new ArrayList<>())
+        cells.computeIfAbsent(row, r -> new LinkedHashMap<>())
+                .computeIfAbsent(column, c -> new ArrayList<>())
                 .add(value);
     }
 
@@ -56,7 +57,8 @@ final class ReproTable {
     private static String cell(List<Double> values, boolean percent) {
         double scale = percent ? 100 : 1;
         double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-        double squares = values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
+        double squares =
+                values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
         double std = values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
         return String.format(Locale.ROOT, percent ? "%.1f ± %.1f" : "%.3f ± %.3f", scale * mean, scale * std);
     }

@@ -1,19 +1,18 @@
 package e2kd.experiments;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
-import e2kd.train.Encodings;
 import e2kd.data.EvalTransform;
 import e2kd.data.Image;
 import e2kd.data.LabeledDataset;
+import e2kd.nn.Devices;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.report.ExplanationGrid;
 import e2kd.report.HtmlReport;
 import e2kd.report.RunRecord;
 import e2kd.train.ConfigLoader;
+import e2kd.train.Encodings;
 import e2kd.train.Splits;
 import e2kd.train.TrainConfig;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,10 +58,13 @@ public final class RunReports {
         if (first == null) {
             return null;
         }
-        TrainConfig config = ConfigLoader.defaults().file(records.get(0).dir().resolve("config.yaml")).resolve();
+        TrainConfig config = ConfigLoader.defaults()
+                .file(records.get(0).dir().resolve("config.yaml"))
+                .resolve();
         ExplanationGrid.Column teacher = null;
         Path teacherPath = config.teacher().isBlank() ? null : Path.of(config.teacher());
-        if (teacherPath != null && (Files.isRegularFile(teacherPath) || Files.isRegularFile(teacherPath.resolve("best.ckpt")))) {
+        if (teacherPath != null
+                && (Files.isRegularFile(teacherPath) || Files.isRegularFile(teacherPath.resolve("best.ckpt")))) {
             ModelCheckpoint.Loaded t = ModelCheckpoint.loadFrom(teacherPath, manager);
             if (fits(t, first)) {
                 teacher = new ExplanationGrid.Column("teacher", t.model(), Encodings.of(t.input()));
@@ -75,7 +77,9 @@ public final class RunReports {
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
             Image raw = test.image(i);
-            images.add(transform.sample(raw.height(), raw.width(), new SplittableRandom(0)).apply(raw));
+            images.add(transform
+                    .sample(raw.height(), raw.width(), new SplittableRandom(0))
+                    .apply(raw));
             labels[i] = test.label(i);
         }
         return ExplanationGrid.build(images, labels, test.classNames(), teacher, students, manager);

@@ -4,7 +4,6 @@ import e2kd.data.CompositeScenes;
 import e2kd.data.Waterbirds;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +24,10 @@ public final class ShortcutSuite {
     private static final String[] METHODS = {Method.KD.id(), Method.E2KD.id(), Method.KD.id(), Method.E2KD.id()};
     private static final double[] MIXUP = {0, 0, 1, 1};
     private static final String[] ROWS = {"KD", "e2KD", "KD + mixup", "e2KD + mixup"};
-    private static final List<ReproTable.Column> COLUMNS = List.of(new ReproTable.Column("top-1 ID", true),
-            new ReproTable.Column("top-1 OOD", true), new ReproTable.Column("agreement", true),
+    private static final List<ReproTable.Column> COLUMNS = List.of(
+            new ReproTable.Column("top-1 ID", true),
+            new ReproTable.Column("top-1 OOD", true),
+            new ReproTable.Column("agreement", true),
             new ReproTable.Column("expl. sim.", false));
 
     private ShortcutSuite() {}
@@ -35,14 +36,26 @@ public final class ShortcutSuite {
         int tests = r.count(100, 3);
         int teacherShots = r.count(550, 10);
         int teacherVal = r.count(50, 2);
-        Path teacherScenes = r.out.resolve(String.format(Locale.ROOT, "scenes/shortcut-teacher-%d-%d-%d",
-                teacherShots, teacherVal, tests));
-        TrainConfig teacherConfig = r.config("demo-teacher", List.of("model_options=" + r.teacherOptions(),
-                "shots_per_class=" + teacherShots, "val_per_class=" + teacherVal, "epochs=" + r.epochs(8),
-                "data_dir=" + teacherScenes));
+        Path teacherScenes = r.out.resolve(
+                String.format(Locale.ROOT, "scenes/shortcut-teacher-%d-%d-%d", teacherShots, teacherVal, tests));
+        TrainConfig teacherConfig = r.config(
+                "demo-teacher",
+                List.of(
+                        "model_options=" + r.teacherOptions(),
+                        "shots_per_class=" + teacherShots,
+                        "val_per_class=" + teacherVal,
+                        "epochs=" + r.epochs(8),
+                        "data_dir=" + teacherScenes));
         if (!Files.isRegularFile(teacherScenes.resolve(Waterbirds.METADATA))) {
-            DemoScenes.write(teacherScenes, r.fashionMnist(), CompositeScenes.shortcut(teacherConfig.seed()),
-                    teacherShots, teacherVal, tests, DemoScenes.TEACHER_CORRELATION, teacherConfig.seed());
+            DemoScenes.write(
+                    teacherScenes,
+                    r.fashionMnist(),
+                    CompositeScenes.shortcut(teacherConfig.seed()),
+                    teacherShots,
+                    teacherVal,
+                    tests,
+                    DemoScenes.TEACHER_CORRELATION,
+                    teacherConfig.seed());
         }
         Path teacher = r.teacher("shortcut-bcos", teacherConfig);
         ReproTable table = new ReproTable(COLUMNS);
@@ -53,32 +66,52 @@ public final class ShortcutSuite {
             Path scenes = r.out.resolve("scenes/shortcut-students-seed" + seed);
             // validation scenes background-independent as in real Waterbirds (balanced val split), so τ, λ and the
             // best epoch are chosen on data without the shortcut, never on the test split
-            DemoScenes.write(scenes, r.fashionMnist(), CompositeScenes.shortcut(seed), shots, val, tests,
-                    DemoScenes.STUDENT_CORRELATION, DemoScenes.TEST_CORRELATION, seed);
+            DemoScenes.write(
+                    scenes,
+                    r.fashionMnist(),
+                    CompositeScenes.shortcut(seed),
+                    shots,
+                    val,
+                    tests,
+                    DemoScenes.STUDENT_CORRELATION,
+                    DemoScenes.TEST_CORRELATION,
+                    seed);
             int studentSeed = seed;
             Function<List<String>, TrainConfig> student = extra -> {
-                List<String> sets = new ArrayList<>(List.of("model_options=" + r.studentOptions(),
-                        "seed=" + studentSeed, "epochs=" + r.epochs(30), "eval_every=" + r.count(5, 1),
-                        "warmup_epochs=" + r.count(2, 0), "shots_per_class=" + shots, "val_per_class=" + val,
-                        "data_dir=" + scenes, "teacher=" + teacher));
+                List<String> sets = new ArrayList<>(List.of(
+                        "model_options=" + r.studentOptions(),
+                        "seed=" + studentSeed,
+                        "epochs=" + r.epochs(30),
+                        "eval_every=" + r.count(5, 1),
+                        "warmup_epochs=" + r.count(2, 0),
+                        "shots_per_class=" + shots,
+                        "val_per_class=" + val,
+                        "data_dir=" + scenes,
+                        "teacher=" + teacher));
                 sets.addAll(extra);
                 return r.config("demo-student", sets);
             };
             if (seed == 1) {
-                chosen = r.selectTauLambda("shortcut", (method, c) -> student.apply(
-                        ReproRuns.concat(List.of("method=" + method, "mixup_alpha=0.0"), c)));
+                chosen = r.selectTauLambda(
+                        "shortcut",
+                        (method, c) ->
+                                student.apply(ReproRuns.concat(List.of("method=" + method, "mixup_alpha=0.0"), c)));
             }
             List<DemoResults.Run> runs = new ArrayList<>();
             TrainConfig last = null;
             for (int m = 0; m < METHODS.length; m++) {
-                last = student.apply(ReproRuns.concat(List.of("method=" + METHODS[m], "mixup_alpha=" + MIXUP[m]),
-                        chosen.get(METHODS[m])));
-                Path dir = r.out.resolve(String.format(Locale.ROOT, "runs/shortcut/%s-seed%d",
-                        ROWS[m].replace(" + ", "-").toLowerCase(Locale.ROOT), seed));
+                last = student.apply(ReproRuns.concat(
+                        List.of("method=" + METHODS[m], "mixup_alpha=" + MIXUP[m]), chosen.get(METHODS[m])));
+                Path dir = r.out.resolve(String.format(
+                        Locale.ROOT,
+                        "runs/shortcut/%s-seed%d",
+                        ROWS[m].replace(" + ", "-").toLowerCase(Locale.ROOT),
+                        seed));
                 r.log.printf(Locale.ROOT, "shortcut: %s, seed %d%n", ROWS[m], seed);
                 runs.add(new DemoResults.Run(ROWS[m], r.train(dir, last).dir()));
             }
-            for (DemoResults.Row row : DemoResults.evaluate(last, ReproRuns.best(teacher), runs).rows()) {
+            for (DemoResults.Row row :
+                    DemoResults.evaluate(last, ReproRuns.best(teacher), runs).rows()) {
                 String name = row.agreement() == null ? "teacher" : row.name();
                 add(table, name, "top-1 ID", row.groups().inDistribution());
                 add(table, name, "top-1 OOD", row.groups().outOfDistribution());
@@ -86,14 +119,17 @@ public final class ShortcutSuite {
                 add(table, name, "expl. sim.", row.similarity());
             }
         }
-        return String.format(Locale.ROOT, "Shortcut scenes (Fashion-MNIST items on textured backgrounds): the teacher "
-                + "(%s) saw backgrounds independent of the class, the students (%s) trained on scenes with every class "
-                + "always on its own background (validation scenes, as in Waterbirds, on random backgrounds); test "
-                + "scenes on random backgrounds: ID = on the class's own background, OOD = any "
-                + "other. Top-1 and agreement in %%, explanation similarity = mean cosine of the explanations.%n%n",
-                r.teacherOptions(), r.studentOptions()) + table.markdown();
+        return String.format(
+                        Locale.ROOT,
+                        "Shortcut scenes (Fashion-MNIST items on textured backgrounds): the teacher "
+                                + "(%s) saw backgrounds independent of the class, the students (%s) trained on scenes with every class "
+                                + "always on its own background (validation scenes, as in Waterbirds, on random backgrounds); test "
+                                + "scenes on random backgrounds: ID = on the class's own background, OOD = any "
+                                + "other. Top-1 and agreement in %%, explanation similarity = mean cosine of the explanations.%n%n",
+                        r.teacherOptions(),
+                        r.studentOptions())
+                + table.markdown();
     }
-
 
     private static void add(ReproTable table, String row, String column, Double value) {
         if (value != null) {

@@ -1,7 +1,6 @@
 package e2kd.experiments;
 
 import ai.djl.ndarray.NDManager;
-import e2kd.nn.Devices;
 import e2kd.data.DataLoader;
 import e2kd.data.EvalTransform;
 import e2kd.data.LabeledDataset;
@@ -11,18 +10,17 @@ import e2kd.eval.Evaluator;
 import e2kd.eval.ShiftConsistency;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
+import e2kd.nn.Devices;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.train.Encodings;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
-import e2kd.nn.InputContract;
 
 /**
  * {@code reproduce --suite vit} (the paper's CNN teacher → ViT student, in miniature): the Fashion-MNIST B-cos ResNet
@@ -46,7 +44,8 @@ public final class VitSuite {
 
     /** The students' model options: patch 4 at 28 px; dim 64, 4 blocks of 4 heads (dim 16, 1 block with --quick). */
     static String studentOptions(ReproRuns r) {
-        return r.quick ? "patch=4,dim=16,depth=1,heads=2,mlp=32,image=28"
+        return r.quick
+                ? "patch=4,dim=16,depth=1,heads=2,mlp=32,image=28"
                 : "patch=4,dim=64,depth=4,heads=4,mlp=128,image=28";
     }
 
@@ -55,28 +54,43 @@ public final class VitSuite {
         int shots = r.count(50, 3);
         int shiftImages = r.count(200, 10);
         List<String> vit = List.of("model=bcos_vit_ti", "model_options=" + studentOptions(r));
-        Map<String, List<String>> chosen = r.selectTauLambda("vit",
-                (method, c) -> ReproFamily.BCOS.student(r, teacher, method, shots, 1, ReproRuns.concat(vit, c)));
-        ReproTable table = new ReproTable(List.of(new ReproTable.Column(TOP1, true),
-                new ReproTable.Column(AGREEMENT, true), new ReproTable.Column(SIMILARITY, false),
+        Map<String, List<String>> chosen = r.selectTauLambda(
+                "vit", (method, c) -> ReproFamily.BCOS.student(r, teacher, method, shots, 1, ReproRuns.concat(vit, c)));
+        ReproTable table = new ReproTable(List.of(
+                new ReproTable.Column(TOP1, true),
+                new ReproTable.Column(AGREEMENT, true),
+                new ReproTable.Column(SIMILARITY, false),
                 new ReproTable.Column(SHIFT, false)));
         evaluateTeacher(table, teacher, shiftImages);
         for (int seed = 1; seed <= r.seeds; seed++) {
             for (int m = 0; m < METHODS.length; m++) {
-                TrainConfig c = ReproFamily.BCOS.student(r, teacher, METHODS[m], shots, seed,
+                TrainConfig c = ReproFamily.BCOS.student(
+                        r,
+                        teacher,
+                        METHODS[m],
+                        shots,
+                        seed,
                         ReproRuns.concat(vit, chosen.getOrDefault(METHODS[m], List.of())));
                 r.log.printf(Locale.ROOT, "vit: %s, seed %d%n", ROWS[m], seed);
-                Path dir = r.train(r.out.resolve(String.format(Locale.ROOT, "runs/vit/%s-seed%d", METHODS[m], seed)),
-                        c).dir();
+                Path dir = r.train(r.out.resolve(String.format(Locale.ROOT, "runs/vit/%s-seed%d", METHODS[m], seed)), c)
+                        .dir();
                 evaluateStudent(table, ROWS[m], dir, teacher, shiftImages);
             }
         }
-        return String.format(Locale.ROOT, "B-cos ResNet-18 teacher (%s) → B-cos ViT students (%s), %d images per "
-                + "class; Fashion-MNIST test top-1 and agreement with the teacher (%%), explanation similarity (cosine "
-                + "of W(x) for the teacher's class), and shift-consistency (mean cosine of the contribution maps "
-                + "Σ W⊙x of the 24 px crops at the %d shifts 0 ≤ dx, dy < %d against the unshifted crop, over their "
-                + "shared region) on the first %d test images.%n%n", r.teacherOptions(), studentOptions(r), shots,
-                PATCH * PATCH - 1, PATCH, shiftImages) + table.markdown();
+        return String.format(
+                        Locale.ROOT,
+                        "B-cos ResNet-18 teacher (%s) → B-cos ViT students (%s), %d images per "
+                                + "class; Fashion-MNIST test top-1 and agreement with the teacher (%%), explanation similarity (cosine "
+                                + "of W(x) for the teacher's class), and shift-consistency (mean cosine of the contribution maps "
+                                + "Σ W⊙x of the 24 px crops at the %d shifts 0 ≤ dx, dy < %d against the unshifted crop, over their "
+                                + "shared region) on the first %d test images.%n%n",
+                        r.teacherOptions(),
+                        studentOptions(r),
+                        shots,
+                        PATCH * PATCH - 1,
+                        PATCH,
+                        shiftImages)
+                + table.markdown();
     }
 
     /** The teacher's test top-1 and shift-consistency. */
@@ -84,10 +98,20 @@ public final class VitSuite {
         LabeledDataset test = EvalData.resolve(teacher, null, null, null).dataset();
         try (NDManager manager = Devices.newManager()) {
             ModelCheckpoint.Loaded t = ModelCheckpoint.load(ReproRuns.best(teacher), manager);
-            table.add(TEACHER_ROW, TOP1, Evaluator.evaluate(t.model(), loader(test, t.input(), test.size()), manager)
-                    .top1());
-            table.add(TEACHER_ROW, SHIFT, ShiftConsistency.of(Explainers.create("auto", t.model()),
-                    loader(test, t.input(), shiftImages), PATCH, manager).mean());
+            table.add(
+                    TEACHER_ROW,
+                    TOP1,
+                    Evaluator.evaluate(t.model(), loader(test, t.input(), test.size()), manager)
+                            .top1());
+            table.add(
+                    TEACHER_ROW,
+                    SHIFT,
+                    ShiftConsistency.of(
+                                    Explainers.create("auto", t.model()),
+                                    loader(test, t.input(), shiftImages),
+                                    PATCH,
+                                    manager)
+                            .mean());
         }
     }
 
@@ -98,19 +122,32 @@ public final class VitSuite {
             ModelCheckpoint.Loaded s = ModelCheckpoint.load(ReproRuns.best(run), manager);
             ModelCheckpoint.Loaded t = ModelCheckpoint.load(ReproRuns.best(teacher), manager);
             Explainer se = Explainers.create("auto", s.model());
-            EvalResult e = Evaluator.evaluate(s.model(), se, t.model(), Explainers.create("auto", t.model()),
-                    loader(test, s.input(), test.size()), manager);
+            EvalResult e = Evaluator.evaluate(
+                    s.model(),
+                    se,
+                    t.model(),
+                    Explainers.create("auto", t.model()),
+                    loader(test, s.input(), test.size()),
+                    manager);
             table.add(row, TOP1, e.top1());
             table.add(row, AGREEMENT, e.agreement());
             table.add(row, SIMILARITY, e.explanationSimilarity());
-            table.add(row, SHIFT, ShiftConsistency.of(se, loader(test, s.input(), shiftImages), PATCH, manager).mean());
+            table.add(
+                    row,
+                    SHIFT,
+                    ShiftConsistency.of(se, loader(test, s.input(), shiftImages), PATCH, manager)
+                            .mean());
         }
     }
 
     /** The first {@code images} of {@code test} as the evaluation sees them. */
     private static DataLoader loader(LabeledDataset test, e2kd.nn.InputContract input, int images) {
-        LabeledDataset first = new SubsetDataset(test, IntStream.range(0, Math.min(images, test.size())).toArray());
-        return DataLoader.builder(first, 64).augmentation(EvalTransform.standard(input.size()))
-                .encoding(Encodings.of(input)).prefetch(1).build();
+        LabeledDataset first = new SubsetDataset(
+                test, IntStream.range(0, Math.min(images, test.size())).toArray());
+        return DataLoader.builder(first, 64)
+                .augmentation(EvalTransform.standard(input.size()))
+                .encoding(Encodings.of(input))
+                .prefetch(1)
+                .build();
     }
 }

@@ -21,10 +21,13 @@ public final class ClassMappedExplainer implements Explainer {
     @Override
     public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
         NDArray[] chosen = new NDArray[1];
-        Explained e = inner.explain(x, logits -> {
-            chosen[0] = choice.choose(model.select(logits));
-            return model.innerClasses(chosen[0]);
-        }, taps);
+        Explained e = inner.explain(
+                x,
+                logits -> {
+                    chosen[0] = choice.choose(model.select(logits));
+                    return model.innerClasses(chosen[0]);
+                },
+                taps);
         return new Explained(model.select(e.logits()), chosen[0], e.map());
     }
 

@@ -2,7 +2,6 @@ package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.Taps;
-import e2kd.nn.ops.Autograd;
 
 /**
  * Runs a model on x and explains the chosen class. The map is differentiable w.r.t. the model's parameters when

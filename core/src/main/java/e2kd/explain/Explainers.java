@@ -19,18 +19,23 @@ public final class Explainers {
         return switch (resolved) {
             case "bcos" -> {
                 if (!(model instanceof BcosClassifier b)) {
-                    throw new IllegalArgumentException("explainer bcos needs a B-cos model, got " + model.spec().id());
+                    throw new IllegalArgumentException("explainer bcos needs a B-cos model, got "
+                            + model.spec().id());
                 }
                 yield new BcosExplainer(b);
             }
             case "gradcam" -> {
                 if (!(model instanceof CamModel c)) {
-                    throw new IllegalArgumentException("explainer gradcam needs a standard ResNet, DenseNet or ViT, got " + model.spec().id());
+                    throw new IllegalArgumentException(
+                            "explainer gradcam needs a standard ResNet, DenseNet or ViT, got "
+                                    + model.spec().id());
                 }
                 yield GradCam.lastStage(c);
             }
             case "ixg" -> new InputXGradient(model);
-            default -> throw new IllegalArgumentException("unknown explainer '" + name + "'; expected auto, bcos, gradcam or ixg");
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown explainer '" + name + "'; expected auto, bcos, gradcam or ixg");
         };
     }
 }

@@ -1,12 +1,11 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.layers.GlobalAvgPool;
-import ai.djl.pytorch.engine.PtNDArrayEx;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.engine.PtNDArrayEx;
 import e2kd.nn.CamModel;
-
 import e2kd.nn.Taps;
+import e2kd.nn.layers.GlobalAvgPool;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,7 +23,8 @@ public final class GradCam implements Explainer {
         this.model = model;
         this.layer = layer;
         if (!model.tapNames().contains(layer)) {
-            throw new IllegalArgumentException("unknown GradCAM layer '" + layer + "'; valid: " + String.join(", ", model.tapNames()));
+            throw new IllegalArgumentException(
+                    "unknown GradCAM layer '" + layer + "'; valid: " + String.join(", ", model.tapNames()));
         }
     }
 

@@ -1,8 +1,8 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Module;
+import e2kd.nn.ops.Autograd;
 
 /**
  * ∂(Σ_b y_b,c_b)/∂v for a leaf v by double backprop (create_graph): the gradient stays differentiable w.r.t. the

@@ -1,9 +1,9 @@
 package e2kd.explain;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
+import e2kd.nn.ops.Autograd;
 
 /**
  * Input×Gradient: x ⊙ ∂y_c/∂x. Map (B, C_in, H, W). Called while the graph is recorded (a student), the map is

@@ -8,8 +8,7 @@ import java.nio.ByteBuffer;
 final class Buffers {
     private static final int CHUNK = 1 << 16;
 
-    private Buffers() {
-    }
+    private Buffers() {}
 
     /** Writes the remaining bytes of {@code src} to {@code out}, consuming them. */
     static void write(ByteBuffer src, OutputStream out) throws IOException {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -100,7 +99,8 @@ public final class CheckpointArchive {
     public static Contents read(Path path, NDManager manager) {
         JsonNode meta = null;
         Map<String, Map<String, NDArray>> groups = new LinkedHashMap<>();
-        try (InputStream raw = Files.newInputStream(path); ZipInputStream zip = new ZipInputStream(raw)) {
+        try (InputStream raw = Files.newInputStream(path);
+                ZipInputStream zip = new ZipInputStream(raw)) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
                 if (e.getName().equals(META)) {
                     meta = JSON.readTree(zip.readAllBytes());

@@ -20,8 +20,7 @@ import java.util.regex.Pattern;
 public final class NpyReader {
     private static final int MAX_HEADER = 1 << 16;
 
-    private NpyReader() {
-    }
+    private NpyReader() {}
 
     public static TensorData read(Path file) {
         try {
@@ -54,16 +53,21 @@ public final class NpyReader {
             throw new E2kdIoException(file, at + ".npy format version " + major + " is not supported (1 to 3)");
         }
         if (headerLength > b.remaining() || headerLength > MAX_HEADER) {
-            throw new E2kdIoException(file, at + ".npy header of " + headerLength + " bytes, but "
-                    + b.remaining() + " remain");
+            throw new E2kdIoException(
+                    file, at + ".npy header of " + headerLength + " bytes, but " + b.remaining() + " remain");
         }
-        String header = new String(get(b, new byte[(int) headerLength]),
+        String header = new String(
+                get(b, new byte[(int) headerLength]),
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         NpyHeader h = NpyHeader.parse(header, file, at);
-        long bytes = h.numel() > (Integer.MAX_VALUE - 8) / h.dtype().itemSize() ? -1 : h.numel() * h.dtype().itemSize();
+        long bytes = h.numel() > (Integer.MAX_VALUE - 8) / h.dtype().itemSize()
+                ? -1
+                : h.numel() * h.dtype().itemSize();
         if (bytes != b.remaining()) {
-            throw new E2kdIoException(file, at + ".npy header declares " + h.numel() + " x " + h.dtype() + " but "
-                    + b.remaining() + " data bytes follow");
+            throw new E2kdIoException(
+                    file,
+                    at + ".npy header declares " + h.numel() + " x " + h.dtype() + " but " + b.remaining()
+                            + " data bytes follow");
         }
         return TensorData.of(h.dtype(), h.shape(), b);
     }
@@ -82,9 +86,12 @@ public final class NpyReader {
             if (fortran.equals("True")) {
                 throw new E2kdIoException(file, at + "Fortran-ordered .npy arrays are not supported");
             }
-            DType dtype = DType.fromNumpyDescr(descr).orElseThrow(() -> new E2kdIoException(file, at
-                    + "unsupported .npy dtype " + E2kdIoException.quote(descr)
-                    + " (supported: <f2 <f4 <f8 <i2 <i4 <i8 |i1 |u1 |b1)"));
+            DType dtype = DType.fromNumpyDescr(descr)
+                    .orElseThrow(() -> new E2kdIoException(
+                            file,
+                            at
+                                    + "unsupported .npy dtype " + E2kdIoException.quote(descr)
+                                    + " (supported: <f2 <f4 <f8 <i2 <i4 <i8 |i1 |u1 |b1)"));
             List<Long> shape = new ArrayList<>();
             long numel = 1;
             for (String d : dims.split(",")) {
@@ -99,14 +106,17 @@ public final class NpyReader {
                     throw new E2kdIoException(file, at + ".npy shape " + E2kdIoException.quote(dims) + " is invalid");
                 }
             }
-            return new NpyHeader(dtype, shape.stream().mapToLong(Long::longValue).toArray(), numel);
+            return new NpyHeader(
+                    dtype, shape.stream().mapToLong(Long::longValue).toArray(), numel);
         }
 
         private static String field(String header, String key, String valueRegex, Path file, String at) {
             Matcher m = Pattern.compile("'" + key + "'\\s*:\\s*" + valueRegex).matcher(header);
             if (!header.strip().startsWith("{") || !m.find()) {
-                throw new E2kdIoException(file, at + ".npy header lacks a valid " + E2kdIoException.quote(key)
-                        + ": " + E2kdIoException.quote(header.strip()));
+                throw new E2kdIoException(
+                        file,
+                        at + ".npy header lacks a valid " + E2kdIoException.quote(key) + ": "
+                                + E2kdIoException.quote(header.strip()));
             }
             return m.group(1);
         }

@@ -15,13 +15,16 @@ public final class NpyWriter {
     private static final int PREAMBLE = 10;
     private static final int ALIGNMENT = 64;
 
-    private NpyWriter() {
-    }
+    private NpyWriter() {}
 
     /** Writes {@code tensor}; bfloat16 has no numpy dtype and is refused. */
     public static void write(TensorData tensor, Path file) {
-        String descr = tensor.dtype().numpyDescr().orElseThrow(() -> new E2kdIoException(file,
-                "cannot write " + tensor.dtype() + " to .npy: numpy has no such dtype (convert to float32 first)"));
+        String descr = tensor.dtype()
+                .numpyDescr()
+                .orElseThrow(() -> new E2kdIoException(
+                        file,
+                        "cannot write " + tensor.dtype()
+                                + " to .npy: numpy has no such dtype (convert to float32 first)"));
         byte[] header = header(descr, tensor.shape());
         AtomicFiles.write(file, out -> {
             out.write(MAGIC);
@@ -36,8 +39,8 @@ public final class NpyWriter {
         for (long d : shape) {
             dims.add(Long.toString(d));
         }
-        StringBuilder h = new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + dims
-                + ", }");
+        StringBuilder h =
+                new StringBuilder("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + dims + ", }");
         int total = PREAMBLE + h.length() + 1;
         h.append(" ".repeat((ALIGNMENT - total % ALIGNMENT) % ALIGNMENT)).append('\n');
         return h.toString().getBytes(StandardCharsets.US_ASCII);

@@ -17,8 +17,7 @@ public final class PthReader {
     /** Non-contiguous views may expand to this many bytes beyond twice the file size. */
     private static final long COPY_SLACK = 64L << 20;
 
-    private PthReader() {
-    }
+    private PthReader() {}
 
     public static StateDict read(Path file) {
         try (TorchArchive archive = TorchArchive.open(file)) {
@@ -30,8 +29,10 @@ public final class PthReader {
 
     private static StateDict stateDict(Path file, Object top) {
         if (!(top instanceof Map<?, ?> dict)) {
-            throw new E2kdIoException(file, "saved object has type " + TorchObjects.typeName(top)
-                    + ", expected a dict of tensors (a state dict or a checkpoint holding one)");
+            throw new E2kdIoException(
+                    file,
+                    "saved object has type " + TorchObjects.typeName(top)
+                            + ", expected a dict of tensors (a state dict or a checkpoint holding one)");
         }
         for (String nested : new String[] {"state_dict", "model"}) {
             if (dict.get(nested) instanceof Map<?, ?> inner) {

@@ -32,8 +32,7 @@ public final class PthWriter {
     /** Makes the output reproducible; within the DOS date range, so no timestamp extra field is added. */
     private static final LocalDateTime FIXED_TIME = LocalDateTime.of(2020, 1, 1, 0, 0);
 
-    private PthWriter() {
-    }
+    private PthWriter() {}
 
     public static void write(StateDict stateDict, Path file) {
         byte[] pickle = pickle(stateDict);
@@ -59,8 +58,14 @@ public final class PthWriter {
             TensorData t = e.getValue();
             long[] shape = t.shape();
             p.string(e.getKey()).global("torch._utils", "_rebuild_tensor_v2").mark();
-            p.mark().string("storage").global("torch", t.dtype().storageClass()).string(String.valueOf(i++))
-                    .string("cpu").integer(t.numel()).op('t').op('Q'); // persistent id, BINPERSID
+            p.mark()
+                    .string("storage")
+                    .global("torch", t.dtype().storageClass())
+                    .string(String.valueOf(i++))
+                    .string("cpu")
+                    .integer(t.numel())
+                    .op('t')
+                    .op('Q'); // persistent id, BINPERSID
             // storage_offset, size, stride, requires_grad (NEWFALSE)
             p.integer(0).intTuple(shape).intTuple(rowMajorStrides(shape)).op((char) 0x89);
             p.global("collections", "OrderedDict").op(')').op('R'); // backward_hooks

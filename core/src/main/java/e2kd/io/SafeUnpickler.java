@@ -28,6 +28,7 @@ final class SafeUnpickler {
     static final int MAX_MEMO = 1 << 21;
     /** Strings, containers and rebuilt objects; a real state dict needs about ten per tensor. */
     static final int MAX_OBJECTS = 1 << 22;
+
     private static final int MAX_GLOBAL_NAME = 256;
 
     private final byte[] in;
@@ -94,7 +95,9 @@ final class SafeUnpickler {
             case 'M' -> push(readLong(2)); // BININT2
             case 'J' -> push((long) (int) readLong(4)); // BININT (signed)
             case 0x8a -> push(long1()); // LONG1
-            case 'G' -> push(Double.longBitsToDouble(ByteBuffer.wrap(take(8)).order(ByteOrder.BIG_ENDIAN).getLong()));
+            case 'G' ->
+                push(Double.longBitsToDouble(
+                        ByteBuffer.wrap(take(8)).order(ByteOrder.BIG_ENDIAN).getLong()));
             case 'X' -> pushNew(utf8(take(readLong(4)))); // BINUNICODE
             case 0x8c -> pushNew(utf8(take(u8()))); // SHORT_BINUNICODE
             case 0x8d -> pushNew(utf8(take(readLong(8)))); // BINUNICODE8
@@ -152,8 +155,9 @@ final class SafeUnpickler {
                 torch.build(peek(), state);
             }
             case 'Q' -> pushNew(torch.persistentLoad(pop())); // BINPERSID
-            default -> throw new UnpicklingException(String.format(
-                    "unsupported pickle opcode 0x%02x (only what torch.load(weights_only=True) accepts)", op));
+            default ->
+                throw new UnpicklingException(String.format(
+                        "unsupported pickle opcode 0x%02x (only what torch.load(weights_only=True) accepts)", op));
         }
     }
 
@@ -227,8 +231,8 @@ final class SafeUnpickler {
     }
 
     private static void put(Map<Object, Object> dict, Object key, Object value) {
-        if (key != null && !(key instanceof String || key instanceof Long || key instanceof Boolean
-                || key instanceof Double)) {
+        if (key != null
+                && !(key instanceof String || key instanceof Long || key instanceof Boolean || key instanceof Double)) {
             throw new UnpicklingException("dict key of type " + TorchObjects.typeName(key)
                     + " (only str, int, float, bool and None keys are supported)");
         }
@@ -312,8 +316,12 @@ final class SafeUnpickler {
 
     private static String utf8(byte[] b) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(b))
+                    .toString();
         } catch (CharacterCodingException e) {
             throw new UnpicklingException("string is not valid UTF-8");
         }

@@ -13,8 +13,7 @@ import java.util.Set;
 public final class StateDict implements Iterable<Map.Entry<String, TensorData>> {
     private final LinkedHashMap<String, TensorData> entries = new LinkedHashMap<>();
 
-    public StateDict() {
-    }
+    public StateDict() {}
 
     /** A state dict with the entries of {@code map}, in its iteration order. */
     public StateDict(Map<String, TensorData> map) {
@@ -82,8 +81,11 @@ public final class StateDict implements Iterable<Map.Entry<String, TensorData>> 
     /** Equal when keys (in the same order) and tensors are equal. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof StateDict s && entries.equals(s.entries)
-                && entries.keySet().stream().toList().equals(s.entries.keySet().stream().toList());
+        return o instanceof StateDict s
+                && entries.equals(s.entries)
+                && entries.keySet().stream()
+                        .toList()
+                        .equals(s.entries.keySet().stream().toList());
     }
 
     @Override

@@ -40,8 +40,8 @@ final class StridedTensors {
                 }
             }
         } catch (ArithmeticException e) {
-            throw new UnpicklingException("tensor size " + Arrays.toString(size) + " / stride "
-                    + Arrays.toString(stride) + " overflows");
+            throw new UnpicklingException(
+                    "tensor size " + Arrays.toString(size) + " / stride " + Arrays.toString(stride) + " overflows");
         }
         if (offset < 0 || (numel > 0 ? last >= storage.numel() : offset > storage.numel())) {
             throw new UnpicklingException("tensor at offset " + offset + " with size " + Arrays.toString(size)
@@ -50,7 +50,8 @@ final class StridedTensors {
         }
         int item = storage.dtype().itemSize();
         if (numel == 0 || isContiguous(size, stride)) {
-            ByteBuffer slice = ByteBuffer.wrap(storage.bytes(), (int) (offset * item), (int) (numel * item)).slice();
+            ByteBuffer slice = ByteBuffer.wrap(storage.bytes(), (int) (offset * item), (int) (numel * item))
+                    .slice();
             return TensorData.wrap(storage.dtype(), size, slice);
         }
         if (numel > Math.min(budget, Integer.MAX_VALUE - 8) / item) {
@@ -59,8 +60,8 @@ final class StridedTensors {
         }
         long bytes = numel * item;
         budget -= bytes;
-        return TensorData.wrap(storage.dtype(), size, ByteBuffer.wrap(copy(storage.bytes(), item, offset, size,
-                stride, (int) bytes)));
+        return TensorData.wrap(
+                storage.dtype(), size, ByteBuffer.wrap(copy(storage.bytes(), item, offset, size, stride, (int) bytes)));
     }
 
     /** Row-major contiguity as {@code Tensor.is_contiguous()} defines it: dimensions of size 1 may have any stride. */

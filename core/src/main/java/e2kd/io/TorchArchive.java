@@ -39,8 +39,10 @@ final class TorchArchive implements Closeable {
             String first = zip.names().get(0);
             int slash = first.indexOf('/');
             if (slash <= 0) {
-                throw new E2kdIoException(file, "first zip entry " + E2kdIoException.quote(first)
-                        + " is not inside an archive folder, expected <archive>/data.pkl");
+                throw new E2kdIoException(
+                        file,
+                        "first zip entry " + E2kdIoException.quote(first)
+                                + " is not inside an archive folder, expected <archive>/data.pkl");
             }
             TorchArchive archive = new TorchArchive(file, zip, first.substring(0, slash + 1));
             archive.checkVersion();
@@ -70,8 +72,10 @@ final class TorchArchive implements Closeable {
         String name = prefix + "data/" + key;
         long size = zip.declaredSize(name);
         if (size < minBytes) {
-            throw new E2kdIoException(file, "storage " + E2kdIoException.quote(key) + " declares " + minBytes
-                    + " bytes but its record " + E2kdIoException.quote(name) + " holds " + size);
+            throw new E2kdIoException(
+                    file,
+                    "storage " + E2kdIoException.quote(key) + " declares " + minBytes + " bytes but its record "
+                            + E2kdIoException.quote(name) + " holds " + size);
         }
         return zip.read(name, size);
     }
@@ -80,8 +84,10 @@ final class TorchArchive implements Closeable {
         String name = zip.contains(prefix + ".data/version") ? prefix + ".data/version" : prefix + "version";
         String text = new String(zip.read(name, 64), StandardCharsets.UTF_8).trim();
         if (!text.matches("[1-9][0-9]{0,8}")) {
-            throw new E2kdIoException(file, "record " + E2kdIoException.quote(name) + " is "
-                    + E2kdIoException.quote(text) + ", expected a positive integer format version");
+            throw new E2kdIoException(
+                    file,
+                    "record " + E2kdIoException.quote(name) + " is " + E2kdIoException.quote(text)
+                            + ", expected a positive integer format version");
         }
     }
 
@@ -92,8 +98,8 @@ final class TorchArchive implements Closeable {
         }
         String order = new String(zip.read(name, 64), StandardCharsets.UTF_8).trim();
         if (!order.equals("little")) {
-            throw new E2kdIoException(file, "byteorder record is " + E2kdIoException.quote(order)
-                    + ", only 'little' is supported");
+            throw new E2kdIoException(
+                    file, "byteorder record is " + E2kdIoException.quote(order) + ", only 'little' is supported");
         }
     }
 

@@ -30,12 +30,10 @@ final class TorchObjects {
     }
 
     /** A storage class global such as {@code torch.FloatStorage}; only valid inside a persistent id. */
-    record StorageClass(DType dtype) {
-    }
+    record StorageClass(DType dtype) {}
 
     /** The elements of one storage record: {@code numel} items of {@code dtype} at the start of {@code bytes}. */
-    record Storage(String key, DType dtype, long numel, byte[] bytes) {
-    }
+    record Storage(String key, DType dtype, long numel, byte[] bytes) {}
 
     private static final String ALLOWED = "collections.OrderedDict, torch._utils._rebuild_tensor_v2, "
             + "torch._utils._rebuild_parameter, torch._utils._rebuild_parameter_with_state, torch.<Type>Storage";
@@ -62,8 +60,8 @@ final class TorchObjects {
                 return new StorageClass(dtype.get());
             }
         }
-        throw new UnpicklingException("global " + E2kdIoException.quote(module + "." + name)
-                + " is not allowed (only " + ALLOWED + ")");
+        throw new UnpicklingException(
+                "global " + E2kdIoException.quote(module + "." + name) + " is not allowed (only " + ALLOWED + ")");
     }
 
     /** REDUCE: calls an allow-listed function. */
@@ -116,9 +114,13 @@ final class TorchObjects {
 
     /** BINPERSID: {@code ('storage', StorageClass, key, location, numel)}; reads {@code data/<key>} once. */
     Storage persistentLoad(Object pid) {
-        if (!(pid instanceof PyTuple t) || t.size() != 5 || !"storage".equals(t.get(0))
-                || !(t.get(1) instanceof StorageClass type) || !(t.get(2) instanceof String key)
-                || !(t.get(3) instanceof String) || !(t.get(4) instanceof Long numel)) {
+        if (!(pid instanceof PyTuple t)
+                || t.size() != 5
+                || !"storage".equals(t.get(0))
+                || !(t.get(1) instanceof StorageClass type)
+                || !(t.get(2) instanceof String key)
+                || !(t.get(3) instanceof String)
+                || !(t.get(4) instanceof Long numel)) {
             throw new UnpicklingException("persistent id is not ('storage', <Type>Storage, key, location, numel)");
         }
         if (!key.matches("[A-Za-z0-9_]{1,64}")) {
@@ -182,11 +184,17 @@ final class TorchObjects {
     private static <T> T arg(PyTuple args, int i, Class<T> type, Callable c) {
         Object o = args.get(i);
         if (!type.isInstance(o)) {
-            String expected = Map.class.equals(type) ? "dict" : Long.class.equals(type) ? "int"
-                    : Boolean.class.equals(type) ? "bool" : PyTuple.class.equals(type) ? "tuple"
-                    : Storage.class.equals(type) ? "storage" : "tensor";
-            throw new UnpicklingException(c.name + " argument " + i + " is a " + typeName(o) + ", expected a "
-                    + expected);
+            String expected = Map.class.equals(type)
+                    ? "dict"
+                    : Long.class.equals(type)
+                            ? "int"
+                            : Boolean.class.equals(type)
+                                    ? "bool"
+                                    : PyTuple.class.equals(type)
+                                            ? "tuple"
+                                            : Storage.class.equals(type) ? "storage" : "tensor";
+            throw new UnpicklingException(
+                    c.name + " argument " + i + " is a " + typeName(o) + ", expected a " + expected);
         }
         return type.cast(o);
     }

@@ -20,6 +20,7 @@ import java.util.zip.ZipFile;
 final class ZipRecords implements Closeable {
     /** Deflate cannot expand data by more than about 1032:1; a larger declared ratio is a lie. */
     private static final long MAX_DEFLATE_RATIO = 1032;
+
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final Path file;
@@ -72,13 +73,17 @@ final class ZipRecords implements Closeable {
         long size = e.getSize();
         long stored = e.getCompressedSize();
         if (size < 0 || stored < 0 || stored > fileSize) {
-            throw new E2kdIoException(file, "zip entry " + E2kdIoException.quote(name) + " declares " + stored
-                    + " stored bytes, but the file has " + fileSize);
+            throw new E2kdIoException(
+                    file,
+                    "zip entry " + E2kdIoException.quote(name) + " declares " + stored
+                            + " stored bytes, but the file has " + fileSize);
         }
         long possible = e.getMethod() == ZipEntry.STORED ? stored : Math.multiplyExact(stored, MAX_DEFLATE_RATIO);
         if (size > possible || size > MAX_ARRAY) {
-            throw new E2kdIoException(file, "zip entry " + E2kdIoException.quote(name) + " declares " + size
-                    + " bytes, more than its " + stored + " stored bytes can hold or than fit in memory");
+            throw new E2kdIoException(
+                    file,
+                    "zip entry " + E2kdIoException.quote(name) + " declares " + size + " bytes, more than its " + stored
+                            + " stored bytes can hold or than fit in memory");
         }
         return size;
     }
@@ -87,26 +92,30 @@ final class ZipRecords implements Closeable {
     byte[] read(String name, long maxBytes) {
         long size = declaredSize(name);
         if (size > maxBytes) {
-            throw new E2kdIoException(file, "zip entry " + E2kdIoException.quote(name) + " has " + size
-                    + " bytes, more than the " + maxBytes + " allowed");
+            throw new E2kdIoException(
+                    file,
+                    "zip entry " + E2kdIoException.quote(name) + " has " + size + " bytes, more than the " + maxBytes
+                            + " allowed");
         }
         byte[] bytes;
         ZipEntry e = required(name);
         try (InputStream in = zip.getInputStream(e)) {
             bytes = in.readNBytes((int) size);
         } catch (IOException | RuntimeException ex) {
-            throw new E2kdIoException(file, "cannot read zip entry " + E2kdIoException.quote(name) + ": "
-                    + ex.getMessage(), ex);
+            throw new E2kdIoException(
+                    file, "cannot read zip entry " + E2kdIoException.quote(name) + ": " + ex.getMessage(), ex);
         }
         if (bytes.length != size) {
-            throw new E2kdIoException(file, "zip entry " + E2kdIoException.quote(name) + " is truncated: expected "
-                    + size + " bytes, got " + bytes.length);
+            throw new E2kdIoException(
+                    file,
+                    "zip entry " + E2kdIoException.quote(name) + " is truncated: expected " + size + " bytes, got "
+                            + bytes.length);
         }
         CRC32 crc = new CRC32();
         crc.update(bytes);
         if (e.getCrc() != -1 && crc.getValue() != e.getCrc()) {
-            throw new E2kdIoException(file, "zip entry " + E2kdIoException.quote(name)
-                    + " is corrupt (CRC-32 mismatch)");
+            throw new E2kdIoException(
+                    file, "zip entry " + E2kdIoException.quote(name) + " is corrupt (CRC-32 mismatch)");
         }
         return bytes;
     }

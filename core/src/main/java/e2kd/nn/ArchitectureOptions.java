@@ -1,9 +1,9 @@
 package e2kd.nn;
 
+import e2kd.nn.models.CnnOptions;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import e2kd.nn.models.CnnOptions;
 
 /**
  * The options of one architecture (e.g. {@link CnnOptions} for ResNets and DenseNets), parsed from and written back

@@ -1,9 +1,8 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.List;
 import e2kd.nn.ops.Scalars;
+import java.util.List;
 
 /**
  * A classifier whose named stage outputs A (B, K, h, w) can be tapped, and whose last stage feeds a head through the
@@ -31,6 +30,7 @@ public interface CamModel {
 
     /** α for a pooled-linear head of weight (C, K): w_c / (h·w). */
     static NDArray pooledLinearWeights(NDArray rows, NDArray weight, NDArray stage) {
-        return Scalars.div(rows.matMul(weight), stage.getShape().get(2) * stage.getShape().get(3));
+        return Scalars.div(
+                rows.matMul(weight), stage.getShape().get(2) * stage.getShape().get(3));
     }
 }

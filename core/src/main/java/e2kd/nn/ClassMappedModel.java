@@ -1,7 +1,6 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.List;
 
 /**
@@ -28,7 +27,8 @@ public final class ClassMappedModel extends Model {
     /** The mapped columns of logits (B, C_inner) → (B, map.length). */
     public NDArray select(NDArray logits) {
         long b = logits.getShape().get(0);
-        NDArray index = logits.getManager().create(classes).reshape(1, classes.length).repeat(0, b);
+        NDArray index =
+                logits.getManager().create(classes).reshape(1, classes.length).repeat(0, b);
         return logits.gather(index, 1);
     }
 

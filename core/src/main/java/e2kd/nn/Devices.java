@@ -3,7 +3,6 @@ package e2kd.nn;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,7 +47,8 @@ public final class Devices {
         int count = Engine.getInstance().getGpuCount();
         if (count == 0) {
             throw new IllegalArgumentException(what + ": no CUDA GPU visible to DJL (the libtorch in use is "
-                    + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
+                    + Engine.getInstance().getEngineName() + " "
+                    + Engine.getInstance().getVersion()
                     + " without CUDA); put a CUDA build of libtorch on the class path (pytorch-native-cu* jar) or set "
                     + "PYTORCH_FLAVOR, with an NVIDIA driver; see docs/DEVICES.md");
         }
@@ -86,8 +86,8 @@ public final class Devices {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("devices=" + devices + " is not a replica count N or a list of GPU "
-                    + "numbers (0,1)");
+            throw new IllegalArgumentException(
+                    "devices=" + devices + " is not a replica count N or a list of GPU " + "numbers (0,1)");
         }
     }
 

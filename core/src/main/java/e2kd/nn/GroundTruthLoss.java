@@ -22,7 +22,9 @@ public enum GroundTruthLoss {
             int classes = (int) logits.getShape().get(1);
             NDArray target = Scalars.maximum(labels.oneHot(classes, logits.getDataType()), 1.0 / classes);
             // BCE with logits, stable form: max(z, 0) − z·t + log(1 + e^{−|z|})
-            NDArray loss = Scalars.maximum(logits, 0).sub(logits.mul(target)).add(ai.djl.nn.Activation.softPlus(logits.abs().neg()));
+            NDArray loss = Scalars.maximum(logits, 0)
+                    .sub(logits.mul(target))
+                    .add(ai.djl.nn.Activation.softPlus(logits.abs().neg()));
             return loss.mean();
         }
     };

@@ -1,7 +1,7 @@
 package e2kd.nn;
 
-import java.util.Arrays;
 import e2kd.nn.models.Models;
+import java.util.Arrays;
 
 /**
  * How images must be prepared for a model: square size in pixels and encoding. {@code bcos-6ch} is
@@ -15,7 +15,8 @@ public record InputContract(int size, String encoding, double[] mean, double[] s
 
     public InputContract {
         if (!BCOS.equals(encoding) && !MEAN_STD.equals(encoding)) {
-            throw new IllegalArgumentException("input encoding '" + encoding + "' is not valid; expected " + BCOS + " or " + MEAN_STD);
+            throw new IllegalArgumentException(
+                    "input encoding '" + encoding + "' is not valid; expected " + BCOS + " or " + MEAN_STD);
         }
         if (size < 8) {
             throw new IllegalArgumentException("input size " + size + " must be at least 8 px");
@@ -41,8 +42,11 @@ public record InputContract(int size, String encoding, double[] mean, double[] s
     public void check(ai.djl.ndarray.NDArray x) {
         ai.djl.ndarray.types.Shape s = x.getShape();
         if (s.dimension() != 4 || s.get(1) != channels() || s.get(2) != size || s.get(3) != size) {
-            throw new IllegalArgumentException("input " + (s.dimension() == 4 ? s.get(2) + "x" + s.get(3) + " px with "
-                    + s.get(1) + " channels" : "of shape " + s) + " does not fit the model's input contract: "
+            throw new IllegalArgumentException("input "
+                    + (s.dimension() == 4
+                            ? s.get(2) + "x" + s.get(3) + " px with " + s.get(1) + " channels"
+                            : "of shape " + s)
+                    + " does not fit the model's input contract: "
                     + size + "x" + size + " px, " + channels() + " channels (" + encoding + ")");
         }
     }
@@ -54,8 +58,11 @@ public record InputContract(int size, String encoding, double[] mean, double[] s
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof InputContract c && c.size == size && c.encoding.equals(encoding)
-                && Arrays.equals(c.mean, mean) && Arrays.equals(c.std, std);
+        return o instanceof InputContract c
+                && c.size == size
+                && c.encoding.equals(encoding)
+                && Arrays.equals(c.mean, mean)
+                && Arrays.equals(c.std, std);
     }
 
     @Override

@@ -2,9 +2,8 @@ package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-
-import java.util.List;
 import e2kd.nn.models.Models;
+import java.util.List;
 
 /** A classifier built by {@link Models}: logits (B, numClasses) from images (B, inChannels, H, W). */
 public abstract class Model extends Module {
@@ -20,8 +19,13 @@ public abstract class Model extends Module {
 
     @Override
     String describe() {
-        return spec.id() + " (" + String.join(",", spec.options().asMap().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).toList()) + ")";
+        return spec.id() + " ("
+                + String.join(
+                        ",",
+                        spec.options().asMap().entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue())
+                                .toList())
+                + ")";
     }
 
     /** Logits, (B, numClasses). */
@@ -48,12 +52,12 @@ public abstract class Model extends Module {
         Shape s = x.getShape();
         int channels = spec.options().inChannels();
         if (s.dimension() != 4) {
-            throw new IllegalArgumentException("model " + spec.id() + " expects input (B, " + channels
-                    + ", H, W), got shape " + s);
+            throw new IllegalArgumentException(
+                    "model " + spec.id() + " expects input (B, " + channels + ", H, W), got shape " + s);
         }
         if (s.get(1) != channels) {
-            throw new IllegalArgumentException("input has " + s.get(1) + " channels, model " + spec.id()
-                    + " expects " + channels);
+            throw new IllegalArgumentException(
+                    "input has " + s.get(1) + " channels, model " + spec.id() + " expects " + channels);
         }
         int min = minimumInputSize();
         if (s.get(2) < min || s.get(3) < min) {

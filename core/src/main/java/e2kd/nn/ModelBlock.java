@@ -7,7 +7,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-
 import java.util.Map;
 
 /**
@@ -26,12 +25,13 @@ public final class ModelBlock extends AbstractBlock {
     public ModelBlock(Model model) {
         this.model = model;
         Map<String, ai.djl.ndarray.NDArray> parameters = model.parameters();
-        model.stateDict().forEach((key, array) -> addParameter(Parameter.builder()
-                .setName(key)
-                .setType(Parameter.Type.OTHER)
-                .optArray(array)
-                .optRequiresGrad(parameters.containsKey(key))
-                .build()));
+        model.stateDict()
+                .forEach((key, array) -> addParameter(Parameter.builder()
+                        .setName(key)
+                        .setType(Parameter.Type.OTHER)
+                        .optArray(array)
+                        .optRequiresGrad(parameters.containsKey(key))
+                        .build()));
     }
 
     public Model model() {
@@ -39,8 +39,8 @@ public final class ModelBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-                                     PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         model.setTraining(training);
         return new NDList(model.forward(inputs.singletonOrThrow()));
     }
@@ -53,7 +53,8 @@ public final class ModelBlock extends AbstractBlock {
     /** The weights already exist; only validates the input shape (DJL calls this before the first forward). */
     @Override
     protected void initializeChildBlocks(ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {
-        if (inputShapes.length != 1 || inputShapes[0].dimension() != 4
+        if (inputShapes.length != 1
+                || inputShapes[0].dimension() != 4
                 || inputShapes[0].get(1) != model.spec().options().inChannels()) {
             throw new IllegalArgumentException("model " + model.spec().id() + " expects one input (B, "
                     + model.spec().options().inChannels() + ", H, W), got " + java.util.Arrays.toString(inputShapes));

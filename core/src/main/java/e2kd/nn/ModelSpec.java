@@ -19,8 +19,8 @@ public record ModelSpec(String id, int numClasses, ArchitectureOptions options) 
     /** The options as the architecture's own type (e.g. {@link CnnOptions}). */
     public <T extends ArchitectureOptions> T options(Class<T> type) {
         if (!type.isInstance(options)) {
-            throw new IllegalArgumentException("model " + id + " has " + options.getClass().getSimpleName()
-                    + ", not " + type.getSimpleName());
+            throw new IllegalArgumentException(
+                    "model " + id + " has " + options.getClass().getSimpleName() + ", not " + type.getSimpleName());
         }
         return type.cast(options);
     }

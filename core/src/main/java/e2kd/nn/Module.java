@@ -3,14 +3,13 @@ package e2kd.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-
+import e2kd.nn.ops.Autograd;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import e2kd.nn.ops.Autograd;
 
 /**
  * A node of a model tree, shaped like PyTorch's {@code nn.Module}: named parameters, named buffers and named
@@ -26,6 +25,7 @@ import e2kd.nn.ops.Autograd;
 public abstract class Module {
     /** Names listed per kind of problem in a state-dict error before the rest is only counted. */
     private static final int LISTED = 8;
+
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
@@ -132,8 +132,8 @@ public abstract class Module {
             listed(parts, missing, "missing key");
             listed(parts, unexpected, "unexpected key");
             listed(parts, misShaped, "shape mismatch");
-            throw new IllegalArgumentException("state dict does not fit model " + describe() + ": "
-                    + String.join("; ", parts));
+            throw new IllegalArgumentException(
+                    "state dict does not fit model " + describe() + ": " + String.join("; ", parts));
         }
         Autograd.noGrad(() -> {
             own.forEach((key, target) -> {

@@ -1,7 +1,6 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,8 +23,11 @@ public final class Taps {
     private final Map<String, String> aliases;
     private final Map<String, NDArray> features;
 
-    private Taps(Set<String> captured, Map<String, UnaryOperator<NDArray>> operators, Map<String, String> aliases,
-                 Map<String, NDArray> features) {
+    private Taps(
+            Set<String> captured,
+            Map<String, UnaryOperator<NDArray>> operators,
+            Map<String, String> aliases,
+            Map<String, NDArray> features) {
         this.captured = captured;
         this.operators = operators;
         this.aliases = aliases;
@@ -59,7 +61,8 @@ public final class Taps {
     /** Whether any tap is at {@code name} (or at its alias). */
     public boolean wants(String name) {
         String alias = aliases.get(name);
-        return captured.contains(name) || operators.containsKey(name)
+        return captured.contains(name)
+                || operators.containsKey(name)
                 || alias != null && (captured.contains(alias) || operators.containsKey(alias));
     }
 

@@ -1,7 +1,6 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.IdentityHashMap;
 import java.util.Map;
 
@@ -45,18 +44,24 @@ public final class Trace {
 
     public void record(Module block, Entry entry) {
         if (detachFactors && entry.factor() != null) {
-            entry = new Entry(entry.factor().stopGradient(), entry.weight(), entry.weightNorm(), entry.inputHeight(),
+            entry = new Entry(
+                    entry.factor().stopGradient(),
+                    entry.weight(),
+                    entry.weightNorm(),
+                    entry.inputHeight(),
                     entry.inputWidth());
         }
         if (entries.put(block, entry) != null) {
-            throw new IllegalStateException("block traced twice in one forward: " + block.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "block traced twice in one forward: " + block.getClass().getSimpleName());
         }
     }
 
     public Entry of(Module block) {
         Entry e = entries.get(block);
         if (e == null) {
-            throw new IllegalStateException("no forward was traced for " + block.getClass().getSimpleName());
+            throw new IllegalStateException(
+                    "no forward was traced for " + block.getClass().getSimpleName());
         }
         return e;
     }

@@ -10,8 +10,8 @@ public record Picture(int height, int width, int channels, float[] hwc) {
             throw new IllegalArgumentException("a picture has 3 (RGB) or 4 (RGBA) channels, got " + channels);
         }
         if ((long) height * width * channels != hwc.length || height < 1 || width < 1) {
-            throw new IllegalArgumentException("picture " + height + "x" + width + "x" + channels + " does not fit "
-                    + hwc.length + " values");
+            throw new IllegalArgumentException(
+                    "picture " + height + "x" + width + "x" + channels + " does not fit " + hwc.length + " values");
         }
     }
 
@@ -19,8 +19,8 @@ public record Picture(int height, int width, int channels, float[] hwc) {
     public static Picture fromChw(float[] chw, int height, int width) {
         int plane = height * width;
         if (chw.length != 3 * plane) {
-            throw new IllegalArgumentException("expected a (3, " + height + ", " + width + ") image, got "
-                    + chw.length + " values");
+            throw new IllegalArgumentException(
+                    "expected a (3, " + height + ", " + width + ") image, got " + chw.length + " values");
         }
         float[] out = new float[3 * plane];
         for (int i = 0; i < plane; i++) {

@@ -23,8 +23,8 @@ public final class Pictures {
         int height = (int) x.getShape().get(2);
         int width = (int) x.getShape().get(3);
         if (explainer.name().startsWith("bcos")) {
-            return BcosColourImage.render(x.get(sample).toFloatArray(), e.map().get(sample).toFloatArray(), height,
-                    width);
+            return BcosColourImage.render(
+                    x.get(sample).toFloatArray(), e.map().get(sample).toFloatArray(), height, width);
         }
         float[] cam = Contributions.of(explainer, e, x).get(sample).toFloatArray();
         return CamOverlay.render(rgb, cam, height, width);

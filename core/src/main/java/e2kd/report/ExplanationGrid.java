@@ -9,12 +9,11 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
+import e2kd.nn.Model;
+import e2kd.nn.ops.Autograd;
 import e2kd.render.Picture;
 import e2kd.render.Pictures;
 import e2kd.render.Png;
-import e2kd.nn.ops.Autograd;
-import e2kd.nn.Model;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,8 +39,13 @@ public record ExplanationGrid(List<String> columns, List<Row> rows) {
      * @param teacher    the teacher column, or null
      * @param students   the other models
      */
-    public static ExplanationGrid build(List<Image> rgb, int[] labels, List<String> classNames, Column teacher,
-                                        List<Column> students, NDManager manager) {
+    public static ExplanationGrid build(
+            List<Image> rgb,
+            int[] labels,
+            List<String> classNames,
+            Column teacher,
+            List<Column> students,
+            NDManager manager) {
         List<Column> models = new ArrayList<>();
         if (teacher != null) {
             models.add(teacher);
@@ -68,8 +72,11 @@ public record ExplanationGrid(List<String> columns, List<Row> rows) {
                 }
                 long[] predicted = e.logits().argMax(1).toLongArray();
                 for (int i = 0; i < rgb.size(); i++) {
-                    cells.get(i).add(Png.encode(Pictures.of(explainer, x, e, i, rgb.get(i).data())));
-                    captions.get(i).append(" · ").append(c.name()).append(": ").append(classNames.get((int) predicted[i]));
+                    cells.get(i)
+                            .add(Png.encode(
+                                    Pictures.of(explainer, x, e, i, rgb.get(i).data())));
+                    captions.get(i).append(" · ").append(c.name()).append(": ").append(classNames.get((int)
+                            predicted[i]));
                 }
             }
         }

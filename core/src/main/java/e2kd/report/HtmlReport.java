@@ -2,7 +2,6 @@ package e2kd.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.io.AtomicFiles;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,14 +16,28 @@ import java.util.Locale;
  */
 public final class HtmlReport {
     /** Rows of the metrics table: summary.json key and heading. */
-    private static final String[][] SUMMARY = {{"method", "method"}, {"model", "model"}, {"top1", "test top-1"},
-            {"top5", "test top-5"}, {"agreement", "agreement"}, {"explanation_similarity", "explanation similarity"},
-            {"test_count", "test images"}, {"best_epoch", "best epoch"}, {"best_val_top1", "best val top-1"},
-            {"epochs", "epochs"}, {"seconds", "seconds"}, {"images_per_second", "images / s"}};
+    private static final String[][] SUMMARY = {
+        {"method", "method"},
+        {"model", "model"},
+        {"top1", "test top-1"},
+        {"top5", "test top-5"},
+        {"agreement", "agreement"},
+        {"explanation_similarity", "explanation similarity"},
+        {"test_count", "test images"},
+        {"best_epoch", "best epoch"},
+        {"best_val_top1", "best val top-1"},
+        {"epochs", "epochs"},
+        {"seconds", "seconds"},
+        {"images_per_second", "images / s"}
+    };
     /** Curves: metrics.jsonl key and chart title. */
     private static final String TERM = "loss_";
-    private static final String[][] VALIDATION_CURVES = {{"top1", "validation top-1"},
-            {"agreement", "validation agreement"}, {"explanation_similarity", "validation explanation similarity"}};
+
+    private static final String[][] VALIDATION_CURVES = {
+        {"top1", "validation top-1"},
+        {"agreement", "validation agreement"},
+        {"explanation_similarity", "validation explanation similarity"}
+    };
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#222;max-width:1200px}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd}
@@ -72,11 +85,16 @@ public final class HtmlReport {
     public static String render(List<RunRecord> runs, ExplanationGrid grid, List<Table> tables) {
         StringBuilder h = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         String names = String.join(" | ", runs.stream().map(RunRecord::name).toList());
-        h.append("<title>e2kd report: ").append(Html.escape(names)).append("</title><style>").append(STYLE)
+        h.append("<title>e2kd report: ")
+                .append(Html.escape(names))
+                .append("</title><style>")
+                .append(STYLE)
                 .append("</style></head><body>\n");
         h.append("<h1>e²KD report: ").append(Html.escape(names)).append("</h1>");
-        h.append("<div class=\"sub\">").append(Html.escape(String.join(" · ",
-                runs.stream().map(r -> r.dir().toString()).toList()))).append("</div>\n");
+        h.append("<div class=\"sub\">")
+                .append(Html.escape(String.join(
+                        " · ", runs.stream().map(r -> r.dir().toString()).toList())))
+                .append("</div>\n");
         tables.forEach(t -> table(h, t));
         metricsTable(h, runs);
         curves(h, runs);
@@ -85,8 +103,12 @@ public final class HtmlReport {
         }
         h.append("<h2>Configuration</h2>");
         for (RunRecord r : runs) {
-            h.append("<details").append(runs.size() == 1 ? " open" : "").append("><summary>")
-                    .append(Html.escape(r.name())).append("</summary><pre>").append(Html.escape(r.config()))
+            h.append("<details")
+                    .append(runs.size() == 1 ? " open" : "")
+                    .append("><summary>")
+                    .append(Html.escape(r.name()))
+                    .append("</summary><pre>")
+                    .append(Html.escape(r.config()))
                     .append("</pre></details>");
         }
         return h.append("\n</body></html>\n").toString();
@@ -130,11 +152,12 @@ public final class HtmlReport {
         List<String[]> curves = new ArrayList<>();
         curves.add(new String[] {"loss", "training loss"});
         java.util.Set<String> terms = new java.util.LinkedHashSet<>();
-        runs.forEach(r -> r.metrics().forEach(line -> line.fieldNames().forEachRemaining(key -> {
-            if (key.startsWith(TERM)) {
-                terms.add(key);
-            }
-        })));
+        runs.forEach(r -> r.metrics()
+                .forEach(line -> line.fieldNames().forEachRemaining(key -> {
+                    if (key.startsWith(TERM)) {
+                        terms.add(key);
+                    }
+                })));
         terms.forEach(key -> curves.add(new String[] {key, key.substring(TERM.length()) + " loss"}));
         curves.addAll(List.of(VALIDATION_CURVES));
         return curves;
@@ -172,10 +195,15 @@ public final class HtmlReport {
         for (ExplanationGrid.Row row : grid.rows()) {
             h.append("<tr>");
             for (int i = 0; i < row.pngs().size(); i++) {
-                h.append("<td><img alt=\"").append(Html.escape(grid.columns().get(i))).append("\" src=\"data:image/png;base64,")
-                        .append(b64.encodeToString(row.pngs().get(i))).append("\"></td>");
+                h.append("<td><img alt=\"")
+                        .append(Html.escape(grid.columns().get(i)))
+                        .append("\" src=\"data:image/png;base64,")
+                        .append(b64.encodeToString(row.pngs().get(i)))
+                        .append("\"></td>");
             }
-            h.append("<td class=\"caption\">").append(Html.escape(row.caption())).append("</td></tr>");
+            h.append("<td class=\"caption\">")
+                    .append(Html.escape(row.caption()))
+                    .append("</td></tr>");
         }
         h.append("</table>\n");
     }

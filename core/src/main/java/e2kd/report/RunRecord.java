@@ -3,7 +3,6 @@ package e2kd.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.io.E2kdIoException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,10 +38,15 @@ public record RunRecord(String name, Path dir, String config, List<JsonNode> met
             }
             Path summaryFile = dir.resolve("summary.json");
             JsonNode summary = Files.isRegularFile(summaryFile)
-                    ? parse(summaryFile, 0, Files.readString(summaryFile, StandardCharsets.UTF_8)) : null;
+                    ? parse(summaryFile, 0, Files.readString(summaryFile, StandardCharsets.UTF_8))
+                    : null;
             Path name = dir.toAbsolutePath().normalize().getFileName();
-            return new RunRecord(name == null ? dir.toString() : name.toString(), dir,
-                    Files.readString(config, StandardCharsets.UTF_8), List.copyOf(metrics), summary);
+            return new RunRecord(
+                    name == null ? dir.toString() : name.toString(),
+                    dir,
+                    Files.readString(config, StandardCharsets.UTF_8),
+                    List.copyOf(metrics),
+                    summary);
         } catch (IOException e) {
             throw new E2kdIoException(dir, "cannot read run: " + e.getMessage(), e);
         }
@@ -52,8 +56,8 @@ public record RunRecord(String name, Path dir, String config, List<JsonNode> met
         try {
             return JSON.readTree(text);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new E2kdIoException(file, (line > 0 ? "line " + line + ": " : "") + "not valid JSON ("
-                    + e.getOriginalMessage() + ")");
+            throw new E2kdIoException(
+                    file, (line > 0 ? "line " + line + ": " : "") + "not valid JSON (" + e.getOriginalMessage() + ")");
         }
     }
 }

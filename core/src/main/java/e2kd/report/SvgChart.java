@@ -7,6 +7,7 @@ import java.util.Locale;
 public final class SvgChart {
     /** Colours of the series, in order (Okabe–Ito, readable for colour-blind readers). */
     static final String[] COLOURS = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"};
+
     private static final int WIDTH = 360;
     private static final int PLOT_BOTTOM = 184;
     private static final int LEGEND_ROW = 14;
@@ -21,7 +22,8 @@ public final class SvgChart {
 
     /** Whether any series has a value to draw. */
     public static boolean hasData(List<Series> series) {
-        return series.stream().anyMatch(s -> java.util.Arrays.stream(s.y()).anyMatch(v -> v != null && Double.isFinite(v)));
+        return series.stream()
+                .anyMatch(s -> java.util.Arrays.stream(s.y()).anyMatch(v -> v != null && Double.isFinite(v)));
     }
 
     /** The chart as an {@code <svg>} element; x values are integers (epochs), the legend sits under the plot. */
@@ -53,26 +55,54 @@ public final class SvgChart {
         Scale sx = new Scale(xMin, xMax, LEFT, WIDTH - RIGHT);
         Scale sy = new Scale(yMin, yMax, PLOT_BOTTOM, TOP);
         StringBuilder svg = new StringBuilder();
-        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">", WIDTH, height, WIDTH, height, Html.escape(title)));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"title\">%s</text>", LEFT,
+        svg.append(String.format(
+                Locale.ROOT,
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                        + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\">",
+                WIDTH,
+                height,
+                WIDTH,
+                height,
                 Html.escape(title)));
-        svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"frame\"/>",
-                LEFT, TOP, WIDTH - LEFT - RIGHT, PLOT_BOTTOM - TOP));
+        svg.append(String.format(
+                Locale.ROOT, "<text x=\"%d\" y=\"16\" class=\"title\">%s</text>", LEFT, Html.escape(title)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"frame\"/>",
+                LEFT,
+                TOP,
+                WIDTH - LEFT - RIGHT,
+                PLOT_BOTTOM - TOP));
         for (int i = 0; i <= 4; i++) {
             double v = yMin + (yMax - yMin) * i / 4;
             double py = sy.at(v);
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>", LEFT, WIDTH - RIGHT,
-                    py, py, LEFT - 4, py + 4, tick(v, yMax - yMin)));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" class=\"tick\" text-anchor=\"end\">%s</text>",
+                    LEFT,
+                    WIDTH - RIGHT,
+                    py,
+                    py,
+                    LEFT - 4,
+                    py + 4,
+                    tick(v, yMax - yMin)));
         }
         double step = Math.max(1, Math.ceil((xMax - xMin) / 6));
         for (double v = Math.ceil(xMin); v <= xMax; v += step) {
-            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%.0f"
-                    + "</text>", sx.at(v), PLOT_BOTTOM + 14, v));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%.0f" + "</text>",
+                    sx.at(v),
+                    PLOT_BOTTOM + 14,
+                    v));
         }
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
-                (LEFT + WIDTH - RIGHT) / 2, PLOT_BOTTOM + 28, Html.escape(xLabel)));
+        svg.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>",
+                (LEFT + WIDTH - RIGHT) / 2,
+                PLOT_BOTTOM + 28,
+                Html.escape(xLabel)));
         for (int k = 0; k < series.size(); k++) {
             Series s = series.get(k);
             String colour = COLOURS[k % COLOURS.length];
@@ -84,15 +114,31 @@ public final class SvgChart {
                 }
                 String p = String.format(Locale.ROOT, "%.1f,%.1f", sx.at(s.x()[i]), sy.at(y));
                 points.append(p).append(' ');
-                svg.append(String.format(Locale.ROOT, "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\"/>",
-                        p.split(",")[0], p.split(",")[1], colour));
+                svg.append(String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%s\" cy=\"%s\" r=\"2.5\" fill=\"%s\"/>",
+                        p.split(",")[0],
+                        p.split(",")[1],
+                        colour));
             }
-            svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
-                    + "stroke-width=\"1.8\"/>", points.toString().trim(), colour));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" " + "stroke-width=\"1.8\"/>",
+                    points.toString().trim(),
+                    colour));
             int legendY = PLOT_BOTTOM + 34 + LEGEND_ROW * k;
-            svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" "
-                    + "stroke-width=\"2\"/><text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>", LEFT, LEFT + 16,
-                    legendY - 4, legendY - 4, colour, LEFT + 22, legendY, Html.escape(s.name())));
+            svg.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"%s\" "
+                            + "stroke-width=\"2\"/><text x=\"%d\" y=\"%d\" class=\"legend\">%s</text>",
+                    LEFT,
+                    LEFT + 16,
+                    legendY - 4,
+                    legendY - 4,
+                    colour,
+                    LEFT + 22,
+                    legendY,
+                    Html.escape(s.name())));
         }
         return svg.append("</svg>").toString();
     }

@@ -5,11 +5,10 @@ import e2kd.distill.Objective;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.weights.ModelCheckpoint;
-
+import e2kd.train.optim.Optimizer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import e2kd.train.optim.Optimizer;
 
 /**
  * After every epoch, last.ckpt: the student, where the run stands ({@link RunState}), the optimizer's state and the

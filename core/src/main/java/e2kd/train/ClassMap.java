@@ -2,7 +2,6 @@ package e2kd.train;
 
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import e2kd.io.E2kdIoException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -27,8 +26,10 @@ final class ClassMap {
         try {
             raw = new YAMLMapper().readValue(file.toFile(), Map.class);
         } catch (IOException e) {
-            throw new E2kdIoException(file, "not a YAML mapping of class name to teacher class index ("
-                    + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new E2kdIoException(
+                    file,
+                    "not a YAML mapping of class name to teacher class index ("
+                            + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         int[] map = new int[dataClasses.size()];
         Map<Integer, String> taken = new HashMap<>();
@@ -36,18 +37,25 @@ final class ClassMap {
             String name = dataClasses.get(c);
             Object v = raw == null ? null : raw.get(name);
             if (!(v instanceof Number n) || n.doubleValue() != n.intValue()) {
-                throw new E2kdIoException(file, v == null ? "data class '" + name + "' is not mapped to a teacher class"
-                        : "data class '" + name + "' maps to " + v + ", not a class index");
+                throw new E2kdIoException(
+                        file,
+                        v == null
+                                ? "data class '" + name + "' is not mapped to a teacher class"
+                                : "data class '" + name + "' maps to " + v + ", not a class index");
             }
             int index = n.intValue();
             if (index < 0 || index >= teacherClasses) {
-                throw new E2kdIoException(file, "data class '" + name + "' maps to " + index + ", outside the teacher's "
-                        + "classes 0.." + (teacherClasses - 1));
+                throw new E2kdIoException(
+                        file,
+                        "data class '" + name + "' maps to " + index + ", outside the teacher's " + "classes 0.."
+                                + (teacherClasses - 1));
             }
             String before = taken.put(index, name);
             if (before != null) {
-                throw new E2kdIoException(file, "data classes '" + before + "' and '" + name + "' both map to teacher "
-                        + "class " + index + "; each teacher class may stand for one data class only");
+                throw new E2kdIoException(
+                        file,
+                        "data classes '" + before + "' and '" + name + "' both map to teacher " + "class " + index
+                                + "; each teacher class may stand for one data class only");
             }
             map[c] = index;
         }

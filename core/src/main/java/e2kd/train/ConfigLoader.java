@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import e2kd.distill.CriterionSpec;
 import e2kd.io.E2kdIoException;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,7 +39,8 @@ public final class ConfigLoader {
     /** Applies preset {@code name}. */
     public ConfigLoader preset(String name) {
         if (ConfigLoader.class.getResource(PRESETS + name + ".yaml") == null) {
-            throw new IllegalArgumentException("unknown preset '" + name + "'; presets: " + String.join(", ", Presets.names()));
+            throw new IllegalArgumentException(
+                    "unknown preset '" + name + "'; presets: " + String.join(", ", Presets.names()));
         }
         return merge(readResource(PRESETS + name + ".yaml"), "preset " + name);
     }
@@ -51,7 +51,9 @@ public final class ConfigLoader {
         try {
             layer = Files.exists(path) ? read(Files.newInputStream(path)) : null;
         } catch (IOException e) {
-            throw new E2kdIoException(path, "not a YAML mapping (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new E2kdIoException(
+                    path,
+                    "not a YAML mapping (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         if (layer == null) {
             throw new E2kdIoException(path, "no such file or empty config");
@@ -83,7 +85,9 @@ public final class ConfigLoader {
         }
         TrainConfig config = convert();
         if (config.loss().isEmpty()) {
-            values.put("loss", config.lossTerms().stream().map(CriterionSpec::toMap).toList());
+            values.put(
+                    "loss",
+                    config.lossTerms().stream().map(CriterionSpec::toMap).toList());
             config = convert();
         }
         return config;
@@ -94,7 +98,8 @@ public final class ConfigLoader {
         try {
             return YAML.readValue(text, Object.class);
         } catch (IOException e) {
-            throw new IllegalArgumentException("config " + key + "=" + text + " is not YAML (e.g. [{name: kd, tau: 4}])");
+            throw new IllegalArgumentException(
+                    "config " + key + "=" + text + " is not YAML (e.g. [{name: kd, tau: 4}])");
         }
     }
 
@@ -111,8 +116,8 @@ public final class ConfigLoader {
             }
             if (cause instanceof JsonMappingException m && !m.getPath().isEmpty()) {
                 String key = m.getPath().get(0).getFieldName();
-                throw new IllegalArgumentException("config " + key + "=" + values.get(key) + " has the wrong type for "
-                        + key, e);
+                throw new IllegalArgumentException(
+                        "config " + key + "=" + values.get(key) + " has the wrong type for " + key, e);
             }
             throw e;
         }

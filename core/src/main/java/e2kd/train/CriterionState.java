@@ -3,7 +3,6 @@ package e2kd.train;
 import ai.djl.ndarray.NDArray;
 import e2kd.distill.Objective;
 import e2kd.nn.Module;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,8 +20,9 @@ final class CriterionState {
     /** Every criterion module's state dict under its prefixed keys. */
     static Map<String, NDArray> of(Objective objective) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        objective.modules().forEach((label, m) ->
-                m.stateDict().forEach((key, v) -> out.put(STATE + label + "/" + key, v)));
+        objective
+                .modules()
+                .forEach((label, m) -> m.stateDict().forEach((key, v) -> out.put(STATE + label + "/" + key, v)));
         return out;
     }
 
@@ -44,7 +44,8 @@ final class CriterionState {
             try {
                 e.getValue().loadStateDict(own);
             } catch (IllegalArgumentException bad) {
-                throw new IllegalArgumentException("criterion " + e.getKey() + " in the last checkpoint: " + bad.getMessage(), bad);
+                throw new IllegalArgumentException(
+                        "criterion " + e.getKey() + " in the last checkpoint: " + bad.getMessage(), bad);
             }
         }
         tensors.keySet().removeIf(key -> key.startsWith(STATE));

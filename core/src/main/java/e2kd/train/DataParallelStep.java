@@ -8,10 +8,12 @@ import ai.djl.ndarray.index.NDIndex;
 import e2kd.distill.Distiller;
 import e2kd.distill.LossParts;
 import e2kd.distill.TeacherOutput;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.Module;
-
+import e2kd.nn.ops.Autograd;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Gradients;
+import e2kd.train.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,9 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
-import e2kd.train.optim.GradientClipping;
-import e2kd.train.optim.Gradients;
-import e2kd.train.optim.Optimizer;
 
 /**
  * One training step over several replicas of the student in one process, as PyTorch's DistributedDataParallel
@@ -61,7 +60,8 @@ public final class DataParallelStep implements AutoCloseable {
             if (r > 0) {
                 replicas.get(r).student().setTraining(true);
             }
-            parameters.add(DistillStep.trainable(replicas.get(r).student(), replicas.get(r).distiller()));
+            parameters.add(DistillStep.trainable(
+                    replicas.get(r).student(), replicas.get(r).distiller()));
             String name = "e2kd-replica-" + r;
             threads.add(Executors.newSingleThreadExecutor(task -> {
                 Thread t = new Thread(task, name);
@@ -92,8 +92,8 @@ public final class DataParallelStep implements AutoCloseable {
         return run(x, labels, indices, whole, false, step, lr);
     }
 
-    private StepResult run(NDArray x, NDArray labels, long[] indices, TeacherOutput whole, boolean live, long step,
-                           double lr) {
+    private StepResult run(
+            NDArray x, NDArray labels, long[] indices, TeacherOutput whole, boolean live, long step, double lr) {
         int rows = Math.toIntExact(x.getShape().get(0));
         int active = Math.min(rows, replicas.size());
         List<NDManager> scopes = new ArrayList<>();
@@ -133,8 +133,8 @@ public final class DataParallelStep implements AutoCloseable {
      * Averages the gradients into replica 0's, clips, steps and copies the result to every replica; when a replica's
      * loss or gradient is not finite no update is applied anywhere (the step is skipped, as on one device).
      */
-    private StepResult update(List<LossParts> losses, double[] weights, List<NDManager> scopes,
-                              Map<String, NDArray> before, double lr) {
+    private StepResult update(
+            List<LossParts> losses, double[] weights, List<NDManager> scopes, Map<String, NDArray> before, double lr) {
         double total = 0;
         Map<String, Double> parts = new LinkedHashMap<>();
         boolean finite = true;
@@ -143,7 +143,8 @@ public final class DataParallelStep implements AutoCloseable {
             double value = LossParts.value(losses.get(r).total());
             total += w * value;
             losses.get(r).values().forEach((label, v) -> parts.merge(label, w * v, Double::sum));
-            finite &= Double.isFinite(value) && Gradients.allFinite(parameters.get(r).values(), scopes.get(r));
+            finite &= Double.isFinite(value)
+                    && Gradients.allFinite(parameters.get(r).values(), scopes.get(r));
         }
         boolean apply = finite;
         if (!apply) {
@@ -186,14 +187,18 @@ public final class DataParallelStep implements AutoCloseable {
      */
     private Map<String, NDArray> criterionBuffers(int r, NDManager scratch, boolean copy) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        replicas.get(r).distiller().objective().modules().forEach((label, m) -> m.buffers().forEach((key, b) -> {
-            NDArray value = b;
-            if (copy) {
-                value = b.duplicate();
-                value.attach(scratch);
-            }
-            out.put(label + "." + key, value);
-        }));
+        replicas.get(r)
+                .distiller()
+                .objective()
+                .modules()
+                .forEach((label, m) -> m.buffers().forEach((key, b) -> {
+                    NDArray value = b;
+                    if (copy) {
+                        value = b.duplicate();
+                        value.attach(scratch);
+                    }
+                    out.put(label + "." + key, value);
+                }));
         return out;
     }
 
@@ -250,8 +255,11 @@ public final class DataParallelStep implements AutoCloseable {
         }
         Map<String, NDArray> features = new LinkedHashMap<>();
         whole.features().forEach((name, f) -> features.put(name, part(f, from, size, scope)));
-        return new TeacherOutput(part(whole.logits(), from, size, scope), part(whole.top1(), from, size, scope),
-                whole.map() == null ? null : part(whole.map(), from, size, scope), features);
+        return new TeacherOutput(
+                part(whole.logits(), from, size, scope),
+                part(whole.top1(), from, size, scope),
+                whole.map() == null ? null : part(whole.map(), from, size, scope),
+                features);
     }
 
     /** Every replica's result, after all have finished (a failure is rethrown once none is still running). */

@@ -5,11 +5,10 @@ import e2kd.distill.Distiller;
 import e2kd.distill.LossParts;
 import e2kd.distill.TeacherOutput;
 import e2kd.nn.Module;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 import e2kd.train.optim.GradientClipping;
 import e2kd.train.optim.Optimizer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One optimisation step: teacher pass (when the objective reads one), the objective, backward, clipping, optimizer
@@ -37,8 +36,11 @@ public final class DistillStep {
      */
     static Map<String, NDArray> trainable(Module student, Distiller distiller) {
         Map<String, NDArray> all = new LinkedHashMap<>(student.parameters());
-        distiller.objective().modules().forEach((label, m) ->
-                m.parameters().forEach((key, p) -> all.put(CriterionState.PREFIX + label + "." + key, p)));
+        distiller
+                .objective()
+                .modules()
+                .forEach((label, m) ->
+                        m.parameters().forEach((key, p) -> all.put(CriterionState.PREFIX + label + "." + key, p)));
         return all;
     }
 

@@ -2,12 +2,10 @@ package e2kd.train;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.ops.Autograd;
-
-import java.util.Map;
-import e2kd.distill.LossParts;
 import e2kd.train.optim.GradientClipping;
 import e2kd.train.optim.Gradients;
 import e2kd.train.optim.Optimizer;
+import java.util.Map;
 
 /**
  * Backward, then clip and update, unless the loss or a gradient is not finite: such a step is skipped (gradients

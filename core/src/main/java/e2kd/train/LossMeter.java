@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
 import e2kd.distill.criteria.KdCriterion;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,8 @@ import java.util.Map;
  * not computed, so runs of every method have those columns; any other term is written under its label.
  */
 final class LossMeter {
-    private static final List<String> EQ3_TERMS = List.of(KdCriterion.FACTORY.name(),
-            ExplanationCriterion.FACTORY.name(), GroundTruthCriterion.FACTORY.name());
+    private static final List<String> EQ3_TERMS = List.of(
+            KdCriterion.FACTORY.name(), ExplanationCriterion.FACTORY.name(), GroundTruthCriterion.FACTORY.name());
     private final Map<String, double[]> sums = new LinkedHashMap<>();
 
     LossMeter(List<String> labels) {

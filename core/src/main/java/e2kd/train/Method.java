@@ -2,7 +2,6 @@ package e2kd.train;
 
 import e2kd.distill.CriterionSpec;
 import e2kd.distill.Objective;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,7 +23,11 @@ public enum Method {
     E2KD_FROZEN("e2kd-frozen", TeacherSource.FROZEN, true);
 
     /** Where a run's teacher outputs come from. */
-    public enum TeacherSource { NONE, LIVE, FROZEN }
+    public enum TeacherSource {
+        NONE,
+        LIVE,
+        FROZEN
+    }
 
     private final String id;
     private final TeacherSource teacher;
@@ -53,7 +56,8 @@ public enum Method {
             }
         }
         throw new IllegalArgumentException("config method=" + id + " is not valid; expected one of "
-                + String.join(", ", Arrays.stream(values()).map(Method::id).sorted().toList()));
+                + String.join(
+                        ", ", Arrays.stream(values()).map(Method::id).sorted().toList()));
     }
 
     /**

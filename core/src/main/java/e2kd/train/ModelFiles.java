@@ -5,10 +5,9 @@ import e2kd.io.CheckpointArchive;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.models.Models;
+import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,8 +29,8 @@ public final class ModelFiles {
      * @param size     input size for a PyTorch file's contract
      * @param flag     the command-line flag that names the model id, for the error when it is missing
      */
-    public static Source load(String file, String pthModel, Map<String, String> options, int size, String flag,
-                              NDManager manager) {
+    public static Source load(
+            String file, String pthModel, Map<String, String> options, int size, String flag, NDManager manager) {
         Path path = Path.of(file);
         if (Files.isDirectory(path)) {
             path = path.resolve("best.ckpt");
@@ -44,8 +43,10 @@ public final class ModelFiles {
             return new Source(loaded.model(), loaded.input());
         }
         if (pthModel.isBlank()) {
-            throw new E2kdIoException(path, "not an e2kd checkpoint; if it is a PyTorch state dict, give " + flag
-                    + " ID (one of " + String.join(", ", Models.ids()) + ")");
+            throw new E2kdIoException(
+                    path,
+                    "not an e2kd checkpoint; if it is a PyTorch state dict, give " + flag + " ID (one of "
+                            + String.join(", ", Models.ids()) + ")");
         }
         Model model = Pretrained.read(path, pthModel, options, manager);
         return new Source(model, InputContract.forModel(pthModel, size));

@@ -1,7 +1,6 @@
 package e2kd.train;
 
 import e2kd.data.Batch;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

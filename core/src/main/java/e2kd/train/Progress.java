@@ -24,7 +24,8 @@ public final class Progress {
     }
 
     /** After a step: global step {@code step} (1-based) of {@code total}. */
-    public void step(int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond, double etaSeconds) {
+    public void step(
+            int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond, double etaSeconds) {
         String line = line(epoch, epochs, step, total, r, imagesPerSecond, etaSeconds);
         if (terminal) {
             out.print(bar(step, total, line));
@@ -40,8 +41,14 @@ public final class Progress {
         if (terminal) {
             out.println();
         }
-        out.println(String.format(Locale.ROOT, "epoch %d/%d done  loss %.4f%s  %.1f img/s", epoch, epochs, loss,
-                valTop1 == null ? "" : String.format(Locale.ROOT, "  val top-1 %.4f", valTop1), imagesPerSecond));
+        out.println(String.format(
+                Locale.ROOT,
+                "epoch %d/%d done  loss %.4f%s  %.1f img/s",
+                epoch,
+                epochs,
+                loss,
+                valTop1 == null ? "" : String.format(Locale.ROOT, "  val top-1 %.4f", valTop1),
+                imagesPerSecond));
     }
 
     /** A line of its own (e.g. skipped input files); ends the terminal bar first. */
@@ -53,12 +60,21 @@ public final class Progress {
     }
 
     /** The step line: epoch, step/total, loss and each term by label, images/s, ETA as h:mm:ss. */
-    static String line(int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond,
-                       double etaSeconds) {
+    static String line(
+            int epoch, int epochs, long step, long total, StepResult r, double imagesPerSecond, double etaSeconds) {
         StringBuilder parts = new StringBuilder();
         r.parts().forEach((label, v) -> parts.append(part(" " + label, v)));
-        return String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  loss %.4f%s  %.1f img/s  ETA %s",
-                epoch, epochs, step, total, r.total(), parts, imagesPerSecond, eta(etaSeconds));
+        return String.format(
+                Locale.ROOT,
+                "epoch %d/%d  step %d/%d  loss %.4f%s  %.1f img/s  ETA %s",
+                epoch,
+                epochs,
+                step,
+                total,
+                r.total(),
+                parts,
+                imagesPerSecond,
+                eta(etaSeconds));
     }
 
     /** The terminal form: carriage return, a 20-cell bar, the line, then erase to the end of the terminal line. */

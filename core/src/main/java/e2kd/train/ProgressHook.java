@@ -15,7 +15,13 @@ final class ProgressHook implements TrainingHook {
     @Override
     public void onStepEnd(RunState run, Batch b, StepResult result) {
         double seconds = run.seconds();
-        progress.step(run.epoch + 1, run.epochs, run.step, run.totalSteps, result, run.images / seconds,
+        progress.step(
+                run.epoch + 1,
+                run.epochs,
+                run.step,
+                run.totalSteps,
+                result,
+                run.images / seconds,
                 seconds / (run.step - run.startStep) * (run.totalSteps - run.step));
     }
 

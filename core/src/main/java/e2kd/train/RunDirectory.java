@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.io.AtomicFiles;
 import e2kd.io.E2kdIoException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -60,10 +59,13 @@ public record RunDirectory(Path dir) {
             return lock;
         } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
             closeQuietly(channel);
-            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a path component is a file"
-                    : e instanceof java.nio.channels.OverlappingFileLockException ? "already in use by this process"
-                    : E2kdIoException.reason(e);
+            String reason = e instanceof java.nio.file.FileSystemException f && f.getReason() != null
+                    ? f.getReason()
+                    : e instanceof java.nio.file.FileAlreadyExistsException
+                            ? "a path component is a file"
+                            : e instanceof java.nio.channels.OverlappingFileLockException
+                                    ? "already in use by this process"
+                                    : E2kdIoException.reason(e);
             throw new E2kdIoException(dir, "cannot write run directory (" + reason + ")", e);
         }
     }
@@ -92,8 +94,12 @@ public record RunDirectory(Path dir) {
     /** Appends one line to metrics.jsonl. */
     public void appendMetrics(JsonNode line) {
         try {
-            Files.writeString(metrics(), JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    metrics(),
+                    JSON.writeValueAsString(line) + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(metrics() + ": cannot append: " + e.getMessage(), e);
         }

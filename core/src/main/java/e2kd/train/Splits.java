@@ -6,7 +6,6 @@ import e2kd.data.ImageFolder;
 import e2kd.data.LabeledDataset;
 import e2kd.data.PerClass;
 import e2kd.data.Waterbirds;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +23,8 @@ import java.util.stream.IntStream;
  * frozen teacher outputs are looked up); {@code skipped} lists image files dropped as unreadable
  * ({@code skip_bad_images}).
  */
-public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset test, int[] trainIndices,
-                     List<Path> skipped) {
+public record Splits(
+        LabeledDataset train, LabeledDataset val, LabeledDataset test, int[] trainIndices, List<Path> skipped) {
     public int numClasses() {
         return train.classNames().size();
     }
@@ -36,7 +35,12 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
             throw new IllegalArgumentException("train, val and test splits name different classes: "
                     + train.classNames() + ", " + val.classNames() + ", " + test.classNames());
         }
-        return new Splits(train, val, test, java.util.stream.IntStream.range(0, train.size()).toArray(), List.of());
+        return new Splits(
+                train,
+                val,
+                test,
+                java.util.stream.IntStream.range(0, train.size()).toArray(),
+                List.of());
     }
 
     public static Splits open(TrainConfig c) {
@@ -74,29 +78,39 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
             }
         }
         if (ownVal != null) {
-            int[] shots = FewShot.split(trainSource.labels(), c.shots(), PerClass.of(0), c.seed()).train();
+            int[] shots = FewShot.split(trainSource.labels(), c.shots(), PerClass.of(0), c.seed())
+                    .train();
             return new Splits(trainSource.subset(shots), ownVal, limited(test, c), shots, List.copyOf(skipped));
         }
         FewShot.Split split = FewShot.split(trainSource.labels(), c.shots(), c.validation(), c.seed());
-        return new Splits(trainSource.subset(split.train()), trainSource.subset(split.val()), limited(test, c),
-                split.train(), List.copyOf(skipped));
+        return new Splits(
+                trainSource.subset(split.train()),
+                trainSource.subset(split.val()),
+                limited(test, c),
+                split.train(),
+                List.copyOf(skipped));
     }
 
     private static Splits waterbirds(TrainConfig c) {
         if (c.dataDir().isBlank()) {
-            throw new IllegalArgumentException("config data=waterbirds needs data_dir (or --data DIR with metadata.csv)");
+            throw new IllegalArgumentException(
+                    "config data=waterbirds needs data_dir (or --data DIR with metadata.csv)");
         }
         Waterbirds all = Waterbirds.open(Path.of(c.dataDir()));
         LabeledDataset train = all.split(Waterbirds.TRAIN);
         LabeledDataset val = all.split(Waterbirds.VAL);
-        int[] shots = FewShot.split(train.labels(), c.shots(), PerClass.of(0), c.seed()).train();
-        LabeledDataset validation = c.ownValidation() ? val
-                : val.subset(FewShot.split(val.labels(), c.validation(), PerClass.of(0), c.seed()).train());
+        int[] shots = FewShot.split(train.labels(), c.shots(), PerClass.of(0), c.seed())
+                .train();
+        LabeledDataset validation = c.ownValidation()
+                ? val
+                : val.subset(FewShot.split(val.labels(), c.validation(), PerClass.of(0), c.seed())
+                        .train());
         return new Splits(train.subset(shots), validation, limited(all.split(Waterbirds.TEST), c), shots, List.of());
     }
 
     private static LabeledDataset limited(LabeledDataset test, TrainConfig c) {
         return c.testLimit() > 0 && c.testLimit() < test.size()
-                ? test.subset(IntStream.range(0, c.testLimit()).toArray()) : test;
+                ? test.subset(IntStream.range(0, c.testLimit()).toArray())
+                : test;
     }
 }

@@ -2,15 +2,13 @@ package e2kd.train;
 
 import ai.djl.ndarray.NDManager;
 import e2kd.data.Encoding;
-import e2kd.io.E2kdIoException;
 import e2kd.explain.ClassMappedExplainer;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
+import e2kd.io.E2kdIoException;
 import e2kd.nn.ClassMappedModel;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.weights.ModelCheckpoint;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,15 +43,24 @@ public final class Teachers {
         if (Files.isDirectory(file)) {
             file = file.resolve("best.ckpt");
         }
-        ModelFiles.Source t = ModelFiles.load(path, config.teacherModel(), config.teacherModelOptionMap(),
-                config.imageSize(), "--teacher-model", manager);
+        ModelFiles.Source t = ModelFiles.load(
+                path,
+                config.teacherModel(),
+                config.teacherModelOptionMap(),
+                config.imageSize(),
+                "--teacher-model",
+                manager);
         Model model = t.model();
         if (!config.classMap().isBlank()) {
-            model = new ClassMappedModel(model, ClassMap.read(Path.of(config.classMap()), classes,
-                    model.spec().numClasses()));
+            model = new ClassMappedModel(
+                    model,
+                    ClassMap.read(
+                            Path.of(config.classMap()), classes, model.spec().numClasses()));
         } else if (model.spec().numClasses() != classes.size()) {
-            throw new E2kdIoException(file, "teacher " + model.spec().id() + " has " + model.spec().numClasses()
-                    + " classes but the data has " + classes.size() + " (a class_map file can map them)");
+            throw new E2kdIoException(
+                    file,
+                    "teacher " + model.spec().id() + " has " + model.spec().numClasses() + " classes but the data has "
+                            + classes.size() + " (a class_map file can map them)");
         }
         model.setTraining(false);
         model.setTrainable(false);

@@ -3,7 +3,6 @@ package e2kd.train;
 import e2kd.data.PerClass;
 import e2kd.distill.Criteria;
 import e2kd.distill.CriterionSpec;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,51 @@ import java.util.Set;
  * N-1) or a list of GPU numbers ({@link DataParallelStep}); 1 trains on the run's device alone.
  */
 public record TrainConfig(
-        String model, String modelOptions, String data, String dataDir, int imageSize, String shotsPerClass,
-        String valPerClass, int testLimit, long seed, int epochs, int batch, String optimizer, double lr,
-        double weightDecay, double momentum, int warmupEpochs, String clip, double clipValue, int evalEvery,
-        int logEvery, double scaleMin, double scaleMax, double mixupAlpha, String method, String teacher,
-        String teacherModel, String teacherModelOptions, String init, boolean resetHead, int numClasses,
-        String explainer, double tau, double lambda, double gamma, int guidedEvery, String frozenDir,
-        boolean skipBadImages, int threads, double evalCrop, String onNonfinite, List<Map<String, Object>> loss,
-        String classMap, int workers, String device, String devices) {
+        String model,
+        String modelOptions,
+        String data,
+        String dataDir,
+        int imageSize,
+        String shotsPerClass,
+        String valPerClass,
+        int testLimit,
+        long seed,
+        int epochs,
+        int batch,
+        String optimizer,
+        double lr,
+        double weightDecay,
+        double momentum,
+        int warmupEpochs,
+        String clip,
+        double clipValue,
+        int evalEvery,
+        int logEvery,
+        double scaleMin,
+        double scaleMax,
+        double mixupAlpha,
+        String method,
+        String teacher,
+        String teacherModel,
+        String teacherModelOptions,
+        String init,
+        boolean resetHead,
+        int numClasses,
+        String explainer,
+        double tau,
+        double lambda,
+        double gamma,
+        int guidedEvery,
+        String frozenDir,
+        boolean skipBadImages,
+        int threads,
+        double evalCrop,
+        String onNonfinite,
+        List<Map<String, Object>> loss,
+        String classMap,
+        int workers,
+        String device,
+        String devices) {
     private static final String OWN = "own";
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
@@ -57,7 +93,8 @@ public record TrainConfig(
         positive("batch", batch);
         positive("image_size", imageSize);
         PerClass.parse(shotsPerClass, "config shots_per_class");
-        if (!OWN.equals(valPerClass) && PerClass.parse(valPerClass, "config val_per_class").kind() == PerClass.Kind.ALL) {
+        if (!OWN.equals(valPerClass)
+                && PerClass.parse(valPerClass, "config val_per_class").kind() == PerClass.Kind.ALL) {
             throw new IllegalArgumentException("config val_per_class=all is not valid; expected a count, a fraction or "
                     + OWN + " (the data set's own validation split)");
         }
@@ -68,8 +105,8 @@ public record TrainConfig(
             throw new IllegalArgumentException("config lr=" + lr + " must be positive");
         }
         if (warmupEpochs < 0 || testLimit < 0 || logEvery < 0 || numClasses < 0 || threads < 0) {
-            throw new IllegalArgumentException("config warmup_epochs, test_limit, log_every, num_classes and threads "
-                    + "must be >= 0");
+            throw new IllegalArgumentException(
+                    "config warmup_epochs, test_limit, log_every, num_classes and threads " + "must be >= 0");
         }
         if (resetHead && init.isBlank()) {
             throw new IllegalArgumentException("config reset_head needs init (--init FILE)");
@@ -79,7 +116,8 @@ public record TrainConfig(
         }
         Method.TeacherSource source = parsed.teacher();
         if (source == Method.TeacherSource.FROZEN && frozenDir.isBlank()) {
-            throw new IllegalArgumentException("method " + method + " needs frozen_dir (--frozen DIR from e2kd precompute)");
+            throw new IllegalArgumentException(
+                    "method " + method + " needs frozen_dir (--frozen DIR from e2kd precompute)");
         }
         if (source == Method.TeacherSource.FROZEN && mixupAlpha != 0) {
             throw new IllegalArgumentException("config mixup_alpha=" + mixupAlpha + " needs a live teacher; the stored "

@@ -1,6 +1,5 @@
 package e2kd.train;
 
-import e2kd.nn.Devices;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -24,13 +23,19 @@ import e2kd.eval.Evaluator;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
 import e2kd.io.E2kdIoException;
+import e2kd.nn.Devices;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.ModelFamily;
 import e2kd.nn.models.Models;
+import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
-
+import e2kd.train.frozen.FrozenTeacher;
+import e2kd.train.optim.Adam;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Optimizer;
+import e2kd.train.optim.Schedule;
+import e2kd.train.optim.Sgd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +43,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import e2kd.train.frozen.FrozenTeacher;
-import e2kd.train.optim.Adam;
-import e2kd.train.optim.GradientClipping;
-import e2kd.train.optim.Optimizer;
-import e2kd.train.optim.Schedule;
-import e2kd.train.optim.Sgd;
 
 /**
  * A training run into a {@link RunDirectory}, from labels or from a teacher (live, or a {@link FrozenTeacher}'s
@@ -66,7 +65,8 @@ public final class Trainer {
     }
 
     /** A run on the splits {@code data} gives (e.g. the caller's own data sets, {@link Splits#of}). */
-    public Trainer(TrainConfig config, Path out, Progress progress, java.util.function.Function<TrainConfig, Splits> data) {
+    public Trainer(
+            TrainConfig config, Path out, Progress progress, java.util.function.Function<TrainConfig, Splits> data) {
         this.config = config;
         this.run = new RunDirectory(out);
         this.progress = progress;
@@ -97,8 +97,8 @@ public final class Trainer {
         }
         int classes = splits.numClasses();
         if (config.numClasses() > 0 && config.numClasses() != classes) {
-            throw new IllegalArgumentException("--classes " + config.numClasses() + " does not match the data, which has "
-                    + classes + " classes");
+            throw new IllegalArgumentException(
+                    "--classes " + config.numClasses() + " does not match the data, which has " + classes + " classes");
         }
         ModelFamily family = Models.family(config.model());
         InputContract contract = family.contract(config.imageSize());
@@ -108,8 +108,9 @@ public final class Trainer {
         String explainerName = Explainers.resolve(config.explainer(), config.model());
         DataParallelStep parallel = null;
         try (NDManager base = Devices.newManager();
-             FrozenTeacher frozen = config.frozen() ? FrozenTeacher.open(Path.of(config.frozenDir()),
-                     splits.trainIndices(), classes, explainerName) : null) {
+                FrozenTeacher frozen = config.frozen()
+                        ? FrozenTeacher.open(Path.of(config.frozenDir()), splits.trainIndices(), classes, explainerName)
+                        : null) {
             Model teacher = null;
             Explainer teacherExplainer = null;
             String teacherPath = frozen != null && config.teacher().isBlank() ? frozen.teacherPath() : config.teacher();
@@ -137,23 +138,39 @@ public final class Trainer {
             }
             Explainer studentExplainer = teacher == null ? null : Explainers.create(config.explainer(), student);
             Optimizer optimizer = optimizer();
-            Distiller distiller = new Distiller(frozen == null ? teacher : null, teacherExplainer, student,
-                    studentExplainer, objective);
+            Distiller distiller = new Distiller(
+                    frozen == null ? teacher : null, teacherExplainer, student, studentExplainer, objective);
             DistillStep distill = new DistillStep(distiller, student, optimizer, clipping(family));
-            parallel = devices.size() == 1 ? null : dataParallel(devices, student, distiller, optimizer,
-                    clipping(family), frozen != null, teacherPath, splits, contract, base);
+            parallel = devices.size() == 1
+                    ? null
+                    : dataParallel(
+                            devices,
+                            student,
+                            distiller,
+                            optimizer,
+                            clipping(family),
+                            frozen != null,
+                            teacherPath,
+                            splits,
+                            contract,
+                            base);
             TrainingLoop.BatchStep step = step(distill, parallel, distiller, frozen);
             if (parallel != null) {
-                progress.note("data parallel: " + devices.size() + " replicas on " + devices + ", batch " + config.batch()
-                        + " split across them");
+                progress.note("data parallel: " + devices.size() + " replicas on " + devices + ", batch "
+                        + config.batch() + " split across them");
             }
             Encoding encoding = Encodings.of(contract);
-            DataLoader train = DataLoader.builder(splits.train(), config.batch()).shuffle(true).seed(config.seed())
-                    .augmentation(new TrainAugmentation(config.imageSize(), config.scaleMin(), config.scaleMax(),
-                            3.0 / 4.0, 4.0 / 3.0, 0.5))
-                    .encoding(encoding).mixup(config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null)
+            DataLoader train = DataLoader.builder(splits.train(), config.batch())
+                    .shuffle(true)
+                    .seed(config.seed())
+                    .augmentation(new TrainAugmentation(
+                            config.imageSize(), config.scaleMin(), config.scaleMax(), 3.0 / 4.0, 4.0 / 3.0, 0.5))
+                    .encoding(encoding)
+                    .mixup(config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null)
                     .maps(frozen != null && objective.anyNeeds(Needs::explanation) ? frozen.maps() : null)
-                    .workers(config.workers()).prefetch(1).build();
+                    .workers(config.workers())
+                    .prefetch(1)
+                    .build();
             DataLoader val = evalLoader(splits.val(), encoding);
 
             int stepsPerEpoch = train.batchesPerEpoch();
@@ -163,7 +180,8 @@ public final class Trainer {
                 optimizer.restoreState(saved.path("optimizer_steps").asLong(), savedTensors);
             }
             RunState state = RunState.of(config.epochs(), total, saved);
-            LossMeter losses = new LossMeter(objective.terms().stream().map(Objective.Term::label).toList());
+            LossMeter losses = new LossMeter(
+                    objective.terms().stream().map(Objective.Term::label).toList());
             TrainingHook stopAfterEpoch = new TrainingHook() {
                 @Override
                 public void onEpochEnd(RunState r) {
@@ -172,8 +190,15 @@ public final class Trainer {
             };
             List<TrainingHook> hooks = List.of(
                     new NonFiniteGuard("stop".equals(config.onNonfinite()), run.last(), progress),
-                    new ValidationHook(new ValidationHook.Networks(student, studentExplainer, teacher, teacherExplainer),
-                            val, config.evalEvery(), losses, schedule, run, contract, base),
+                    new ValidationHook(
+                            new ValidationHook.Networks(student, studentExplainer, teacher, teacherExplainer),
+                            val,
+                            config.evalEvery(),
+                            losses,
+                            schedule,
+                            run,
+                            contract,
+                            base),
                     new CheckpointHook(run.last(), student, contract, optimizer, objective),
                     new ProgressHook(progress, losses),
                     new LossMeterHook(losses),
@@ -202,27 +227,41 @@ public final class Trainer {
     }
 
     /** The loop's step: on the run's device alone, or data-parallel over the replicas. */
-    private static TrainingLoop.BatchStep step(DistillStep distill, DataParallelStep parallel, Distiller distiller,
-                                               FrozenTeacher frozen) {
+    private static TrainingLoop.BatchStep step(
+            DistillStep distill, DataParallelStep parallel, Distiller distiller, FrozenTeacher frozen) {
         if (parallel == null) {
             return frozen == null
-                    ? (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(), distiller.teach(b.images(), s), s, lr)
-                    : (b, s, lr) -> distill.run(b.images(), b.labels(), b.indices(),
-                            frozen.output(b, distiller.needsExplanation(s)), s, lr);
+                    ? (b, s, lr) ->
+                            distill.run(b.images(), b.labels(), b.indices(), distiller.teach(b.images(), s), s, lr)
+                    : (b, s, lr) -> distill.run(
+                            b.images(),
+                            b.labels(),
+                            b.indices(),
+                            frozen.output(b, distiller.needsExplanation(s)),
+                            s,
+                            lr);
         }
         return frozen == null
                 ? (b, s, lr) -> parallel.live(b.images(), b.labels(), b.indices(), s, lr)
-                : (b, s, lr) -> parallel.given(b.images(), b.labels(), b.indices(),
-                        frozen.output(b, distiller.needsExplanation(s)), s, lr);
+                : (b, s, lr) -> parallel.given(
+                        b.images(), b.labels(), b.indices(), frozen.output(b, distiller.needsExplanation(s)), s, lr);
     }
 
     /**
      * Replicas 1.. of the student on {@code devices} (replica 0 is the run's own student and distiller), each with its
      * own teacher, explainers and criteria; the {@link DataParallelStep} copies replica 0's state into them.
      */
-    private DataParallelStep dataParallel(List<Device> devices, Model student, Distiller primary, Optimizer optimizer,
-                                          GradientClipping clipping, boolean frozen, String teacherPath, Splits splits,
-                                          InputContract contract, NDManager base) {
+    private DataParallelStep dataParallel(
+            List<Device> devices,
+            Model student,
+            Distiller primary,
+            Optimizer optimizer,
+            GradientClipping clipping,
+            boolean frozen,
+            String teacherPath,
+            Splits splits,
+            InputContract contract,
+            NDManager base) {
         List<DataParallelStep.Replica> replicas = new ArrayList<>();
         replicas.add(new DataParallelStep.Replica(devices.get(0), student, primary));
         for (Device device : devices.subList(1, devices.size())) {
@@ -238,8 +277,10 @@ public final class Trainer {
             Objective objective = objective(copy, teacher, frozen, splits.train(), m);
             Explainer explainer = teacher == null ? null : Explainers.create(config.explainer(), copy);
             copy.setTraining(true);
-            replicas.add(new DataParallelStep.Replica(device, copy, new Distiller(frozen ? null : teacher,
-                    teacherExplainer, copy, explainer, objective)));
+            replicas.add(new DataParallelStep.Replica(
+                    device,
+                    copy,
+                    new Distiller(frozen ? null : teacher, teacherExplainer, copy, explainer, objective)));
         }
         return new DataParallelStep(replicas, optimizer, clipping);
     }
@@ -251,8 +292,10 @@ public final class Trainer {
     private Objective objective(Model student, Model teacher, boolean frozen, LabeledDataset train, NDManager base) {
         // the train loader below never drops a last partial batch
         int stepsPerEpoch = DataLoader.batchesPerEpoch(train.size(), config.batch(), false);
-        Objective objective = Objective.of(config.lossTerms(), new CriterionContext(student, teacher, base, train.size(),
-                stepsPerEpoch, config.seed(), train.labels()));
+        Objective objective = Objective.of(
+                config.lossTerms(),
+                new CriterionContext(
+                        student, teacher, base, train.size(), stepsPerEpoch, config.seed(), train.labels()));
         if (teacher == null && objective.anyNeeds(Needs::teacher)) {
             throw new IllegalArgumentException("config loss " + config.lossTerms() + " reads a teacher but method "
                     + config.method() + " has none; use method kd, e2kd or a -frozen one with --teacher");
@@ -273,13 +316,13 @@ public final class Trainer {
     }
 
     /** Test metrics of best.ckpt. */
-    private ObjectNode summary(LabeledDataset test, Encoding encoding, Model teacher, Explainer teacherExplainer,
-                               NDManager base) {
+    private ObjectNode summary(
+            LabeledDataset test, Encoding encoding, Model teacher, Explainer teacherExplainer, NDManager base) {
         try (NDManager scope = base.newSubManager()) {
             Model best = ModelCheckpoint.load(run.best(), scope).model();
             Explainer explainer = teacher == null ? null : Explainers.create(config.explainer(), best);
-            EvalResult r = Evaluator.evaluate(best, explainer, teacher, teacherExplainer, evalLoader(test, encoding),
-                    scope);
+            EvalResult r =
+                    Evaluator.evaluate(best, explainer, teacher, teacherExplainer, evalLoader(test, encoding), scope);
             ObjectNode summary = JSON.createObjectNode();
             summary.put("method", config.method());
             summary.put("model", config.model());
@@ -291,12 +334,15 @@ public final class Trainer {
 
     private Teachers.Loaded loadTeacher(String path, List<String> classes, InputContract contract, NDManager base) {
         if (path.isBlank()) {
-            throw new IllegalArgumentException("method " + config.method() + " needs a teacher (--teacher RUN_DIR|CKPT|FILE.pth)");
+            throw new IllegalArgumentException(
+                    "method " + config.method() + " needs a teacher (--teacher RUN_DIR|CKPT|FILE.pth)");
         }
         Teachers.Loaded t = Teachers.load(path, config, classes, base);
         if (!t.input().encoding().equals(contract.encoding())) {
-            throw new E2kdIoException(t.file(), "teacher " + t.model().spec().id() + " expects " + t.input().encoding()
-                    + " input but student " + config.model() + " expects " + contract.encoding());
+            throw new E2kdIoException(
+                    t.file(),
+                    "teacher " + t.model().spec().id() + " expects " + t.input().encoding() + " input but student "
+                            + config.model() + " expects " + contract.encoding());
         }
         return t;
     }
@@ -313,18 +359,26 @@ public final class Trainer {
         Path path = Path.of(config.init());
         NDManager scope = config.resetHead() ? base.newSubManager() : base;
         try {
-            Model init = ModelFiles.load(config.init(), config.model(), config.modelOptionMap(), config.imageSize(),
-                    "--set model=ID", scope).model();
+            Model init = ModelFiles.load(
+                            config.init(),
+                            config.model(),
+                            config.modelOptionMap(),
+                            config.imageSize(),
+                            "--set model=ID",
+                            scope)
+                    .model();
             if (!init.spec().id().equals(config.model())) {
-                throw new E2kdIoException(path, "init model is " + init.spec().id() + " but the run trains "
-                        + config.model());
+                throw new E2kdIoException(
+                        path, "init model is " + init.spec().id() + " but the run trains " + config.model());
             }
             if (config.resetHead()) {
                 return Pretrained.withNewHead(init, classes, base);
             }
             if (init.spec().numClasses() != classes) {
-                throw new E2kdIoException(path, "init model has " + init.spec().numClasses()
-                        + " classes but the data has " + classes + "; use --reset-head to replace its classifier");
+                throw new E2kdIoException(
+                        path,
+                        "init model has " + init.spec().numClasses() + " classes but the data has " + classes
+                                + "; use --reset-head to replace its classifier");
             }
             return init;
         } finally {
@@ -336,8 +390,12 @@ public final class Trainer {
 
     private DataLoader evalLoader(LabeledDataset split, Encoding encoding) {
         return DataLoader.builder(split, config.batch())
-                .augmentation(new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize()))
-                .encoding(encoding).workers(config.workers()).prefetch(1).build();
+                .augmentation(
+                        new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize()))
+                .encoding(encoding)
+                .workers(config.workers())
+                .prefetch(1)
+                .build();
     }
 
     private Optimizer optimizer() {

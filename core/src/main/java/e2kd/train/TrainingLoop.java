@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDManager;
 import e2kd.data.Batch;
 import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
-
-import java.util.List;
 import e2kd.train.optim.Schedule;
+import java.util.List;
 
 /**
  * The loop of a run, as the paper's algorithm reads: for each epoch, for each batch, one step (teacher outputs,

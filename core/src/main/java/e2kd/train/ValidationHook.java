@@ -10,9 +10,8 @@ import e2kd.explain.Explainer;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.weights.ModelCheckpoint;
-
-import java.util.Map;
 import e2kd.train.optim.Schedule;
+import java.util.Map;
 
 /**
  * Every {@code eval_every} epochs and after the last: validation metrics of the student, a metrics.jsonl line (the
@@ -31,8 +30,15 @@ final class ValidationHook implements TrainingHook {
     private final InputContract contract;
     private final NDManager base;
 
-    ValidationHook(Networks networks, DataLoader val, int every, LossMeter losses, Schedule schedule, RunDirectory dir,
-                   InputContract contract, NDManager base) {
+    ValidationHook(
+            Networks networks,
+            DataLoader val,
+            int every,
+            LossMeter losses,
+            Schedule schedule,
+            RunDirectory dir,
+            InputContract contract,
+            NDManager base) {
         this.networks = networks;
         this.val = val;
         this.every = every;
@@ -48,8 +54,8 @@ final class ValidationHook implements TrainingHook {
         if (run.epoch % every != 0 && run.epoch != run.epochs) {
             return;
         }
-        EvalResult v = Evaluator.evaluate(networks.student, networks.studentExplainer, networks.teacher,
-                networks.teacherExplainer, val, base);
+        EvalResult v = Evaluator.evaluate(
+                networks.student, networks.studentExplainer, networks.teacher, networks.teacherExplainer, val, base);
         run.valTop1 = v.top1();
         ObjectNode line = JsonNodeFactory.instance.objectNode();
         line.put("epoch", run.epoch);

@@ -1,18 +1,15 @@
 package e2kd.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import e2kd.data.FashionMnist;
 import e2kd.data.LabeledDataset;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.models.Models;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import javax.imageio.ImageIO;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
+import e2kd.nn.weights.ModelCheckpoint;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URL;
@@ -25,9 +22,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's "Use from Java" snippets, exactly as written there, compiled against the library and run on a tiny
@@ -61,28 +60,52 @@ class ReadmeJavaTest {
         Files.createDirectories(sources);
         for (int i = 0; i < snippets.size(); i++) {
             Path file = sources.resolve("Snippet" + i + ".java");
-            Files.writeString(file, "import e2kd.api.*;\nimport e2kd.data.LabeledDataset;\nimport java.nio.file.Path;\n"
-                    + "import java.util.Map;\npublic class Snippet" + i + " {\n    public static void run(" + PARAMETERS
-                    + ") throws Exception {\n" + snippets.get(i) + "\n    }\n}\n");
+            Files.writeString(
+                    file,
+                    "import e2kd.api.*;\nimport e2kd.data.LabeledDataset;\nimport java.nio.file.Path;\n"
+                            + "import java.util.Map;\npublic class Snippet" + i + " {\n    public static void run("
+                            + PARAMETERS
+                            + ") throws Exception {\n" + snippets.get(i) + "\n    }\n}\n");
             JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
             ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            int code = javac.run(null, null, errors, "-d", classes.toString(), "-cp",
-                    System.getProperty("java.class.path"), file.toString());
+            int code = javac.run(
+                    null,
+                    null,
+                    errors,
+                    "-d",
+                    classes.toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    file.toString());
             assertEquals(0, code, "README snippet " + i + " does not compile:\n" + snippets.get(i) + "\n" + errors);
         }
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+        try (URLClassLoader loader = new URLClassLoader(
+                new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
             for (int i = 0; i < snippets.size(); i++) {
                 Path out = tmp.resolve("picture" + i + ".png");
                 Path run = tmp.resolve("run" + i);
-                loader.loadClass("Snippet" + i).getMethod("run", Path.class, Path.class, Path.class, Path.class,
-                                Path.class, LabeledDataset.class, LabeledDataset.class, LabeledDataset.class, Path.class)
+                loader.loadClass("Snippet" + i)
+                        .getMethod(
+                                "run",
+                                Path.class,
+                                Path.class,
+                                Path.class,
+                                Path.class,
+                                Path.class,
+                                LabeledDataset.class,
+                                LabeledDataset.class,
+                                LabeledDataset.class,
+                                Path.class)
                         .invoke(null, bcos, resnet, image, out, bcos, train, val, test, run);
-                assertTrue(Files.exists(out) || Files.exists(run.resolve("summary.json")), "snippet " + i + " made nothing");
+                assertTrue(
+                        Files.exists(out) || Files.exists(run.resolve("summary.json")),
+                        "snippet " + i + " made nothing");
             }
         }
         assertTrue(ImageIO.read(tmp.resolve("picture0.png").toFile()).getWidth() == 28, "W(x) picture at 28 px");
         assertTrue(Files.exists(tmp.resolve("picture1.png")), "GradCAM picture");
-        assertTrue(Files.readString(tmp.resolve("run2/config.yaml")).contains("explanation"),
+        assertTrue(
+                Files.readString(tmp.resolve("run2/config.yaml")).contains("explanation"),
                 "the builder's terms are the run's objective");
     }
 

@@ -1,18 +1,17 @@
 package e2kd.data;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Pascal VOC annotations and box list files: coordinates, labels and one-line errors naming file and line. */
 class BoxReadersTest {
@@ -38,7 +37,8 @@ class BoxReadersTest {
         VocDataset d = VocDataset.open(root, "all");
         assertEquals(1, d.size());
         assertEquals(VocDataset.CLASSES.indexOf("cat"), d.label(0));
-        assertEquals(List.of(new Box(0, 1, 6, 5), new Box(4, 0, 6, 1)), d.boxes(0).boxes());
+        assertEquals(
+                List.of(new Box(0, 1, 6, 5), new Box(4, 0, 6, 1)), d.boxes(0).boxes());
         assertEquals(root.resolve("JPEGImages/a.jpg"), d.file(0));
     }
 
@@ -49,7 +49,8 @@ class BoxReadersTest {
                     <bndbox><xmin>2</xmin><ymin>1</ymin><xmax>7</xmax><ymax>5</ymax></bndbox></object>
                 """);
         E2kdDataException e = assertThrows(E2kdDataException.class, () -> VocDataset.open(outside, "all"));
-        assertTrue(e.getMessage().contains("b.xml line 8:") && e.getMessage().contains("leaves the 6x5 image"),
+        assertTrue(
+                e.getMessage().contains("b.xml line 8:") && e.getMessage().contains("leaves the 6x5 image"),
                 e.getMessage());
         Path broken = voc(tmp.resolve("broken"), "c", 6, 5, "  <object><name>dog</name>\n");
         e = assertThrows(E2kdDataException.class, () -> VocDataset.open(broken, "all"));
@@ -66,8 +67,8 @@ class BoxReadersTest {
 
     @Test
     void boxListReadsPixelBoxesAndChecksThemAgainstTheImage() throws IOException {
-        Path file = listBeside7x3("list", "val/a/one.png",
-                "img_filename,x0,y0,x1,y1\nval/a/one.png,4,1,7,3\n\nval/a/one.png, 0,0,1,1\n");
+        Path file = listBeside7x3(
+                "list", "val/a/one.png", "img_filename,x0,y0,x1,y1\nval/a/one.png,4,1,7,3\n\nval/a/one.png, 0,0,1,1\n");
         Path dir = tmp.resolve("list/val/a");
         BoxList list = BoxList.read(file);
         ImageBoxes boxes = list.find(dir.resolve("one.png"));
@@ -79,7 +80,9 @@ class BoxReadersTest {
 
         Files.writeString(file, "val/a/one.png,4,1,8,3\n");
         E2kdDataException e = assertThrows(E2kdDataException.class, () -> BoxList.read(file));
-        assertTrue(e.getMessage().contains("boxes.csv line 1:") && e.getMessage().contains("leaves the 7x3"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("boxes.csv line 1:") && e.getMessage().contains("leaves the 7x3"),
+                e.getMessage());
         Files.writeString(file, "img_filename,x0,y0,x1,y1\nval/a/one.png,4,1,3\n");
         e = assertThrows(E2kdDataException.class, () -> BoxList.read(file));
         assertTrue(e.getMessage().contains("boxes.csv line 2:"), e.getMessage());
@@ -96,13 +99,19 @@ class BoxReadersTest {
 
     @Test
     void boxListFieldsMayBeQuotedAndHoldCommas() throws IOException {
-        Path file = listBeside7x3("quoted", "val/a, b/x \"1\".png",
+        Path file = listBeside7x3(
+                "quoted",
+                "val/a, b/x \"1\".png",
                 "\uFEFFimg_filename,x0,y0,x1,y1\n\"val/a, b/x \"\"1\"\".png\", 4 ,\"1\",7,3\n");
-        assertEquals(List.of(new Box(4, 1, 7, 3)),
-                BoxList.read(file).find(tmp.resolve("quoted/val/a, b/x \"1\".png")).boxes());
+        assertEquals(
+                List.of(new Box(4, 1, 7, 3)),
+                BoxList.read(file)
+                        .find(tmp.resolve("quoted/val/a, b/x \"1\".png"))
+                        .boxes());
         Files.writeString(file, "\"val/a, b/x.png,4,1,7,3\n");
         E2kdDataException e = assertThrows(E2kdDataException.class, () -> BoxList.read(file));
-        assertTrue(e.getMessage().startsWith(file + " line") && e.getMessage().contains("not valid CSV"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith(file + " line") && e.getMessage().contains("not valid CSV"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
     }
 
@@ -122,13 +131,17 @@ class BoxReadersTest {
             // x 1..4.5, y 2.5..4.5 -> columns [1, 5), rows [2, 5)
             assertEquals(new ImageBoxes(5, 7, List.of(new Box(1, 2, 5, 5))), list.find(images.resolve("a_1.jpg")));
             // 7.2 is clipped to the 7 px image
-            assertEquals(List.of(new Box(0, 0, 7, 3)), list.find(tmp.resolve("birds/val/002.Auklet/b_2.jpg")).boxes());
+            assertEquals(
+                    List.of(new Box(0, 0, 7, 3)),
+                    list.find(tmp.resolve("birds/val/002.Auklet/b_2.jpg")).boxes());
             assertEquals(null, list.find(tmp.resolve("birds/val/002.Auklet/other.jpg")));
         }
         Files.writeString(cub.resolve("bounding_boxes.txt"), "1 1.0 2.5 3.5 2.0\n2 0.0 0.0 9 3.0\n");
-        E2kdDataException e = assertThrows(E2kdDataException.class,
-                () -> BoxList.read(cub).find(tmp.resolve("birds/val/002.Auklet/b_2.jpg")));
-        assertTrue(e.getMessage().contains("bounding_boxes.txt: box") && e.getMessage().contains("leaves the 7x3"),
+        E2kdDataException e = assertThrows(
+                E2kdDataException.class, () -> BoxList.read(cub).find(tmp.resolve("birds/val/002.Auklet/b_2.jpg")));
+        assertTrue(
+                e.getMessage().contains("bounding_boxes.txt: box")
+                        && e.getMessage().contains("leaves the 7x3"),
                 e.getMessage());
         Files.writeString(cub.resolve("bounding_boxes.txt"), "3 1.0 2.5 3.5 2.0\n");
         e = assertThrows(E2kdDataException.class, () -> BoxList.read(cub));
@@ -142,9 +155,12 @@ class BoxReadersTest {
     private static Path voc(Path root, String id, int width, int height, String objects) throws IOException {
         Files.createDirectories(root.resolve("JPEGImages"));
         Files.createDirectories(root.resolve("Annotations"));
-        Files.writeString(root.resolve("Annotations/" + id + ".xml"), "<annotation>\n  <folder>VOC</folder>\n"
-                + "  <filename>" + id + ".jpg</filename>\n  <size>\n    <width>" + width + "</width><height>" + height
-                + "</height><depth>3</depth>\n  </size>\n" + objects + "</annotation>\n");
+        Files.writeString(
+                root.resolve("Annotations/" + id + ".xml"),
+                "<annotation>\n  <folder>VOC</folder>\n"
+                        + "  <filename>" + id + ".jpg</filename>\n  <size>\n    <width>" + width + "</width><height>"
+                        + height
+                        + "</height><depth>3</depth>\n  </size>\n" + objects + "</annotation>\n");
         return root;
     }
 

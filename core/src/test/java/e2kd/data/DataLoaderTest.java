@@ -17,221 +17,233 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class DataLoaderTest {
-  private static NDManager manager;
+    private static NDManager manager;
 
-  @BeforeAll
-  static void start() {
-    manager = NDManager.newBaseManager();
-  }
+    @BeforeAll
+    static void start() {
+        manager = NDManager.newBaseManager();
+    }
 
-  @AfterAll
-  static void stop() {
-    manager.close();
-  }
+    @AfterAll
+    static void stop() {
+        manager.close();
+    }
 
-  /** 50 images (3,12,16) with labels i % 5 and content derived from the index. */
-  private static LabeledDataset synthetic(int failAt) {
-    return new LabeledDataset() {
-      @Override
-      public int size() {
-        return 50;
-      }
+    /** 50 images (3,12,16) with labels i % 5 and content derived from the index. */
+    private static LabeledDataset synthetic(int failAt) {
+        return new LabeledDataset() {
+            @Override
+            public int size() {
+                return 50;
+            }
 
-      @Override
-      public Image image(int index) {
-        if (index == failAt) {
-          throw new E2kdDataException("img" + index + ".png: corrupt or truncated image");
+            @Override
+            public Image image(int index) {
+                if (index == failAt) {
+                    throw new E2kdDataException("img" + index + ".png: corrupt or truncated image");
+                }
+                Image base = AugmentationTest.pattern(12, 16);
+                float[] d = base.data().clone();
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = (d[i] + index * 0.013f) % 1f;
+                }
+                return new Image(3, 12, 16, d);
+            }
+
+            @Override
+            public int label(int index) {
+                return index % 5;
+            }
+
+            @Override
+            public List<String> classNames() {
+                return List.of("a", "b", "c", "d", "e");
+            }
+        };
+    }
+
+    private static DataLoader.Builder training(int prefetch) {
+        return DataLoader.builder(synthetic(-1), 8)
+                .shuffle(true)
+                .seed(42)
+                .augmentation(TrainAugmentation.standard(10))
+                .encoding(Encoding.bcos())
+                .prefetch(prefetch);
+    }
+
+    private record Snapshot(long[] indices, float[] images, long[] labels, float[] targets) {}
+
+    private static List<Snapshot> run(DataLoader loader, int epoch) {
+        List<Snapshot> out = new ArrayList<>();
+        try (EpochIterator it = loader.epoch(epoch, manager)) {
+            while (it.hasNext()) {
+                try (Batch b = it.next()) {
+                    out.add(new Snapshot(
+                            b.indices(),
+                            b.images().toFloatArray(),
+                            b.labels().toLongArray(),
+                            b.targets().toFloatArray()));
+                }
+            }
         }
-        Image base = AugmentationTest.pattern(12, 16);
-        float[] d = base.data().clone();
-        for (int i = 0; i < d.length; i++) {
-          d[i] = (d[i] + index * 0.013f) % 1f;
+        return out;
+    }
+
+    private static void assertSameBatches(List<Snapshot> a, List<Snapshot> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertArrayEquals(a.get(i).indices(), b.get(i).indices());
+            assertArrayEquals(a.get(i).images(), b.get(i).images());
+            assertArrayEquals(a.get(i).labels(), b.get(i).labels());
+            assertArrayEquals(a.get(i).targets(), b.get(i).targets());
         }
-        return new Image(3, 12, 16, d);
-      }
+    }
 
-      @Override
-      public int label(int index) {
-        return index % 5;
-      }
+    private static long prefetchThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("e2kd-prefetch"))
+                .count();
+    }
 
-      @Override
-      public List<String> classNames() {
-        return List.of("a", "b", "c", "d", "e");
-      }
-    };
-  }
+    @Test
+    void sameSeedSameBatchesWithOrWithoutPrefetch() {
+        List<Snapshot> prefetched = run(training(2).build(), 3);
+        assertSameBatches(prefetched, run(training(2).build(), 3));
+        assertSameBatches(prefetched, run(training(0).build(), 3));
+        assertEquals(7, prefetched.size());
+        assertEquals(2, prefetched.get(6).indices().length);
+        long[] other = run(training(2).build(), 4).get(0).indices();
+        assertFalse(Arrays.equals(prefetched.get(0).indices(), other), "epochs are shuffled anew");
+        assertEquals(0, prefetchThreads());
+    }
 
-  private static DataLoader.Builder training(int prefetch) {
-    return DataLoader.builder(synthetic(-1), 8)
-        .shuffle(true)
-        .seed(42)
-        .augmentation(TrainAugmentation.standard(10))
-        .encoding(Encoding.bcos())
-        .prefetch(prefetch);
-  }
-
-  private record Snapshot(long[] indices, float[] images, long[] labels, float[] targets) {}
-
-  private static List<Snapshot> run(DataLoader loader, int epoch) {
-    List<Snapshot> out = new ArrayList<>();
-    try (EpochIterator it = loader.epoch(epoch, manager)) {
-      while (it.hasNext()) {
-        try (Batch b = it.next()) {
-          out.add(new Snapshot(b.indices(), b.images().toFloatArray(), b.labels().toLongArray(),
-              b.targets().toFloatArray()));
+    @Test
+    void batchShapesTypesAndLabels() {
+        DataLoader loader = training(1).build();
+        try (EpochIterator it = loader.epoch(0, manager);
+                Batch b = it.next()) {
+            assertEquals("(8, 6, 10, 10)", b.images().getShape().toString());
+            assertEquals(DataType.FLOAT32, b.images().getDataType());
+            assertEquals(DataType.INT64, b.labels().getDataType());
+            assertEquals("(8, 5)", b.targets().getShape().toString());
+            long[] labels = b.labels().toLongArray();
+            long[] indices = b.indices();
+            for (int i = 0; i < 8; i++) {
+                assertEquals(indices[i] % 5, labels[i]);
+            }
+            assertTrue(b.maps().isEmpty());
         }
-      }
+        assertEquals(0, prefetchThreads());
     }
-    return out;
-  }
 
-  private static void assertSameBatches(List<Snapshot> a, List<Snapshot> b) {
-    assertEquals(a.size(), b.size());
-    for (int i = 0; i < a.size(); i++) {
-      assertArrayEquals(a.get(i).indices(), b.get(i).indices());
-      assertArrayEquals(a.get(i).images(), b.get(i).images());
-      assertArrayEquals(a.get(i).labels(), b.get(i).labels());
-      assertArrayEquals(a.get(i).targets(), b.get(i).targets());
+    @Test
+    void sequentialDropLast() {
+        DataLoader loader = DataLoader.builder(synthetic(-1), 8).dropLast(true).build();
+        List<Snapshot> batches = run(loader, 0);
+        assertEquals(6, batches.size());
+        assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, batches.get(0).indices());
+        assertEquals(12 * 16 * 3 * 8, batches.get(0).images().length);
     }
-  }
 
-  private static long prefetchThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("e2kd-prefetch")).count();
-  }
-
-  @Test
-  void sameSeedSameBatchesWithOrWithoutPrefetch() {
-    List<Snapshot> prefetched = run(training(2).build(), 3);
-    assertSameBatches(prefetched, run(training(2).build(), 3));
-    assertSameBatches(prefetched, run(training(0).build(), 3));
-    assertEquals(7, prefetched.size());
-    assertEquals(2, prefetched.get(6).indices().length);
-    long[] other = run(training(2).build(), 4).get(0).indices();
-    assertFalse(Arrays.equals(prefetched.get(0).indices(), other), "epochs are shuffled anew");
-    assertEquals(0, prefetchThreads());
-  }
-
-  @Test
-  void batchShapesTypesAndLabels() {
-    DataLoader loader = training(1).build();
-    try (EpochIterator it = loader.epoch(0, manager); Batch b = it.next()) {
-      assertEquals("(8, 6, 10, 10)", b.images().getShape().toString());
-      assertEquals(DataType.FLOAT32, b.images().getDataType());
-      assertEquals(DataType.INT64, b.labels().getDataType());
-      assertEquals("(8, 5)", b.targets().getShape().toString());
-      long[] labels = b.labels().toLongArray();
-      long[] indices = b.indices();
-      for (int i = 0; i < 8; i++) {
-        assertEquals(indices[i] % 5, labels[i]);
-      }
-      assertTrue(b.maps().isEmpty());
-    }
-    assertEquals(0, prefetchThreads());
-  }
-
-  @Test
-  void sequentialDropLast() {
-    DataLoader loader = DataLoader.builder(synthetic(-1), 8).dropLast(true).build();
-    List<Snapshot> batches = run(loader, 0);
-    assertEquals(6, batches.size());
-    assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5, 6, 7}, batches.get(0).indices());
-    assertEquals(12 * 16 * 3 * 8, batches.get(0).images().length);
-  }
-
-  @Test
-  void mapsArePairedAugmentedAndMixedWithImages() {
-    LabeledDataset data = synthetic(-1);
-    DataLoader loader = DataLoader.builder(data, 5).shuffle(true).seed(1)
-        .augmentation(TrainAugmentation.standard(12)).mixup(new Mixup(0.4))
-        .maps(i -> ImageOps.crop(new Image(1, 36, 16, data.image(i).data()), 0, 0, 12, 16))
-        .build();
-    try (EpochIterator it = loader.epoch(0, manager)) {
-      while (it.hasNext()) {
-        try (Batch b = it.next()) {
-          NDArray maps = b.maps().orElseThrow();
-          assertEquals("(5, 1, 12, 12)", maps.getShape().toString());
-          float[] red = b.images().get(":, 0:1").toFloatArray();
-          assertArrayEquals(red, maps.toFloatArray(), 1e-6f);
-          float[] sums = b.targets().sum(new int[] {1}).toFloatArray();
-          for (float s : sums) {
-            assertEquals(1f, s, 1e-5f);
-          }
+    @Test
+    void mapsArePairedAugmentedAndMixedWithImages() {
+        LabeledDataset data = synthetic(-1);
+        DataLoader loader = DataLoader.builder(data, 5)
+                .shuffle(true)
+                .seed(1)
+                .augmentation(TrainAugmentation.standard(12))
+                .mixup(new Mixup(0.4))
+                .maps(i -> ImageOps.crop(new Image(1, 36, 16, data.image(i).data()), 0, 0, 12, 16))
+                .build();
+        try (EpochIterator it = loader.epoch(0, manager)) {
+            while (it.hasNext()) {
+                try (Batch b = it.next()) {
+                    NDArray maps = b.maps().orElseThrow();
+                    assertEquals("(5, 1, 12, 12)", maps.getShape().toString());
+                    float[] red = b.images().get(":, 0:1").toFloatArray();
+                    assertArrayEquals(red, maps.toFloatArray(), 1e-6f);
+                    float[] sums = b.targets().sum(new int[] {1}).toFloatArray();
+                    for (float s : sums) {
+                        assertEquals(1f, s, 1e-5f);
+                    }
+                }
+            }
         }
-      }
     }
-  }
 
-  @Test
-  void closeMidEpochStopsThePrefetchThread() {
-    DataLoader loader = training(2).build();
-    EpochIterator it = loader.epoch(0, manager);
-    it.next().close();
-    assertTrue(it.hasNext());
-    it.close();
-    assertFalse(it.hasNext());
-    assertEquals(0, prefetchThreads());
-  }
-
-  @Test
-  void anyNumberOfWorkersGivesTheSameBatches() {
-    List<Snapshot> one = run(training(1).build(), 2);
-    for (int workers : new int[] {2, 5}) {
-      assertSameBatches(one, run(training(1).workers(workers).build(), 2));
-    }
-    DataLoader failing = DataLoader.builder(synthetic(13), 4).workers(3).prefetch(0).build();
-    EpochIterator it = failing.epoch(0, manager);
-    for (int i = 0; i < 3; i++) {
-      it.next().close();
-    }
-    E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
-    assertEquals("img13.png: corrupt or truncated image", e.getMessage(), "a worker's error, as it is");
-    it.close();
-  }
-
-  @Test
-  void decodeErrorsReachTheConsumer() {
-    for (int prefetch : new int[] {0, 2}) {
-      DataLoader loader = DataLoader.builder(synthetic(13), 4).prefetch(prefetch).build();
-      EpochIterator it = loader.epoch(0, manager);
-      for (int i = 0; i < 3; i++) {
+    @Test
+    void closeMidEpochStopsThePrefetchThread() {
+        DataLoader loader = training(2).build();
+        EpochIterator it = loader.epoch(0, manager);
         it.next().close();
-      }
-      E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
-      assertEquals("img13.png: corrupt or truncated image", e.getMessage());
-      assertFalse(it.hasNext());
-      assertEquals(0, prefetchThreads());
+        assertTrue(it.hasNext());
+        it.close();
+        assertFalse(it.hasNext());
+        assertEquals(0, prefetchThreads());
     }
-  }
 
-  @Test
-  void mismatchedSizesWithoutAFixedOutputAreReported() {
-    LabeledDataset base = synthetic(-1);
-    LabeledDataset ragged = new LabeledDataset() {
-      @Override
-      public int size() {
-        return 4;
-      }
+    @Test
+    void anyNumberOfWorkersGivesTheSameBatches() {
+        List<Snapshot> one = run(training(1).build(), 2);
+        for (int workers : new int[] {2, 5}) {
+            assertSameBatches(one, run(training(1).workers(workers).build(), 2));
+        }
+        DataLoader failing =
+                DataLoader.builder(synthetic(13), 4).workers(3).prefetch(0).build();
+        EpochIterator it = failing.epoch(0, manager);
+        for (int i = 0; i < 3; i++) {
+            it.next().close();
+        }
+        E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
+        assertEquals("img13.png: corrupt or truncated image", e.getMessage(), "a worker's error, as it is");
+        it.close();
+    }
 
-      @Override
-      public Image image(int index) {
-        return index == 2 ? ImageOps.crop(base.image(index), 0, 0, 12, 14) : base.image(index);
-      }
+    @Test
+    void decodeErrorsReachTheConsumer() {
+        for (int prefetch : new int[] {0, 2}) {
+            DataLoader loader =
+                    DataLoader.builder(synthetic(13), 4).prefetch(prefetch).build();
+            EpochIterator it = loader.epoch(0, manager);
+            for (int i = 0; i < 3; i++) {
+                it.next().close();
+            }
+            E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
+            assertEquals("img13.png: corrupt or truncated image", e.getMessage());
+            assertFalse(it.hasNext());
+            assertEquals(0, prefetchThreads());
+        }
+    }
 
-      @Override
-      public int label(int index) {
-        return base.label(index);
-      }
+    @Test
+    void mismatchedSizesWithoutAFixedOutputAreReported() {
+        LabeledDataset base = synthetic(-1);
+        LabeledDataset ragged = new LabeledDataset() {
+            @Override
+            public int size() {
+                return 4;
+            }
 
-      @Override
-      public List<String> classNames() {
-        return base.classNames();
-      }
-    };
-    EpochIterator it = DataLoader.builder(ragged, 4).build().epoch(0, manager);
-    E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
-    assertEquals("sample 2: image shape (3,12,14) differs from the batch's (3,12,16);"
-        + " use an augmentation with a fixed output size", e.getMessage());
-  }
+            @Override
+            public Image image(int index) {
+                return index == 2 ? ImageOps.crop(base.image(index), 0, 0, 12, 14) : base.image(index);
+            }
+
+            @Override
+            public int label(int index) {
+                return base.label(index);
+            }
+
+            @Override
+            public List<String> classNames() {
+                return base.classNames();
+            }
+        };
+        EpochIterator it = DataLoader.builder(ragged, 4).build().epoch(0, manager);
+        E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
+        assertEquals(
+                "sample 2: image shape (3,12,14) differs from the batch's (3,12,16);"
+                        + " use an augmentation with a fixed output size",
+                e.getMessage());
+    }
 }

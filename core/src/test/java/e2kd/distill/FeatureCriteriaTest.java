@@ -1,5 +1,9 @@
 package e2kd.distill;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,16 +13,11 @@ import e2kd.Fixtures;
 import e2kd.distill.criteria.AtCriterion;
 import e2kd.distill.criteria.CatCriterion;
 import e2kd.nn.ops.Autograd;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * AT and CAT-KD: value and gradient against a PyTorch restatement of mdistiller's AT and the CAT-KD authors'
@@ -35,8 +34,12 @@ class FeatureCriteriaTest {
             NDArray s1 = f.get("at_s1");
             NDArray s2 = f.get("at_s2");
             Criterion at = new AtCriterion(2, List.of("layer1", "layer2"));
-            NDArray loss = gradientOf(() -> at.compute(input(Map.of("layer1", s1, "layer2", s2),
-                    Map.of("layer1", f.get("at_t1"), "layer2", f.get("at_t2")))), s1, s2);
+            NDArray loss = gradientOf(
+                    () -> at.compute(input(
+                            Map.of("layer1", s1, "layer2", s2),
+                            Map.of("layer1", f.get("at_t1"), "layer2", f.get("at_t2")))),
+                    s1,
+                    s2);
             Close.absolute(loss, f.get("at_loss"), 1e-14, "AT loss");
             Close.absolute(s1.getGradient(), f.get("at_grad_s1"), 1e-14, "AT gradient, stage 1");
             Close.absolute(s2.getGradient(), f.get("at_grad_s2"), 1e-14, "AT gradient, stage 2 (teacher pooled)");
@@ -83,15 +86,22 @@ class FeatureCriteriaTest {
         assertEquals(1000, CriterionSpec.fromMap(Map.of("name", "at")).weight());
         assertEquals(0.5, CriterionSpec.fromMap(Map.of("name", "cat")).weight());
         assertEquals(1, CriterionSpec.fromMap(Map.of("name", "kd", "tau", 4)).weight());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Criteria.create(
-                CriterionSpec.fromMap(Map.of("name", "cat", "resolutoin", 2)), new CriterionContext(null, null, null, 0)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Criteria.create(
+                        CriterionSpec.fromMap(Map.of("name", "cat", "resolutoin", 2)),
+                        new CriterionContext(null, null, null, 0)));
         assertTrue(e.getMessage().contains("resolutoin"), e.getMessage());
     }
 
     private static CriterionInput input(Map<String, NDArray> student, Map<String, NDArray> teacher) {
         NDArray logits = student.values().iterator().next().getManager().zeros(new Shape(1, 2));
-        return new CriterionInput(new StudentOutput(logits, null, student), new TeacherOutput(logits, null, null, teacher),
-                null, null, 0);
+        return new CriterionInput(
+                new StudentOutput(logits, null, student),
+                new TeacherOutput(logits, null, null, teacher),
+                null,
+                null,
+                0);
     }
 
     /** The loss, with the gradients of {@code leaves} computed. */

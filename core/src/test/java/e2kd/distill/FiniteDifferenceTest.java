@@ -1,6 +1,7 @@
 package e2kd.distill;
 
-import e2kd.nn.Taps;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,20 +9,18 @@ import ai.djl.ndarray.types.Shape;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.nn.ops.Autograd;
+import e2kd.nn.Taps;
+import e2kd.nn.Trace;
 import e2kd.nn.models.BcosResNet;
 import e2kd.nn.models.Models;
-import e2kd.nn.Trace;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import e2kd.nn.ops.Autograd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The full e²KD gradient (KD + λ·explanation term, training-mode norms) equals central finite differences of the
@@ -56,7 +55,9 @@ class FiniteDifferenceTest {
 
     private double loss(Explainer explainer) {
         Explained s = explainer.explain(x, ClassChoice.fixed(classes));
-        return LossParts.value(Objective.e2kd(1, 1).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total());
+        return LossParts.value(Objective.e2kd(1, 1)
+                .compute(teacherLogits, s.logits(), teacherMap, s.map(), null)
+                .total());
     }
 
     private Explainer explainer(boolean detach) {
@@ -81,7 +82,9 @@ class FiniteDifferenceTest {
         Explainer e = explainer(detach);
         Autograd.recording(() -> {
             Explained s = e.explain(x, ClassChoice.fixed(classes));
-            NDArray l = Objective.e2kd(1, 1).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total();
+            NDArray l = Objective.e2kd(1, 1)
+                    .compute(teacherLogits, s.logits(), teacherMap, s.map(), null)
+                    .total();
             Autograd.zeroGradients(student.parameters().values());
             Autograd.backward(l, false);
             return null;

@@ -2,7 +2,6 @@ package e2kd.distill;
 
 import ai.djl.ndarray.NDArray;
 import e2kd.nn.Module;
-
 import java.util.Optional;
 import java.util.Set;
 
@@ -40,7 +39,8 @@ public final class LayerProbeCriterion implements Criterion {
 
         @Override
         public Criterion create(CriterionSpec spec, CriterionContext context) {
-            return new LayerProbeCriterion(spec.names("feature", java.util.List.of("layer3")).get(0), context.manager());
+            return new LayerProbeCriterion(
+                    spec.names("feature", java.util.List.of("layer3")).get(0), context.manager());
         }
     }
 
@@ -51,7 +51,10 @@ public final class LayerProbeCriterion implements Criterion {
 
     @Override
     public NDArray compute(CriterionInput in) {
-        NDArray student = in.student().feature(feature).mean().mul(scale.value().toType(in.student().logits().getDataType(), false));
+        NDArray student = in.student()
+                .feature(feature)
+                .mean()
+                .mul(scale.value().toType(in.student().logits().getDataType(), false));
         return student.sub(in.teacher().feature(feature).mean()).square().sum();
     }
 

@@ -1,14 +1,14 @@
 package e2kd.distill;
 
-import e2kd.nn.GroundTruthLoss;
-import e2kd.distill.criteria.KdLoss;
-import e2kd.distill.criteria.ExplanationLoss;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import e2kd.distill.criteria.ExplanationLoss;
+import e2kd.distill.criteria.KdLoss;
+import e2kd.nn.GroundTruthLoss;
 import org.junit.jupiter.api.Test;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Each loss term against a hand computation. */
 class LossesTest {
@@ -42,7 +42,10 @@ class LossesTest {
             NDArray logits = m.create(new double[] {2, 0, -1}, new Shape(1, 3));
             NDArray label = m.create(new long[] {0});
             double z = Math.exp(2) + 1 + Math.exp(-1);
-            assertEquals(-Math.log(Math.exp(2) / z), GroundTruthLoss.CROSS_ENTROPY.of(logits, label).getDouble(), 1e-12);
+            assertEquals(
+                    -Math.log(Math.exp(2) / z),
+                    GroundTruthLoss.CROSS_ENTROPY.of(logits, label).getDouble(),
+                    1e-12);
             // targets (1, 1/3, 1/3); BCE(z, t) = −t log σ(z) − (1−t) log(1−σ(z))
             double[] t = {1, 1.0 / 3, 1.0 / 3};
             double[] zs = {2, 0, -1};
@@ -51,7 +54,10 @@ class LossesTest {
                 double sig = 1 / (1 + Math.exp(-zs[i]));
                 sum += -t[i] * Math.log(sig) - (1 - t[i]) * Math.log(1 - sig);
             }
-            assertEquals(sum / 3, GroundTruthLoss.UNIFORM_OFF_LABEL_BCE.of(logits, label).getDouble(), 1e-12);
+            assertEquals(
+                    sum / 3,
+                    GroundTruthLoss.UNIFORM_OFF_LABEL_BCE.of(logits, label).getDouble(),
+                    1e-12);
         }
     }
 }

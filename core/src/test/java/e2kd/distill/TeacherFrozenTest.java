@@ -1,25 +1,24 @@
 package e2kd.distill;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import e2kd.explain.BcosExplainer;
 import e2kd.explain.InputXGradient;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.models.BcosResNet;
 import e2kd.nn.models.Models;
-import e2kd.train.optim.Adam;
+import e2kd.nn.ops.Autograd;
 import e2kd.train.DistillStep;
-import org.junit.jupiter.api.Test;
-
+import e2kd.train.optim.Adam;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import org.junit.jupiter.api.Test;
 
 /** One e²KD step leaves the teacher bit-identical (parameters and all buffers) and gives it no gradient. */
 class TeacherFrozenTest {
@@ -32,15 +31,18 @@ class TeacherFrozenTest {
             student.setTraining(true);
             Map<String, ByteBuffer> before = snapshot(teacher.stateDict());
             Map<String, ByteBuffer> studentBefore = snapshot(student.stateDict());
-            Distiller d = new Distiller(teacher, new BcosExplainer(teacher), student, new BcosExplainer(student),
-                    Objective.e2kd(1, 1));
+            Distiller d = new Distiller(
+                    teacher, new BcosExplainer(teacher), student, new BcosExplainer(student), Objective.e2kd(1, 1));
             try (NDManager step = m.newSubManager()) {
                 NDArray rgb = step.randomUniform(0, 1, new Shape(4, 3, 16, 16));
-                new DistillStep(d, student, new Adam(0, false)).run(rgb.concat(rgb.neg().add(1), 1), null, 0, 1e-3);
+                new DistillStep(d, student, new Adam(0, false))
+                        .run(rgb.concat(rgb.neg().add(1), 1), null, 0, 1e-3);
             }
             assertEquals(before, snapshot(teacher.stateDict()), "teacher state dict changed");
             assertNotEquals(studentBefore, snapshot(student.stateDict()), "the student should have been updated");
-            teacher.parameters().forEach((name, p) -> assertFalse(p.hasGradient(), "teacher parameter " + name + " has a gradient"));
+            teacher.parameters()
+                    .forEach(
+                            (name, p) -> assertFalse(p.hasGradient(), "teacher parameter " + name + " has a gradient"));
         }
     }
 
@@ -56,8 +58,8 @@ class TeacherFrozenTest {
             Model student = Models.create("resnet18", 5, tiny, m);
             student.setTraining(true);
             Map<String, ByteBuffer> before = snapshot(teacher.stateDict());
-            Distiller d = new Distiller(teacher, new InputXGradient(teacher), student, new InputXGradient(student),
-                    Objective.e2kd(1, 1));
+            Distiller d = new Distiller(
+                    teacher, new InputXGradient(teacher), student, new InputXGradient(student), Objective.e2kd(1, 1));
             try (NDManager step = m.newSubManager()) {
                 NDArray x = step.randomUniform(-1, 1, new Shape(2, 3, 12, 12));
                 TeacherOutput t = d.teach(x, 0);
@@ -71,15 +73,19 @@ class TeacherFrozenTest {
                     float[] minus = x.toFloatArray();
                     plus[index] += h;
                     minus[index] -= h;
-                    double yPlus = Autograd.noGrad(() -> teacher.forward(step.create(plus, x.getShape()))).getFloat(1, c);
-                    double yMinus = Autograd.noGrad(() -> teacher.forward(step.create(minus, x.getShape()))).getFloat(1, c);
+                    double yPlus = Autograd.noGrad(() -> teacher.forward(step.create(plus, x.getShape())))
+                            .getFloat(1, c);
+                    double yMinus = Autograd.noGrad(() -> teacher.forward(step.create(minus, x.getShape())))
+                            .getFloat(1, c);
                     double expected = x.toFloatArray()[index] * (yPlus - yMinus) / (2 * h);
                     assertEquals(expected, map[index], 2e-3 + 2e-2 * Math.abs(expected), "IxG at " + index);
                 }
                 new DistillStep(d, student, new Adam(0, false)).run(x, null, 0, 1e-3);
             }
             assertEquals(before, snapshot(teacher.stateDict()), "teacher state dict changed");
-            teacher.parameters().forEach((name, p) -> assertFalse(p.hasGradient(), "teacher parameter " + name + " has a gradient"));
+            teacher.parameters()
+                    .forEach(
+                            (name, p) -> assertFalse(p.hasGradient(), "teacher parameter " + name + " has a gradient"));
         }
     }
 

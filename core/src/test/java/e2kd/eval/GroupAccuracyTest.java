@@ -1,12 +1,11 @@
 package e2kd.eval;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class GroupAccuracyTest {
     /**
@@ -20,8 +19,13 @@ class GroupAccuracyTest {
         int[] places = {0, 0, 0, 1, 1, 0, 0, 1, 1, 1};
         int[] predicted = {0, 0, 0, 0, 1, 0, 0, 1, 1, 0};
         GroupAccuracy g = GroupAccuracy.of(predicted, labels, places);
-        assertEquals(List.of(new GroupAccuracy.Group(0, 0, 3, 3), new GroupAccuracy.Group(0, 1, 2, 1),
-                new GroupAccuracy.Group(1, 0, 2, 0), new GroupAccuracy.Group(1, 1, 3, 2)), g.groups());
+        assertEquals(
+                List.of(
+                        new GroupAccuracy.Group(0, 0, 3, 3),
+                        new GroupAccuracy.Group(0, 1, 2, 1),
+                        new GroupAccuracy.Group(1, 0, 2, 0),
+                        new GroupAccuracy.Group(1, 1, 3, 2)),
+                g.groups());
         assertEquals(new GroupAccuracy.Group(1, 0, 2, 0), g.worstGroup());
         assertEquals(0.0, g.worstGroup().accuracy());
         assertEquals(5 / 6.0, g.inDistribution(), 1e-15);
@@ -53,10 +57,9 @@ class GroupAccuracyTest {
 
     @Test
     void mismatchedLengthsAndNoSamplesAreErrors() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GroupAccuracy.of(new int[2], new int[3], new int[3]));
-        assertEquals("group accuracy needs one prediction, label and place per sample, got 2, 3 and 3",
-                e.getMessage());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> GroupAccuracy.of(new int[2], new int[3], new int[3]));
+        assertEquals("group accuracy needs one prediction, label and place per sample, got 2, 3 and 3", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> GroupAccuracy.of(new int[0], new int[0], new int[0]));
     }
 }

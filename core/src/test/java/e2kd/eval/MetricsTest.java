@@ -1,5 +1,10 @@
 package e2kd.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -11,14 +16,8 @@ import e2kd.data.EvalTransform;
 import e2kd.data.Image;
 import e2kd.data.ImageBoxes;
 import e2kd.data.LabeledDataset;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Top-k and the energy pointing game against hand-computed cases. */
 class MetricsTest {
@@ -28,11 +27,14 @@ class MetricsTest {
             // 7 classes. Row 0: label 6 has the 6th largest logit (5 above) -> miss. Row 1: label 2 is 5th -> hit.
             // Row 2: label 0 is the largest -> hit. Row 3: label 3 (logit 4) has four logits above it and ties with
             // two more; ties favour the label -> hit.
-            NDArray logits = m.create(new float[] {
-                    7, 6, 5, 4, 3, 1, 2,
-                    9, 8, 5, 7, 6, 1, 0,
-                    3, 1, 1, 1, 1, 1, 1,
-                    5, 5, 5, 4, 5, 4, 4}, new Shape(4, 7));
+            NDArray logits = m.create(
+                    new float[] {
+                        7, 6, 5, 4, 3, 1, 2,
+                        9, 8, 5, 7, 6, 1, 0,
+                        3, 1, 1, 1, 1, 1, 1,
+                        5, 5, 5, 4, 5, 4, 4
+                    },
+                    new Shape(4, 7));
             NDArray labels = m.create(new long[] {6, 2, 0, 3});
             assertEquals(3, Accuracy.topK(logits, labels, 5));
             assertEquals(1, Accuracy.topK(logits, labels, 1));
@@ -45,15 +47,21 @@ class MetricsTest {
     void epgByHandWithABoxOffTheDiagonal() {
         // Image 3 rows x 4 columns. Box x in [1,3), y in [0,1): row 0, columns 1 and 2 only.
         Image mask = new ImageBoxes(3, 4, List.of(new Box(1, 0, 3, 1))).mask();
-        assertArrayEquals(new float[] {
-                0, 1, 1, 0,
-                0, 0, 0, 0,
-                0, 0, 0, 0}, mask.data());
+        assertArrayEquals(
+                new float[] {
+                    0, 1, 1, 0,
+                    0, 0, 0, 0,
+                    0, 0, 0, 0
+                },
+                mask.data());
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray attribution = m.create(new float[] {
-                    1, 2, -5, 0,
-                    0, 3, 0, -1,
-                    4, 0, 0, 0}, new Shape(1, 3, 4));
+            NDArray attribution = m.create(
+                    new float[] {
+                        1, 2, -5, 0,
+                        0, 3, 0, -1,
+                        4, 0, 0, 0
+                    },
+                    new Shape(1, 3, 4));
             // positive total 1+2+3+4 = 10; inside: 2 + max(-5,0) = 2 -> 0.2.
             // With x and y swapped the box would cover rows 1-2 of column 0: 0+4 = 4 -> 0.4.
             double[] epg = EnergyPointingGame.perSample(attribution, m.create(mask.data(), new Shape(1, 3, 4)));
@@ -100,10 +108,18 @@ class MetricsTest {
                 return List.of("a", "b");
             }
         };
-        DataLoader loader = DataLoader.builder(one, 1).augmentation(new EvalTransform(4, 4))
-                .maps(i -> boxes.mask()).prefetch(0).build();
-        try (NDManager m = NDManager.newBaseManager(); EpochIterator it = loader.epoch(0, m); Batch b = it.next()) {
-            float[] mask = b.maps().orElseThrow().gte(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+        DataLoader loader = DataLoader.builder(one, 1)
+                .augmentation(new EvalTransform(4, 4))
+                .maps(i -> boxes.mask())
+                .prefetch(0)
+                .build();
+        try (NDManager m = NDManager.newBaseManager();
+                EpochIterator it = loader.epoch(0, m);
+                Batch b = it.next()) {
+            float[] mask = b.maps()
+                    .orElseThrow()
+                    .gte(0.5f)
+                    .toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                     .toFloatArray();
             assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0}, mask);
         }

@@ -1,5 +1,8 @@
 package e2kd.eval;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,12 +11,8 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.nn.Taps;
-import org.junit.jupiter.api.Test;
-
 import java.util.function.UnaryOperator;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 /** Shift-consistency against hand-computed cosines: a map that moves with the content and one fixed to the crop. */
 class ShiftConsistencyTest {
@@ -55,8 +54,10 @@ class ShiftConsistencyTest {
         try (NDManager m = NDManager.newBaseManager()) {
             int height = 8;
             NDArray x = m.zeros(new Shape(1, 1, height, 7), DataType.FLOAT64);
-            Explainer rows = fake(v -> m.arange(1, v.getShape().get(2) + 1).toType(DataType.FLOAT64, false)
-                    .reshape(1, 1, -1, 1).broadcast(v.getShape()));
+            Explainer rows = fake(v -> m.arange(1, v.getShape().get(2) + 1)
+                    .toType(DataType.FLOAT64, false)
+                    .reshape(1, 1, -1, 1)
+                    .broadcast(v.getShape()));
             double[] sums = ShiftConsistency.cosineSums(rows, x, P);
             int h = height - P;
             for (int i = 1; i < P * P; i++) {
@@ -80,9 +81,10 @@ class ShiftConsistencyTest {
     void imagesNoLargerThanThePatchAreAOneLineError() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.zeros(new Shape(1, 1, 3, 8), DataType.FLOAT64);
-            assertEquals("shift-consistency with patch 3 needs images larger than 3 px and a patch of at least 2, got 3x8",
-                    assertThrows(IllegalArgumentException.class,
-                            () -> ShiftConsistency.cosineSums(fake(v -> v), x, P)).getMessage());
+            assertEquals(
+                    "shift-consistency with patch 3 needs images larger than 3 px and a patch of at least 2, got 3x8",
+                    assertThrows(IllegalArgumentException.class, () -> ShiftConsistency.cosineSums(fake(v -> v), x, P))
+                            .getMessage());
         }
     }
 }

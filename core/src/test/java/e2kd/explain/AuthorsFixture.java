@@ -1,5 +1,7 @@
 package e2kd.explain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,14 +11,11 @@ import e2kd.Close;
 import e2kd.Fixtures;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * One folder of ground truth from the authors' code under src/test/resources ({@code authors-bcos},

@@ -1,19 +1,18 @@
 package e2kd.explain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.Close;
 import e2kd.distill.LossParts;
 import e2kd.distill.Objective;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.models.BcosResNet;
+import e2kd.nn.ops.Autograd;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Matches e2kd against ground truth computed by the authors' own code in float64
@@ -45,7 +44,8 @@ class AuthorsFixtureTest {
         NDArray x = fixture.npy("x.npy");
         Explained out = Autograd.noGrad(() -> new BcosExplainer(model).explain(x, ClassChoice.top1()));
         Close.absolute(out.logits(), fixture.npy(prefix + "logits.npy"), 1e-9, "logits");
-        assertArrayEquals(fixture.npy(prefix + "top1.npy").toLongArray(), out.classes().toLongArray(), "top-1");
+        assertArrayEquals(
+                fixture.npy(prefix + "top1.npy").toLongArray(), out.classes().toLongArray(), "top-1");
         Close.absolute(out.map(), fixture.npy(prefix + "expl.npy"), 1e-9, "W(x)");
     }
 
@@ -62,14 +62,16 @@ class AuthorsFixtureTest {
             Explained s = new BcosExplainer(student).explain(x, ClassChoice.fixed(t.classes()));
             Close.absolute(s.logits(), fixture.npy("student_train_logits.npy"), 1e-9, "student logits");
             Close.absolute(s.map(), fixture.npy("student_train_expl.npy"), 1e-9, "student W(x)");
-            LossParts parts = Objective.e2kd(expected.get("tau").asDouble(), expected.get("lam").asDouble())
+            LossParts parts = Objective.e2kd(
+                            expected.get("tau").asDouble(), expected.get("lam").asDouble())
                     .compute(t.logits(), s.logits(), t.map(), s.map(), null);
             Autograd.backward(parts.total(), false);
             return parts;
         });
         assertEquals(expected.get("loss").asDouble(), LossParts.value(loss.total()), 1e-9, "loss");
         assertEquals(expected.get("kd").asDouble(), LossParts.value(loss.parts().get("kd")), 1e-9, "kd");
-        assertEquals(expected.get("exp").asDouble(), LossParts.value(loss.parts().get("explanation")), 1e-9, "exp");
+        assertEquals(
+                expected.get("exp").asDouble(), LossParts.value(loss.parts().get("explanation")), 1e-9, "exp");
 
         fixture.assertGradients(student, 1e-7);
         // running_var: same update formula as B-cos-v2, but the batch variance is a two-pass sum here and libtorch's

@@ -1,24 +1,23 @@
 package e2kd.explain;
 
-import e2kd.nn.Taps;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.Close;
 import e2kd.distill.Distiller;
 import e2kd.distill.Objective;
 import e2kd.nn.Model;
+import e2kd.nn.Taps;
 import e2kd.nn.models.ResNet;
 import e2kd.train.DistillStep;
-import e2kd.train.optim.Optimizer;
 import e2kd.train.StepResult;
+import e2kd.train.optim.Optimizer;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 /**
  * Matches one e²KD training step of e2kd's GradCAM route against ground truth computed by the authors' own code in
@@ -83,10 +82,16 @@ class AuthorsGradCamFixtureTest {
     }
 
     /** The one place that builds the training step (adapt here when the Distiller / Objective constructors change). */
-    private static DistillStep step(Model teacher, Explainer teacherExplainer, Model student,
-                                    Explainer studentExplainer, double tau, double lambda, Optimizer optimizer) {
-        Distiller distiller = new Distiller(teacher, teacherExplainer, student, studentExplainer,
-                Objective.e2kd(tau, lambda));
+    private static DistillStep step(
+            Model teacher,
+            Explainer teacherExplainer,
+            Model student,
+            Explainer studentExplainer,
+            double tau,
+            double lambda,
+            Optimizer optimizer) {
+        Distiller distiller =
+                new Distiller(teacher, teacherExplainer, student, studentExplainer, Objective.e2kd(tau, lambda));
         return new DistillStep(distiller, student, optimizer);
     }
 
@@ -99,8 +104,14 @@ class AuthorsGradCamFixtureTest {
         Recorded teacherCam = new Recorded(GradCam.lastStage(teacher));
         Recorded studentCam = new Recorded(GradCam.lastStage(student));
         NoUpdate optimizer = new NoUpdate();
-        DistillStep step = step(teacher, teacherCam, student, studentCam,
-                expected.get("tau").asDouble(), expected.get("lam").asDouble(), optimizer);
+        DistillStep step = step(
+                teacher,
+                teacherCam,
+                student,
+                studentCam,
+                expected.get("tau").asDouble(),
+                expected.get("lam").asDouble(),
+                optimizer);
 
         StepResult r = step.run(fixture.npy("x.npy"), null, 0, 0.1);
 
@@ -110,10 +121,10 @@ class AuthorsGradCamFixtureTest {
         assertNotNull(studentCam.last, "student explained");
         Close.absolute(studentCam.last.logits(), fixture.npy("student_train_logits.npy"), 1e-9, "student logits");
         // GradCAM maps are (B, H, W) here, (B, 1, H, W) in the fixture
-        Close.absolute(teacherCam.last.map().expandDims(1), fixture.npy("teacher_train_expl.npy"), 1e-9,
-                "teacher GradCAM");
-        Close.absolute(studentCam.last.map().expandDims(1), fixture.npy("student_train_expl.npy"), 1e-9,
-                "student GradCAM");
+        Close.absolute(
+                teacherCam.last.map().expandDims(1), fixture.npy("teacher_train_expl.npy"), 1e-9, "teacher GradCAM");
+        Close.absolute(
+                studentCam.last.map().expandDims(1), fixture.npy("student_train_expl.npy"), 1e-9, "student GradCAM");
         assertEquals(expected.get("loss").asDouble(), r.total(), 1e-9, "loss");
         assertEquals(expected.get("kd").asDouble(), r.part("kd"), 1e-9, "kd");
         assertEquals(expected.get("exp").asDouble(), r.part("explanation"), 1e-9, "exp");

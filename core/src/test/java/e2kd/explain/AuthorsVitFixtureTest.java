@@ -1,5 +1,8 @@
 package e2kd.explain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,22 +12,18 @@ import e2kd.Close;
 import e2kd.Fixtures;
 import e2kd.distill.Distiller;
 import e2kd.distill.Objective;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
+import e2kd.nn.ops.Autograd;
 import e2kd.train.DistillStep;
-import e2kd.train.optim.Optimizer;
 import e2kd.train.StepResult;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import e2kd.train.optim.Optimizer;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Matches the B-cos ViT against ground truth from the authors' own code in float64
@@ -67,7 +66,8 @@ class AuthorsVitFixtureTest {
         Explainer explainer = Explainers.create("auto", student());
         Explained out = Autograd.noGrad(() -> explainer.explain(npy("authors-bcos/x.npy"), ClassChoice.top1()));
         Close.absolute(out.logits(), npy(DIR + "student_eval_logits.npy"), 1e-9, "logits");
-        assertArrayEquals(npy(DIR + "student_eval_top1.npy").toLongArray(), out.classes().toLongArray(), "top-1");
+        assertArrayEquals(
+                npy(DIR + "student_eval_top1.npy").toLongArray(), out.classes().toLongArray(), "top-1");
         Close.absolute(out.map(), npy(DIR + "student_eval_expl.npy"), 1e-9, "W(x)");
     }
 
@@ -78,13 +78,18 @@ class AuthorsVitFixtureTest {
         student.setTraining(true);
         JsonNode expected = new ObjectMapper().readTree(getClass().getResourceAsStream("/" + DIR + "loss.json"));
         NDArray x = npy("authors-bcos/x.npy");
-        Distiller distiller = new Distiller(teacher, Explainers.create("auto", teacher), student,
+        Distiller distiller = new Distiller(
+                teacher,
+                Explainers.create("auto", teacher),
+                student,
                 Explainers.create("auto", student),
-                Objective.e2kd(expected.get("tau").asDouble(), expected.get("lam").asDouble()));
+                Objective.e2kd(
+                        expected.get("tau").asDouble(), expected.get("lam").asDouble()));
 
         Explained t = Autograd.noGrad(() -> Explainers.create("auto", teacher).explain(x, ClassChoice.top1()));
         Close.absolute(t.map(), npy(DIR + "teacher_train_expl.npy"), 1e-9, "teacher W(x)");
-        Explained s = Autograd.noGrad(() -> Explainers.create("auto", student).explain(x, ClassChoice.fixed(t.classes())));
+        Explained s =
+                Autograd.noGrad(() -> Explainers.create("auto", student).explain(x, ClassChoice.fixed(t.classes())));
         Close.absolute(s.logits(), npy(DIR + "student_train_logits.npy"), 1e-9, "student logits");
         Close.absolute(s.map(), npy(DIR + "student_train_expl.npy"), 1e-9, "student W(x)");
 

@@ -1,23 +1,22 @@
 package e2kd.explain;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import e2kd.Fixtures;
-import org.junit.jupiter.api.Test;
-
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import e2kd.Fixtures;
 import e2kd.render.BcosColourImage;
 import e2kd.render.CamOverlay;
 import e2kd.render.Picture;
 import e2kd.render.Png;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
 
 /**
  * Pictures against fixtures made by scripts/make_render_fixtures.py: B-cos-v2's gradient_to_image (PyTorch) and
@@ -31,7 +30,8 @@ class RenderingTest {
     void bcosColourImageMatchesGradientToImage() {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> f = Fixtures.npz(m, "render-fixtures/render.npz");
-            Picture p = BcosColourImage.render(f.get("bcos_x").toFloatArray(), f.get("bcos_w").toFloatArray(), H, W);
+            Picture p = BcosColourImage.render(
+                    f.get("bcos_x").toFloatArray(), f.get("bcos_w").toFloatArray(), H, W);
             float[] expected = f.get("bcos_rgba").toFloatArray();
             assertEquals(4, p.channels());
             double worst = 0;
@@ -54,7 +54,8 @@ class RenderingTest {
     void camOverlayMatchesShowCamOnImage() {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> f = Fixtures.npz(m, "render-fixtures/render.npz");
-            Picture p = CamOverlay.render(f.get("cam_rgb").toFloatArray(), f.get("cam_map").toFloatArray(), H, W);
+            Picture p = CamOverlay.render(
+                    f.get("cam_rgb").toFloatArray(), f.get("cam_map").toFloatArray(), H, W);
             long[] expected = f.get("cam_overlay").toLongArray();
             int[] actual = new int[expected.length];
             int[] want = new int[expected.length];

@@ -1,5 +1,8 @@
 package e2kd.explain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import e2kd.Close;
@@ -7,21 +10,17 @@ import e2kd.Fixtures;
 import e2kd.io.PthReader;
 import e2kd.io.StateDict;
 import e2kd.io.TensorData;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.weights.Pretrained;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Models read from {@code torch.save} state dicts written by torchvision (scripts/make_torchvision_fixtures.py,
@@ -44,10 +43,13 @@ class TorchvisionFixturesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ';', value = {
-            "resnet18; {stem=imagenet, base=8, in_channels=3}",
-            "densenet121; {stem=imagenet, base=12, in_channels=3, growth=6}",
-            "bcos_densenet121; {stem=imagenet, base=8, in_channels=6, growth=4}"})
+    @CsvSource(
+            delimiter = ';',
+            value = {
+                "resnet18; {stem=imagenet, base=8, in_channels=3}",
+                "densenet121; {stem=imagenet, base=12, in_channels=3, growth=6}",
+                "bcos_densenet121; {stem=imagenet, base=8, in_channels=6, growth=4}"
+            })
     void logitsAndExplanationsMatchPyTorch(String id, String options) {
         Model model = Pretrained.build(PthReader.read(Fixtures.path(DIR + id + ".pth")), id, Map.of(), manager);
         assertEquals(options, model.spec().options().asMap().toString(), "options read off the weights");
@@ -78,7 +80,9 @@ class TorchvisionFixturesTest {
         NDArray x = Fixtures.npy(manager, DIR + id + "_x.npy");
         Explained out = Autograd.noGrad(() -> Explainers.create("auto", model).explain(x, ClassChoice.top1()));
         Close.absolute(out.logits(), Fixtures.npy(manager, DIR + id + "_logits.npy"), 1e-4, id + " logits");
-        assertArrayEquals(Fixtures.npy(manager, DIR + id + "_top1.npy").toLongArray(), out.classes().toLongArray());
+        assertArrayEquals(
+                Fixtures.npy(manager, DIR + id + "_top1.npy").toLongArray(),
+                out.classes().toLongArray());
         NDArray expected = Fixtures.npy(manager, DIR + id + "_expl.npy");
         Close.absolute(out.map(), expected, 1e-4 * Close.maxAbs(expected), id + " explanation");
     }

@@ -1,23 +1,22 @@
 package e2kd.explain;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
 import e2kd.distill.Objective;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.BcosClassifier;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import e2kd.nn.ops.Autograd;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The explicit transposed pass equals the two-stream double-backprop oracle — the map and the e²KD loss gradient of
@@ -31,14 +30,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class TransposedPassOracleTest {
     @ParameterizedTest
-    @ValueSource(strings = {"bcos_resnet18", "bcos_resnet34", "bcos_resnet50", "bcos_densenet121", "bcos_densenet169",
-            "bcos_vit_ti", "bcos_vit_s"})
+    @ValueSource(
+            strings = {
+                "bcos_resnet18",
+                "bcos_resnet34",
+                "bcos_resnet50",
+                "bcos_densenet121",
+                "bcos_densenet169",
+                "bcos_vit_ti",
+                "bcos_vit_s"
+            })
     void mapAndGradientsAgree(String id) {
         try (NDManager m = NDManager.newBaseManager()) {
             boolean dense = id.contains("densenet");
             boolean vit = id.contains("vit");
-            Map<String, String> options = vit ? Map.of("patch", "4", "dim", "16", "depth", "2", "heads",
-                    id.endsWith("_s") ? "4" : "2", "mlp", "24", "image", "16")
+            Map<String, String> options = vit
+                    ? Map.of(
+                            "patch",
+                            "4",
+                            "dim",
+                            "16",
+                            "depth",
+                            "2",
+                            "heads",
+                            id.endsWith("_s") ? "4" : "2",
+                            "mlp",
+                            "24",
+                            "image",
+                            "16")
                     : dense ? Map.of("base", "8", "growth", "2") : Map.of("base", "8");
             BcosClassifier bcos = (BcosClassifier) Models.create(id, 4, options, m);
             Model model = bcos.model();
@@ -56,10 +75,12 @@ class TransposedPassOracleTest {
 
             Map<String, NDArray> viaTranspose = new LinkedHashMap<>();
             long createGraph = Autograd.createGraphBackwards();
-            NDArray mapT = lossGradients(new BcosExplainer(bcos), model, x, classes, teacherLogits, teacherMap, viaTranspose);
+            NDArray mapT =
+                    lossGradients(new BcosExplainer(bcos), model, x, classes, teacherLogits, teacherMap, viaTranspose);
             assertEquals(createGraph, Autograd.createGraphBackwards(), "create_graph backwards in the transposed pass");
             Map<String, NDArray> viaOracle = new LinkedHashMap<>();
-            NDArray mapO = lossGradients(new BcosAutogradExplainer(bcos), model, x, classes, teacherLogits, teacherMap, viaOracle);
+            NDArray mapO = lossGradients(
+                    new BcosAutogradExplainer(bcos), model, x, classes, teacherLogits, teacherMap, viaOracle);
             assertTrue(Autograd.createGraphBackwards() > createGraph, "the oracle's double backprop is counted");
 
             Close.relative(mapT, mapO, 1e-6, id + " W(x)");
@@ -77,26 +98,39 @@ class TransposedPassOracleTest {
         Autograd.noGrad(() -> {
             model.buffers().forEach((name, b) -> {
                 if (name.endsWith("running_var")) {
-                    b.set(m.randomUniform(0.5f, 2f, b.getShape()).toType(b.getDataType(), false).toByteBuffer());
+                    b.set(m.randomUniform(0.5f, 2f, b.getShape())
+                            .toType(b.getDataType(), false)
+                            .toByteBuffer());
                 }
             });
             model.parameters().forEach((name, p) -> {
                 if (p.getShape().dimension() == 1) {
-                    p.set(m.randomUniform(0.5f, 1.5f, p.getShape()).toType(p.getDataType(), false).toByteBuffer());
+                    p.set(m.randomUniform(0.5f, 1.5f, p.getShape())
+                            .toType(p.getDataType(), false)
+                            .toByteBuffer());
                 }
             });
             return null;
         });
     }
 
-    private static NDArray lossGradients(Explainer explainer, Model model, NDArray x, NDArray classes,
-                                         NDArray teacherLogits, NDArray teacherMap, Map<String, NDArray> out) {
+    private static NDArray lossGradients(
+            Explainer explainer,
+            Model model,
+            NDArray x,
+            NDArray classes,
+            NDArray teacherLogits,
+            NDArray teacherMap,
+            Map<String, NDArray> out) {
         return Autograd.recording(() -> {
             Explained s = explainer.explain(x, ClassChoice.fixed(classes));
-            NDArray loss = Objective.e2kd(2, 1).compute(teacherLogits, s.logits(), teacherMap, s.map(), null).total();
+            NDArray loss = Objective.e2kd(2, 1)
+                    .compute(teacherLogits, s.logits(), teacherMap, s.map(), null)
+                    .total();
             Autograd.zeroGradients(model.parameters().values());
             Autograd.backward(loss, false);
-            model.parameters().forEach((name, p) -> out.put(name, p.getGradient().duplicate()));
+            model.parameters()
+                    .forEach((name, p) -> out.put(name, p.getGradient().duplicate()));
             return s.map().duplicate();
         });
     }

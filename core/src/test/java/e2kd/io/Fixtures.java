@@ -18,8 +18,7 @@ import java.util.zip.ZipOutputStream;
 
 /** Test resources and hand-made torch.save-style zips. */
 public final class Fixtures {
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     /** A file under src/test/resources, e.g. {@code torch-fixtures/views.pth}. */
     static Path resource(String name) {

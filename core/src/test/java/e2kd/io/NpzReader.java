@@ -8,8 +8,7 @@ import java.nio.file.Path;
  * entries) into a {@link StateDict} keyed by {@code <name>}, in the zip's order.
  */
 public final class NpzReader {
-    private NpzReader() {
-    }
+    private NpzReader() {}
 
     public static StateDict read(Path file) {
         try (ZipRecords zip = ZipRecords.open(file)) {

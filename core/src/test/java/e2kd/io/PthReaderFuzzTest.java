@@ -26,12 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 class PthReaderFuzzTest {
     private static final int CASES = 480;
     private static final long SEED = 0xE2CD_2026L;
-    private static final String[] BASES = {"authors-bcos/student_after_step_buffers.pth", "torch-fixtures/views.pth",
-        "torch-fixtures/dtypes.pth", "torch-fixtures/module_state_dict.pth", "torch-fixtures/protocol4.pth",
-        "torch-fixtures/checkpoint.pth", "torch-fixtures/parameter.pth"};
+    private static final String[] BASES = {
+        "authors-bcos/student_after_step_buffers.pth",
+        "torch-fixtures/views.pth",
+        "torch-fixtures/dtypes.pth",
+        "torch-fixtures/module_state_dict.pth",
+        "torch-fixtures/protocol4.pth",
+        "torch-fixtures/checkpoint.pth",
+        "torch-fixtures/parameter.pth"
+    };
     /** Opcodes the reader knows plus some it must refuse (INST, OBJ, STRING, EXT1, LONG4, BINBYTES). */
     private static final byte[] OPCODES = ("(.0123NKMJGXtabeuhjqrsQRc}])ioSLVB"
-            + "\u0080\u0081\u0082\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u0093\u0094\u0095")
+                    + "\u0080\u0081\u0082\u0085\u0086\u0087\u0088\u0089\u008a\u008b\u008c\u008d\u0093\u0094\u0095")
             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
     @TempDir
@@ -58,7 +64,8 @@ class PthReaderFuzzTest {
                 assertTimeoutPreemptively(Duration.ofSeconds(2), () -> PthReader.read(file), where);
                 loaded++;
             } catch (E2kdIoException e) {
-                assertTrue(e.getMessage().startsWith(file + ": ") && e.getMessage().indexOf('\n') < 0,
+                assertTrue(
+                        e.getMessage().startsWith(file + ": ") && e.getMessage().indexOf('\n') < 0,
                         where + ": " + e.getMessage());
                 unpicklerErrors += e.getMessage().contains("data.pkl offset") ? 1 : 0;
             } catch (Throwable t) {
@@ -134,8 +141,12 @@ class PthReaderFuzzTest {
             int i = 2 + r.nextInt(b.length - 4);
             if (b[i] == 'K') {
                 long v = (1L << (31 + r.nextInt(32))) + r.nextInt(1000);
-                byte[] long1 = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0x8a).put((byte) 8)
-                        .putLong(v).array();
+                byte[] long1 = ByteBuffer.allocate(10)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .put((byte) 0x8a)
+                        .put((byte) 8)
+                        .putLong(v)
+                        .array();
                 byte[] out = new byte[b.length + 8];
                 System.arraycopy(b, 0, out, 0, i);
                 System.arraycopy(long1, 0, out, i, 10);

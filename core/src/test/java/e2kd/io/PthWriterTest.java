@@ -23,15 +23,21 @@ class PthWriterTest {
     /** One tensor of every dtype, a scalar, an empty tensor and a non-ASCII key. */
     static StateDict sample() {
         StateDict sd = new StateDict();
-        sd.put("conv.weight", TensorData.ofFloats(new long[] {2, 1, 2, 2}, new float[] {1, -2, 3.5f, 0, -0f,
-            Float.NaN, Float.POSITIVE_INFINITY, 1e-42f}));
+        sd.put("conv.weight", TensorData.ofFloats(new long[] {2, 1, 2, 2}, new float[] {
+            1, -2, 3.5f, 0, -0f, Float.NaN, Float.POSITIVE_INFINITY, 1e-42f
+        }));
         sd.put("fc.bias", TensorData.ofDoubles(new long[] {3}, new double[] {Math.PI, -1e300, 5e-324}));
         sd.put("bn.num_batches_tracked", TensorData.ofLongs(new long[0], new long[] {Long.MIN_VALUE}));
         sd.put("empty", TensorData.ofFloats(new long[] {0, 3}, new float[0]));
         sd.put("größe", TensorData.ofLongs(new long[] {2}, new long[] {1L << 40, -7}));
         sd.put("half", raw(DType.FLOAT16, new long[] {3}, 0x3c00, 0xc000, 0x7c00)); // 1, -2, inf
         sd.put("bf16", raw(DType.BFLOAT16, new long[] {2}, 0x3f80, 0x0001)); // 1, smallest subnormal
-        sd.put("i32", TensorData.of(DType.INT32, new long[] {2}, le(8).putInt(-5).putInt(1 << 30).flip()));
+        sd.put(
+                "i32",
+                TensorData.of(
+                        DType.INT32,
+                        new long[] {2},
+                        le(8).putInt(-5).putInt(1 << 30).flip()));
         sd.put("i16", raw(DType.INT16, new long[] {2}, -3, 300));
         sd.put("i8", TensorData.of(DType.INT8, new long[] {2}, ByteBuffer.wrap(new byte[] {-128, 127})));
         sd.put("u8", TensorData.of(DType.UINT8, new long[] {2}, ByteBuffer.wrap(new byte[] {0, (byte) 255})));

@@ -26,13 +26,15 @@ class TensorDataTest {
     @Test
     void convertsEveryDtype() {
         StateDict sd = PthWriterTest.sample();
-        assertArrayEquals(new float[] {1, -2, Float.POSITIVE_INFINITY}, sd.get("half").toFloatArray());
+        assertArrayEquals(
+                new float[] {1, -2, Float.POSITIVE_INFINITY}, sd.get("half").toFloatArray());
         assertArrayEquals(new double[] {1, 0x1p-133}, sd.get("bf16").toDoubleArray());
         assertArrayEquals(new long[] {0, 255}, sd.get("u8").toLongArray());
         assertArrayEquals(new long[] {-128, 127}, sd.get("i8").toLongArray());
         assertArrayEquals(new double[] {1, 0, 1}, sd.get("mask").toDoubleArray());
         assertArrayEquals(new double[] {-5, 1 << 30}, sd.get("i32").toDoubleArray());
-        assertArrayEquals(new long[] {Long.MIN_VALUE}, sd.get("bn.num_batches_tracked").toLongArray());
+        assertArrayEquals(
+                new long[] {Long.MIN_VALUE}, sd.get("bn.num_batches_tracked").toLongArray());
         assertThrows(IllegalStateException.class, () -> sd.get("half").toLongArray());
     }
 
@@ -65,9 +67,12 @@ class TensorDataTest {
     void stateDictStripsPrefixInOrder() {
         TensorData a = TensorData.ofLongs(new long[0], new long[] {1});
         StateDict sd = new StateDict().put("module.b", a).put("module.a", a).put("c", a);
-        assertEquals(List.of("b", "a", "c"), List.copyOf(sd.stripPrefix("module.").keys()));
+        assertEquals(
+                List.of("b", "a", "c"), List.copyOf(sd.stripPrefix("module.").keys()));
         StateDict clash = new StateDict().put("module.a", a).put("a", a);
         assertThrows(IllegalArgumentException.class, () -> clash.stripPrefix("module."));
-        assertNotEquals(new StateDict().put("x", a).put("y", a), new StateDict().put("y", a).put("x", a));
+        assertNotEquals(
+                new StateDict().put("x", a).put("y", a),
+                new StateDict().put("y", a).put("x", a));
     }
 }

@@ -19,8 +19,8 @@ class TorchFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dtypes", "views", "module_state_dict", "protocol4", "checkpoint", "model_key",
-        "parameter"})
+    @ValueSource(
+            strings = {"dtypes", "views", "module_state_dict", "protocol4", "checkpoint", "model_key", "parameter"})
     void loadsAsExpected(String name) {
         StateDict actual = PthReader.read(fixture(name + ".pth"));
         StateDict expected = NpzReader.read(fixture(name + ".npz"));
@@ -41,10 +41,18 @@ class TorchFixturesTest {
     @Test
     void everyDtypeIsRecognised() {
         StateDict sd = PthReader.read(fixture("dtypes.pth"));
-        Map<String, DType> expected = Map.ofEntries(Map.entry("f32", DType.FLOAT32), Map.entry("f64", DType.FLOAT64),
-                Map.entry("f16", DType.FLOAT16), Map.entry("bf16", DType.BFLOAT16), Map.entry("i64", DType.INT64),
-                Map.entry("i32", DType.INT32), Map.entry("i16", DType.INT16), Map.entry("i8", DType.INT8),
-                Map.entry("u8", DType.UINT8), Map.entry("flag", DType.BOOL), Map.entry("scalar", DType.FLOAT32),
+        Map<String, DType> expected = Map.ofEntries(
+                Map.entry("f32", DType.FLOAT32),
+                Map.entry("f64", DType.FLOAT64),
+                Map.entry("f16", DType.FLOAT16),
+                Map.entry("bf16", DType.BFLOAT16),
+                Map.entry("i64", DType.INT64),
+                Map.entry("i32", DType.INT32),
+                Map.entry("i16", DType.INT16),
+                Map.entry("i8", DType.INT8),
+                Map.entry("u8", DType.UINT8),
+                Map.entry("flag", DType.BOOL),
+                Map.entry("scalar", DType.FLOAT32),
                 Map.entry("empty", DType.FLOAT32));
         expected.forEach((k, d) -> assertEquals(d, sd.get(k).dtype(), k));
         assertEquals(0, sd.get("scalar").rank());
@@ -69,7 +77,9 @@ class TorchFixturesTest {
     @Test
     void checkpointDropsNonTensorsAndDataParallelPrefix() {
         StateDict sd = PthReader.read(fixture("checkpoint.pth"));
-        assertTrue(sd.contains("0.weight") && sd.contains("1.num_batches_tracked"), sd.keys().toString());
+        assertTrue(
+                sd.contains("0.weight") && sd.contains("1.num_batches_tracked"),
+                sd.keys().toString());
         assertTrue(sd.keys().stream().noneMatch(k -> k.startsWith("module.")));
         assertEquals(DType.INT64, sd.get("1.num_batches_tracked").dtype());
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import e2kd.TorchPython;
 
 /**
  * Real PyTorch loads what we write: {@code torch.load(weights_only=True)}, then {@code load_state_dict(strict=True)}.

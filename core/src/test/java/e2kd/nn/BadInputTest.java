@@ -1,21 +1,20 @@
 package e2kd.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import e2kd.distill.Distiller;
 import e2kd.distill.Objective;
 import e2kd.explain.BcosExplainer;
+import e2kd.nn.models.BcosResNet;
+import e2kd.nn.models.Models;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.nn.models.BcosResNet;
-import e2kd.nn.models.Models;
 
 /** Bad input ends in a one-line error naming the value and what was expected. */
 public class BadInputTest {
@@ -63,8 +62,8 @@ public class BadInputTest {
     void classCountMismatch() {
         BcosResNet teacher = (BcosResNet) Models.create("bcos_resnet18", 10, Map.of("base", "4"), m);
         BcosResNet student = (BcosResNet) Models.create("bcos_resnet18", 7, Map.of("base", "4"), m);
-        String msg = message(() -> new Distiller(teacher, new BcosExplainer(teacher), student,
-                new BcosExplainer(student), Objective.e2kd(1, 1)));
+        String msg = message(() -> new Distiller(
+                teacher, new BcosExplainer(teacher), student, new BcosExplainer(student), Objective.e2kd(1, 1)));
         assertTrue(msg.contains("10 classes") && msg.contains("7"), msg);
     }
 

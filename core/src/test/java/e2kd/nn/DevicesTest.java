@@ -1,12 +1,14 @@
 package e2kd.nn;
 
-import e2kd.MainSources;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.Test;
-
+import e2kd.MainSources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,12 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every base manager (and so every array, model, optimizer and criterion state) of src/main is created by
@@ -70,7 +67,8 @@ class DevicesTest {
         Device before = Devices.run();
         try {
             Devices.use(Devices.parse("cpu"));
-            try (NDManager m = Devices.newManager(); NDManager sub = m.newSubManager()) {
+            try (NDManager m = Devices.newManager();
+                    NDManager sub = m.newSubManager()) {
                 assertEquals(Device.cpu(), m.getDevice());
                 assertEquals(Device.cpu(), sub.create(new float[] {1}).getDevice());
             }
@@ -83,22 +81,27 @@ class DevicesTest {
     void namesParseOrAreRefusedNamingTheValue() {
         assertEquals(Device.cpu(), Devices.parse("cpu"));
         assertEquals(Engine.getInstance().defaultDevice(), Devices.parse("auto"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.parse("tpu")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.parse("tpu"))
+                .getMessage()
                 .startsWith("device=tpu "));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.parse("gpu:x")).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.parse("gpu:x"))
+                .getMessage()
                 .startsWith("device=gpu:x "));
         assertEquals(List.of(Device.cpu(), Device.cpu()), Devices.replicas("2", Device.cpu()));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.replicas("two", Device.cpu()))
-                .getMessage().startsWith("devices=two "));
+                .getMessage()
+                .startsWith("devices=two "));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Devices.replicas("0", Device.cpu()))
-                .getMessage().startsWith("devices=0 "));
+                .getMessage()
+                .startsWith("devices=0 "));
     }
 
     @Test
     void aGpuWithoutCudaIsRefusedSayingWhatIsMissing() {
         assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");
         for (String spec : List.of("gpu", "gpu:1")) {
-            String message = assertThrows(IllegalArgumentException.class, () -> Devices.parse(spec)).getMessage();
+            String message = assertThrows(IllegalArgumentException.class, () -> Devices.parse(spec))
+                    .getMessage();
             assertTrue(message.startsWith("device=" + spec + ": no CUDA GPU visible to DJL"), message);
             assertTrue(message.contains("pytorch-native-cu") && message.contains("docs/DEVICES.md"), message);
             assertTrue(!message.contains("\n"), message);

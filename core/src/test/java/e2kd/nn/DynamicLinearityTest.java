@@ -1,19 +1,18 @@
 package e2kd.nn;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import e2kd.nn.models.BcosModel;
 import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * In explanation mode (eval norms) a B-cos net is dynamic-linear: y_c = Σ W_c(x) ⊙ x + b for every class. DenseNets
@@ -24,7 +23,8 @@ import e2kd.nn.ops.Autograd;
 class DynamicLinearityTest {
     /** Tiny options for a B-cos id: small stem, base 8, and growth 2 for DenseNets. */
     static Map<String, String> tiny(String id) {
-        return id.contains("densenet") ? Map.of("stem", "small", "base", "8", "growth", "2")
+        return id.contains("densenet")
+                ? Map.of("stem", "small", "base", "8", "growth", "2")
                 : Map.of("stem", "small", "base", "8");
     }
 
@@ -47,7 +47,9 @@ class DynamicLinearityTest {
                 double scale = Close.maxAbs(yc.sub(model.logitBias()));
                 double diff = Close.maxAbsDiff(reconstructed, yc);
                 assertTrue(scale > 0, "degenerate logits");
-                assertTrue(diff <= 1e-6 * scale, id + " class " + c + ": |Σ W⊙x + b − y| = " + diff + ", max |y − b| = " + scale);
+                assertTrue(
+                        diff <= 1e-6 * scale,
+                        id + " class " + c + ": |Σ W⊙x + b − y| = " + diff + ", max |y − b| = " + scale);
             }
         }
     }

@@ -1,5 +1,10 @@
 package e2kd.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,20 +12,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import e2kd.Close;
 import e2kd.Options;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
+import e2kd.nn.layers.GlobalAvgPool;
+import e2kd.nn.models.Models;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.nn.layers.GlobalAvgPool;
-import e2kd.nn.models.Models;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Feature taps of every family, in float64: tapping changes no logit; each named feature is what its name says,
@@ -29,11 +28,14 @@ import e2kd.nn.models.Models;
  */
 class FeatureTapsTest {
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "resnet18|stem=small,base=4|fc.bias",
-            "densenet121|stem=small,base=8,growth=4|classifier.bias",
-            "bcos_resnet18|stem=small,base=4|",
-            "bcos_densenet121|stem=small,base=8,growth=4|"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "resnet18|stem=small,base=4|fc.bias",
+                "densenet121|stem=small,base=8,growth=4|classifier.bias",
+                "bcos_resnet18|stem=small,base=4|",
+                "bcos_densenet121|stem=small,base=8,growth=4|"
+            })
     void everyFeatureIsWhatItsNameSays(String id, String options, String bias) {
         try (NDManager m = NDManager.newBaseManager()) {
             Model model = Models.create(id, 5, Options.parse(options), m);
@@ -50,9 +52,16 @@ class FeatureTapsTest {
 
             Close.absolute(f.get("pooled"), GlobalAvgPool.of(f.get("layer4")), 1e-12, "pooled");
             NDArray camLogits = GlobalAvgPool.of(f.get("cam"));
-            NDArray offset = bias == null ? camLogits.zerosLike().add(-Math.log(4)) // B-cos logit bias −log(C − 1)
-                    : model.stateDict().get(bias).toType(DataType.FLOAT64, false).broadcast(new Shape(2, 5));
-            Close.absolute(camLogits.add(offset), plain, 1e-12 * Math.max(1, Close.maxAbs(plain)),
+            NDArray offset = bias == null
+                    ? camLogits.zerosLike().add(-Math.log(4)) // B-cos logit bias −log(C − 1)
+                    : model.stateDict()
+                            .get(bias)
+                            .toType(DataType.FLOAT64, false)
+                            .broadcast(new Shape(2, 5));
+            Close.absolute(
+                    camLogits.add(offset),
+                    plain,
+                    1e-12 * Math.max(1, Close.maxAbs(plain)),
                     "class maps pooled + bias = logits");
             for (String name : model.tapNames()) {
                 if (name.endsWith(".pre")) {
@@ -61,7 +70,8 @@ class FeatureTapsTest {
                 }
             }
             if (id.contains("densenet")) {
-                assertArrayEquals(f.get("denseblock3").toDoubleArray(), f.get("layer3").toDoubleArray());
+                assertArrayEquals(
+                        f.get("denseblock3").toDoubleArray(), f.get("layer3").toDoubleArray());
             }
         }
     }
@@ -74,8 +84,8 @@ class FeatureTapsTest {
             Taps taps = Taps.capture(Set.of("layer3"));
             model.forward(x, taps);
             assertEquals(Set.of("layer3"), taps.features().keySet());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> model.forward(x, Taps.capture(Set.of("layer9"))));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> model.forward(x, Taps.capture(Set.of("layer9"))));
             assertTrue(e.getMessage().contains("layer9") && e.getMessage().contains("layer4.pre"), e.getMessage());
         }
     }

@@ -1,5 +1,9 @@
 package e2kd.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -8,17 +12,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.translate.NoopTranslator;
 import e2kd.Close;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
+import e2kd.nn.models.Models;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import e2kd.nn.models.Models;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every model is usable as a DJL Block: PyTorch keys as parameter names, DJL's Predictor gives the same logits. */
 class ModelBlockTest {
@@ -26,7 +25,7 @@ class ModelBlockTest {
     @ValueSource(strings = {"resnet18", "bcos_resnet18"})
     void predictorMatchesForwardAndKeysAreTorchKeys(String id) throws Exception {
         try (NDManager m = NDManager.newBaseManager();
-             ai.djl.Model djl = ai.djl.Model.newInstance("e2kd-" + id)) {
+                ai.djl.Model djl = ai.djl.Model.newInstance("e2kd-" + id)) {
             Model model = Models.create(id, 5, Map.of("stem", "small", "base", "4"), m);
             ModelBlock block = new ModelBlock(model);
             List<String> names = new ArrayList<>(block.getParameters().keys());
@@ -54,7 +53,8 @@ class ModelBlockTest {
     void wrongInputShapeIsANamedError(String id) {
         try (NDManager m = NDManager.newBaseManager()) {
             ModelBlock block = new ModelBlock(Models.create(id, 5, Map.of("stem", "small", "base", "4"), m));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
                     () -> block.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3, 16, 16)));
             assertEquals("model bcos_resnet18 expects one input (B, 6, H, W), got [(1, 3, 16, 16)]", e.getMessage());
         }

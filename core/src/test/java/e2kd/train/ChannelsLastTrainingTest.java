@@ -6,13 +6,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
 import e2kd.SystemProperties;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
+import e2kd.nn.ops.Autograd;
 import e2kd.train.optim.Adam;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * Adam steps on a ResNet of ImageNet width, whose convolution weights (and so their gradients and Adam moments) are
@@ -24,8 +23,8 @@ class ChannelsLastTrainingTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, String> options = Map.of("stem", "small", "base", "64");
             Model channelsLast = Models.create("resnet18", 3, options, m);
-            Model plain = SystemProperties.with("e2kd.channelsLast", "false",
-                    () -> Models.create("resnet18", 3, options, m));
+            Model plain =
+                    SystemProperties.with("e2kd.channelsLast", "false", () -> Models.create("resnet18", 3, options, m));
             plain.loadStateDict(channelsLast.stateDict());
             channelsLast.toFloatType(DataType.FLOAT64);
             plain.toFloatType(DataType.FLOAT64);
@@ -49,8 +48,13 @@ class ChannelsLastTrainingTest {
                 }
                 Map<String, NDArray> expected = plain.stateDict();
                 int s = step;
-                channelsLast.stateDict().forEach((name, value) -> Close.absolute(value, expected.get(name),
-                        1e-9 * Math.max(1, Close.maxAbs(expected.get(name))), name + " after step " + s));
+                channelsLast
+                        .stateDict()
+                        .forEach((name, value) -> Close.absolute(
+                                value,
+                                expected.get(name),
+                                1e-9 * Math.max(1, Close.maxAbs(expected.get(name))),
+                                name + " after step " + s));
             }
         }
     }

@@ -1,5 +1,9 @@
 package e2kd.train;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -12,17 +16,17 @@ import e2kd.distill.Criterion;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.CriterionFactory;
 import e2kd.distill.CriterionInput;
-import e2kd.distill.Needs;
 import e2kd.distill.CriterionSpec;
 import e2kd.distill.Distiller;
+import e2kd.distill.Needs;
 import e2kd.distill.Objective;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Devices;
 import e2kd.nn.Model;
-import e2kd.nn.models.Models;
 import e2kd.nn.Module;
-import org.junit.jupiter.api.Test;
-
+import e2kd.nn.models.Models;
+import e2kd.nn.ops.Autograd;
+import e2kd.train.optim.GradientClipping;
+import e2kd.train.optim.Sgd;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,12 +36,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import e2kd.train.optim.GradientClipping;
-import e2kd.train.optim.Sgd;
+import org.junit.jupiter.api.Test;
 
 /**
  * Data parallelism over 2 CPU replicas (float64, a small ResNet student distilled from a ResNet teacher with KD,
@@ -83,20 +82,27 @@ class DataParallelStepTest {
             try (DataParallelStep step = new DataParallelStep(replicas, new Sgd(0.9, 0.0), GradientClipping.none())) {
                 StepResult r = step.live(x, labels, used, 0, LR);
                 assertFalse(r.skipped());
-                Map<String, NDArray> averaged = DistillStep.trainable(student, replicas.get(0).distiller());
+                Map<String, NDArray> averaged =
+                        DistillStep.trainable(student, replicas.get(0).distiller());
                 assertEquals(expected.keySet(), averaged.keySet());
-                assertTrue(averaged.containsKey("criterion.sample_memory.scale"), averaged.keySet().toString());
-                expected.forEach((name, g) -> Close.absolute(averaged.get(name).getGradient(), g,
-                        1e-12 * Math.max(1, Close.maxAbs(g)), "averaged gradient of " + name));
+                assertTrue(
+                        averaged.containsKey("criterion.sample_memory.scale"),
+                        averaged.keySet().toString());
+                expected.forEach((name, g) -> Close.absolute(
+                        averaged.get(name).getGradient(),
+                        g,
+                        1e-12 * Math.max(1, Close.maxAbs(g)),
+                        "averaged gradient of " + name));
 
-                params.forEach((name, p) -> p.getGradient().set(expected.get(name).toByteBuffer()));
+                params.forEach(
+                        (name, p) -> p.getGradient().set(expected.get(name).toByteBuffer()));
                 Sgd sgd = new Sgd(0.9, 0.0);
                 Autograd.noGrad(() -> {
                     sgd.step(params, LR);
                     return null;
                 });
-                params.forEach((name, p) -> Close.absolute(averaged.get(name), p, 1e-12 * Math.max(1, Close.maxAbs(p)),
-                        "updated " + name));
+                params.forEach((name, p) ->
+                        Close.absolute(averaged.get(name), p, 1e-12 * Math.max(1, Close.maxAbs(p)), "updated " + name));
                 Map<String, NDArray> other = step.replica(1).stateDict();
                 student.stateDict().forEach((name, v) -> Close.absolute(other.get(name), v, 0, "replica 1's " + name));
 
@@ -118,8 +124,8 @@ class DataParallelStepTest {
             CountDownLatch bothInside = new CountDownLatch(2);
             Map<Integer, Boolean> sawTheOther = new ConcurrentHashMap<>();
             Set<String> threads = ConcurrentHashMap.newKeySet();
-            try (DataParallelStep step = new DataParallelStep(replicas(teacher, student, m), new Sgd(0.0, 0.0),
-                    GradientClipping.none())) {
+            try (DataParallelStep step =
+                    new DataParallelStep(replicas(teacher, student, m), new Sgd(0.0, 0.0), GradientClipping.none())) {
                 step.backward((replica, loss) -> {
                     threads.add(Thread.currentThread().getName());
                     bothInside.countDown();
@@ -158,8 +164,14 @@ class DataParallelStepTest {
     }
 
     /** Σ_k (rows_k / rows) · gradient of part k on one device (parts in row order), by parameter name. */
-    private static Map<String, NDArray> meanGradient(Distiller d, Map<String, NDArray> params, NDArray x,
-                                                     NDArray labels, long[] indices, int[] parts, NDManager m) {
+    private static Map<String, NDArray> meanGradient(
+            Distiller d,
+            Map<String, NDArray> params,
+            NDArray x,
+            NDArray labels,
+            long[] indices,
+            int[] parts,
+            NDManager m) {
         int rows = Math.toIntExact(x.getShape().get(0));
         Map<String, NDArray> sum = new LinkedHashMap<>();
         int from = 0;
@@ -192,12 +204,13 @@ class DataParallelStepTest {
     }
 
     private static Distiller distiller(Model teacher, Model student, NDManager m) {
-        List<CriterionSpec> terms = List.of(CriterionSpec.fromMap(Map.of("name", "kd", "tau", 4.0)),
+        List<CriterionSpec> terms = List.of(
+                CriterionSpec.fromMap(Map.of("name", "kd", "tau", 4.0)),
                 CriterionSpec.fromMap(Map.of("name", "ground_truth", "weight", 0.5)),
                 CriterionSpec.fromMap(Map.of("name", "sample_memory")));
         student.setTraining(true);
-        return new Distiller(teacher, null, student, null, Objective.of(terms, new CriterionContext(student, teacher,
-                m, 4)));
+        return new Distiller(
+                teacher, null, student, null, Objective.of(terms, new CriterionContext(student, teacher, m, 4)));
     }
 
     private static NDArray memory(Distiller d) {
@@ -209,8 +222,8 @@ class DataParallelStepTest {
      * logit of that sample's row (zero until seen).
      */
     static final class SampleMemory implements Criterion {
-        static final CriterionFactory FACTORY = CriterionFactory.of("sample_memory",
-                (spec, context) -> new SampleMemory(context.manager(), context.trainSize()));
+        static final CriterionFactory FACTORY = CriterionFactory.of(
+                "sample_memory", (spec, context) -> new SampleMemory(context.manager(), context.trainSize()));
         private final State state;
 
         SampleMemory(NDManager m, long size) {

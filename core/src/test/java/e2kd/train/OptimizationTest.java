@@ -1,17 +1,16 @@
 package e2kd.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import e2kd.nn.ops.Autograd;
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import e2kd.train.optim.GradientClipping;
 import e2kd.train.optim.Schedule;
 import e2kd.train.optim.Sgd;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** SGD (PyTorch semantics), the warm-up cosine schedule and gradient clipping on hand-computed values. */
 class OptimizationTest {
@@ -68,12 +67,14 @@ class OptimizationTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.create(new float[] {3f, 4f, 0f, 0.0001f}, new ai.djl.ndarray.types.Shape(2, 2));
             w.setRequiresGradient(true);
-            NDArray loss = Autograd.recording(() -> w.mul(m.create(new float[] {30f, 40f, 0f, 0f},
-                    new ai.djl.ndarray.types.Shape(2, 2))).sum());
+            NDArray loss = Autograd.recording(() -> w.mul(
+                            m.create(new float[] {30f, 40f, 0f, 0f}, new ai.djl.ndarray.types.Shape(2, 2)))
+                    .sum());
             Autograd.backward(loss, false);
             new GradientClipping(GradientClipping.Kind.AGC, 0.01).apply(Map.of("w", w));
             // unit 0: ‖θ‖ = 5 → max 0.05; ‖g‖ = 50 → g·0.001. Unit 1: g = 0 stays 0.
-            assertArrayEquals(new float[] {0.03f, 0.04f, 0f, 0f}, w.getGradient().toFloatArray(), 1e-6f);
+            assertArrayEquals(
+                    new float[] {0.03f, 0.04f, 0f, 0f}, w.getGradient().toFloatArray(), 1e-6f);
         }
     }
 }

@@ -1,16 +1,15 @@
 package e2kd.train;
 
-import java.util.Map;
-import java.util.LinkedHashMap;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** The progress line's fields, the terminal bar, and plain lines when stderr is not a terminal. */
 class ProgressTest {
@@ -25,9 +24,11 @@ class ProgressTest {
 
     @Test
     void lineShowsEpochStepLossPartsSpeedAndEta() {
-        assertEquals("epoch 2/5  step 30/100  loss 1.2500 kd 0.5000 explanation 0.7500  812.3 img/s  ETA 1:01:05",
+        assertEquals(
+                "epoch 2/5  step 30/100  loss 1.2500 kd 0.5000 explanation 0.7500  812.3 img/s  ETA 1:01:05",
                 Progress.line(2, 5, 30, 100, DISTILL, 812.34, 3665));
-        assertEquals("epoch 1/1  step 1/9  loss 0.3000 ground_truth 0.3000  1.0 img/s  ETA 0:00:00",
+        assertEquals(
+                "epoch 1/1  step 1/9  loss 0.3000 ground_truth 0.3000  1.0 img/s  ETA 0:00:00",
                 Progress.line(1, 1, 1, 9, new StepResult(0.3, Map.of("ground_truth", 0.3), false), 1, 0.4));
     }
 

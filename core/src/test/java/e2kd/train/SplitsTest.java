@@ -1,19 +1,18 @@
 package e2kd.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import e2kd.data.CompositeScenes;
 import e2kd.data.FashionMnist;
 import e2kd.data.LabeledDataset;
 import e2kd.data.Waterbirds;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SplitsTest {
     /**
@@ -24,26 +23,52 @@ class SplitsTest {
     @Test
     void waterbirdsFolderKeepsItsOwnSplits(@TempDir Path dir) {
         LabeledDataset items = FashionMnist.embedded().test();
-        int[] zeros = IntStream.range(0, items.size()).filter(i -> items.label(i) == 0).toArray();
-        int[] ones = IntStream.range(0, items.size()).filter(i -> items.label(i) == 1).toArray();
-        int[] pool = IntStream.range(0, 24).map(i -> i % 2 == 0 ? zeros[i / 2] : ones[i / 2]).toArray();
+        int[] zeros = IntStream.range(0, items.size())
+                .filter(i -> items.label(i) == 0)
+                .toArray();
+        int[] ones = IntStream.range(0, items.size())
+                .filter(i -> items.label(i) == 1)
+                .toArray();
+        int[] pool = IntStream.range(0, 24)
+                .map(i -> i % 2 == 0 ? zeros[i / 2] : ones[i / 2])
+                .toArray();
         LabeledDataset two = items.subset(pool);
-        CompositeScenes.shortcut(1).write(dir, FashionMnist.CLASS_NAMES.subList(0, 2), List.of(
-                new CompositeScenes.Part(Waterbirds.TRAIN, two.subset(IntStream.range(0, 8).toArray()), 1.0),
-                new CompositeScenes.Part(Waterbirds.VAL, two.subset(IntStream.range(8, 14).toArray()), 1.0),
-                new CompositeScenes.Part(Waterbirds.TEST, two.subset(IntStream.range(14, 24).toArray()), 0.0)));
-        Splits s = Splits.open(ConfigLoader.defaults().set(List.of("data=waterbirds", "data_dir=" + dir,
-                "shots_per_class=4", "val_per_class=3", "test_limit=7")).resolve());
+        CompositeScenes.shortcut(1)
+                .write(
+                        dir,
+                        FashionMnist.CLASS_NAMES.subList(0, 2),
+                        List.of(
+                                new CompositeScenes.Part(
+                                        Waterbirds.TRAIN,
+                                        two.subset(IntStream.range(0, 8).toArray()),
+                                        1.0),
+                                new CompositeScenes.Part(
+                                        Waterbirds.VAL,
+                                        two.subset(IntStream.range(8, 14).toArray()),
+                                        1.0),
+                                new CompositeScenes.Part(
+                                        Waterbirds.TEST,
+                                        two.subset(IntStream.range(14, 24).toArray()),
+                                        0.0)));
+        Splits s = Splits.open(ConfigLoader.defaults()
+                .set(List.of(
+                        "data=waterbirds", "data_dir=" + dir, "shots_per_class=4", "val_per_class=3", "test_limit=7"))
+                .resolve());
         assertEquals(2, s.numClasses());
         assertEquals(8, s.train().size());
         assertEquals(6, s.val().size());
         assertEquals(7, s.test().size());
         Waterbirds all = Waterbirds.open(dir);
-        assertArrayEquals(IntStream.range(0, 7).map(i -> all.split(Waterbirds.TEST).label(i)).toArray(),
+        assertArrayEquals(
+                IntStream.range(0, 7)
+                        .map(i -> all.split(Waterbirds.TEST).label(i))
+                        .toArray(),
                 s.test().labels());
         assertEquals(4, IntStream.of(s.train().labels()).filter(l -> l == 0).count());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Splits.open(
-                ConfigLoader.defaults().set(List.of("data=waterbirds")).resolve()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> Splits.open(
+                        ConfigLoader.defaults().set(List.of("data=waterbirds")).resolve()));
         assertEquals("config data=waterbirds needs data_dir (or --data DIR with metadata.csv)", e.getMessage());
     }
 }

@@ -3,10 +3,9 @@ package e2kd.distill.criteria;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArrayEx;
-import e2kd.nn.layers.BatchNorm2d;
 import e2kd.nn.Module;
+import e2kd.nn.layers.BatchNorm2d;
 import e2kd.nn.layers.Sequential;
-
 import java.util.List;
 
 /**
@@ -21,6 +20,7 @@ import java.util.List;
 final class Abf extends Module {
     /** PyTorch's {@code mode="nearest"} in DJL's interpolation numbering. */
     private static final int NEAREST = 0;
+
     private final Sequential conv1;
     private final Sequential conv2;
     private final Sequential attention;
@@ -30,10 +30,16 @@ final class Abf extends Module {
 
     /** Convolutions initialised as the original: kaiming_uniform_(a=1) for conv1 and conv2, PyTorch's default else. */
     Abf(NDManager m, int in, int mid, int out, boolean fuse) {
-        conv1 = child("conv1", new Sequential(List.of(new ConnectorConv(m, in, mid, 1, false, 1), new BatchNorm2d(m, mid))));
-        conv2 = child("conv2", new Sequential(List.of(new ConnectorConv(m, mid, out, 3, false, 1), new BatchNorm2d(m, out))));
-        attention = fuse ? child("att_conv", new Sequential(List.of(
-                new ConnectorConv(m, 2 * mid, 2, 1, true, ConnectorConv.DEFAULT_SLOPE), new Sigmoid()))) : null;
+        conv1 = child(
+                "conv1", new Sequential(List.of(new ConnectorConv(m, in, mid, 1, false, 1), new BatchNorm2d(m, mid))));
+        conv2 = child(
+                "conv2", new Sequential(List.of(new ConnectorConv(m, mid, out, 3, false, 1), new BatchNorm2d(m, out))));
+        attention = fuse
+                ? child(
+                        "att_conv",
+                        new Sequential(List.of(
+                                new ConnectorConv(m, 2 * mid, 2, 1, true, ConnectorConv.DEFAULT_SLOPE), new Sigmoid())))
+                : null;
     }
 
     /**

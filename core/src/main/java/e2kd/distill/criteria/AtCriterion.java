@@ -5,7 +5,6 @@ import e2kd.distill.Criterion;
 import e2kd.distill.CriterionFactory;
 import e2kd.distill.CriterionInput;
 import e2kd.distill.Needs;
-
 import java.util.List;
 import java.util.Set;
 
@@ -17,15 +16,18 @@ import java.util.Set;
  * after their ReLU); default weight 1000 (mdistiller's and torchdistill's).
  */
 public final class AtCriterion implements Criterion {
-    public static final CriterionFactory FACTORY = CriterionFactory.of("at", 1000, (spec, context) ->
-            new AtCriterion(spec.number("p", 2), spec.names("stages", List.of("layer1", "layer2", "layer3", "layer4"))));
+    public static final CriterionFactory FACTORY = CriterionFactory.of(
+            "at",
+            1000,
+            (spec, context) -> new AtCriterion(
+                    spec.number("p", 2), spec.names("stages", List.of("layer1", "layer2", "layer3", "layer4"))));
     private final double p;
     private final List<String> stages;
 
     public AtCriterion(double p, List<String> stages) {
         if (!(p > 0) || stages.isEmpty()) {
-            throw new IllegalArgumentException("loss term at: p=" + p + " must be positive and stages " + stages
-                    + " not empty");
+            throw new IllegalArgumentException(
+                    "loss term at: p=" + p + " must be positive and stages " + stages + " not empty");
         }
         this.p = p;
         this.stages = List.copyOf(stages);
@@ -43,7 +45,8 @@ public final class AtCriterion implements Criterion {
             NDArray s = in.student().feature(stage);
             NDArray t = in.teacher().feature(stage);
             long side = Math.min(s.getShape().get(2), t.getShape().get(2));
-            NDArray term = FeatureMaps.mse(attention(FeatureMaps.adaptiveAvgPool(s, side, side)),
+            NDArray term = FeatureMaps.mse(
+                    attention(FeatureMaps.adaptiveAvgPool(s, side, side)),
                     attention(FeatureMaps.adaptiveAvgPool(t, side, side)));
             total = total == null ? term : total.add(term);
         }
@@ -53,6 +56,7 @@ public final class AtCriterion implements Criterion {
     /** (B, C, h, w) → (B, h·w): mean over channels of |F|^p, flattened, L2-normalised per sample. */
     NDArray attention(NDArray feature) {
         NDArray powered = p == 2 ? feature.square() : feature.abs().pow(p);
-        return FeatureMaps.l2Normalize(powered.mean(new int[] {1}).reshape(feature.getShape().get(0), -1), 1);
+        return FeatureMaps.l2Normalize(
+                powered.mean(new int[] {1}).reshape(feature.getShape().get(0), -1), 1);
     }
 }

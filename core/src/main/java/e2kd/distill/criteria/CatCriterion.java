@@ -5,7 +5,6 @@ import e2kd.distill.Criterion;
 import e2kd.distill.CriterionFactory;
 import e2kd.distill.CriterionInput;
 import e2kd.distill.Needs;
-
 import java.util.Set;
 
 /**
@@ -17,8 +16,10 @@ import java.util.Set;
  */
 public final class CatCriterion implements Criterion {
     private static final String CAM = "cam";
-    public static final CriterionFactory FACTORY = CriterionFactory.of("cat", 0.5, (spec, context) ->
-            new CatCriterion(spec.integer("resolution", 4), spec.flag("normalize", false)));
+    public static final CriterionFactory FACTORY = CriterionFactory.of(
+            "cat",
+            0.5,
+            (spec, context) -> new CatCriterion(spec.integer("resolution", 4), spec.flag("normalize", false)));
     private final int resolution;
     private final boolean normalize;
 
@@ -37,7 +38,8 @@ public final class CatCriterion implements Criterion {
 
     @Override
     public NDArray compute(CriterionInput in) {
-        return FeatureMaps.mse(pooled(in.student().feature(CAM)), pooled(in.teacher().feature(CAM)));
+        return FeatureMaps.mse(
+                pooled(in.student().feature(CAM)), pooled(in.teacher().feature(CAM)));
     }
 
     private NDArray pooled(NDArray cam) {

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import e2kd.nn.ops.ConvOps;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
+import e2kd.nn.ops.ConvOps;
 
 /**
  * A stride-1 "same" convolution of a criterion's connector ({@code nn.Conv2d(in, out, k, padding=k/2)}): key
@@ -17,6 +17,7 @@ import e2kd.nn.Module;
 final class ConnectorConv extends Module implements Layer {
     /** The negative slope of PyTorch's default convolution init. */
     static final double DEFAULT_SLOPE = Math.sqrt(5);
+
     private final int padding;
 
     ConnectorConv(NDManager manager, int in, int out, int kernel, boolean bias, double slope) {

@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Module;
+import e2kd.nn.ops.Autograd;
 import e2kd.nn.ops.Scalars;
 
 /**

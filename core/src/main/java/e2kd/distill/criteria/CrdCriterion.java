@@ -10,7 +10,6 @@ import e2kd.distill.CriterionSpec;
 import e2kd.distill.Needs;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Scalars;
-
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +27,7 @@ public final class CrdCriterion implements Criterion {
     public static final CriterionFactory FACTORY = CriterionFactory.of("crd", 0.8, CrdCriterion::create);
     /** The ε of the original NCE loss. */
     private static final double EPS = 1e-7;
+
     private static final List<String> POOLED = List.of(FeatureProbe.POOLED);
     private final State state;
     private final NegativeSampler sampler;
@@ -81,8 +81,11 @@ public final class CrdCriterion implements Criterion {
         if (in.indices() == null) {
             throw new IllegalStateException("loss term crd needs each sample's training index");
         }
-        return loss(in.student().feature(FeatureProbe.POOLED), in.teacher().feature(FeatureProbe.POOLED),
-                in.indices(), sampler.draw(in.indices(), in.step()));
+        return loss(
+                in.student().feature(FeatureProbe.POOLED),
+                in.teacher().feature(FeatureProbe.POOLED),
+                in.indices(),
+                sampler.draw(in.indices(), in.step()));
     }
 
     /** The term for pooled features (B, K_S), (B, K_T) against the given contrast indices; updates the memory. */

@@ -2,8 +2,8 @@ package e2kd.distill.criteria;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import e2kd.nn.layers.Linear;
 import e2kd.nn.Module;
+import e2kd.nn.layers.Linear;
 
 /** CRD's embedding head: flatten, {@code linear} (PyTorch's default init), L2-normalise each row. (B, …) → (B, D). */
 final class Embed extends Module {

@@ -21,7 +21,8 @@ public final class ExplanationLoss {
     /** Per-sample cosine similarity of whole flattened maps, (B). */
     public static NDArray cosine(NDArray a, NDArray b) {
         if (!a.getShape().equals(b.getShape())) {
-            throw new IllegalArgumentException("explanations differ in shape: teacher " + a.getShape() + ", student " + b.getShape());
+            throw new IllegalArgumentException(
+                    "explanations differ in shape: teacher " + a.getShape() + ", student " + b.getShape());
         }
         long batch = a.getShape().get(0);
         NDArray fa = a.reshape(batch, -1);

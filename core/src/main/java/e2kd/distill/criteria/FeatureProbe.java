@@ -1,14 +1,13 @@
 package e2kd.distill.criteria;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import e2kd.nn.ops.Autograd;
+import e2kd.nn.Devices;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
-
+import e2kd.nn.ops.Autograd;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,9 @@ final class FeatureProbe {
 
     /** {@link #stage} for k = 1..4. */
     static List<String> stages(Model model) {
-        return java.util.stream.IntStream.rangeClosed(1, STAGES).mapToObj(k -> stage(model, k)).toList();
+        return java.util.stream.IntStream.rangeClosed(1, STAGES)
+                .mapToObj(k -> stage(model, k))
+                .toList();
     }
 
     /** Channels (dimension 1) of each named feature, in the order given. */

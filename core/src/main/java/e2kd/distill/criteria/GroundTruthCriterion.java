@@ -9,8 +9,10 @@ import e2kd.nn.GroundTruthLoss;
 
 /** {@code ground_truth}: the student's label loss, its family's {@link GroundTruthLoss} (CE, or B-cos BCE). */
 public final class GroundTruthCriterion implements Criterion {
-    public static final CriterionFactory FACTORY = CriterionFactory.of("ground_truth",
-            (spec, context) -> new GroundTruthCriterion(context.student().spec().family().groundTruthLoss()));
+    public static final CriterionFactory FACTORY = CriterionFactory.of(
+            "ground_truth",
+            (spec, context) ->
+                    new GroundTruthCriterion(context.student().spec().family().groundTruthLoss()));
     private final GroundTruthLoss loss;
 
     public GroundTruthCriterion(GroundTruthLoss loss) {

@@ -5,7 +5,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import e2kd.nn.ops.Scalars;
-
 import java.util.List;
 
 /**
@@ -27,8 +26,8 @@ final class HierarchicalContextLoss {
             NDArray s = student.get(i);
             NDArray t = teacher.get(i);
             if (!s.getShape().equals(t.getShape())) {
-                throw new IllegalArgumentException("HCL level " + i + ": student " + s.getShape() + " vs teacher "
-                        + t.getShape());
+                throw new IllegalArgumentException(
+                        "HCL level " + i + ": student " + s.getShape() + " vs teacher " + t.getShape());
             }
             long h = s.getShape().get(2);
             NDArray level = mse(s, t);

@@ -1,7 +1,6 @@
 package e2kd.distill.criteria;
 
 import e2kd.nn.Module;
-
 import java.util.ArrayList;
 import java.util.List;
 

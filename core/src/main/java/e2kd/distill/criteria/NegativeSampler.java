@@ -1,7 +1,6 @@
 package e2kd.distill.criteria;
 
 import e2kd.data.Seeds;
-
 import java.util.SplittableRandom;
 
 /**
@@ -15,6 +14,7 @@ final class NegativeSampler {
     private final int[] labels;
     /** Training indices sorted by class; class c occupies [start[c], start[c] + count[c]). */
     private final int[] byClass;
+
     private final int[] start;
     private final int[] count;
     private final int k;
@@ -52,8 +52,8 @@ final class NegativeSampler {
             largest = Math.max(largest, c);
         }
         if (k < 1 || largest == labels.length) {
-            throw new IllegalArgumentException("CRD needs k >= 1 negatives (k=" + k + ") and training samples of at least"
-                    + " two classes");
+            throw new IllegalArgumentException(
+                    "CRD needs k >= 1 negatives (k=" + k + ") and training samples of at least" + " two classes");
         }
         this.labels = labels.clone();
         this.k = Math.min(k, labels.length - largest);

@@ -3,7 +3,6 @@ package e2kd.distill.criteria;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import e2kd.nn.Module;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +21,8 @@ final class ReviewKdConnectors extends Module {
      */
     ReviewKdConnectors(NDManager m, long[] student, long[] teacher, int maxMid) {
         if (student.length != teacher.length || student.length == 0) {
-            throw new IllegalArgumentException("ReviewKD levels: student " + Arrays.toString(student) + ", teacher "
-                    + Arrays.toString(teacher));
+            throw new IllegalArgumentException(
+                    "ReviewKD levels: student " + Arrays.toString(student) + ", teacher " + Arrays.toString(teacher));
         }
         int levels = student.length;
         int mid = (int) Math.min(maxMid, student[levels - 1]);

@@ -10,7 +10,6 @@ import e2kd.distill.Needs;
 import e2kd.nn.Model;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Scalars;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +50,11 @@ public final class ReviewKdCriterion implements Criterion {
         this.warmupEpochs = warmupEpochs;
         this.studentLevels = levels(context.student());
         this.teacherLevels = levels(context.teacher());
-        this.connectors = new ReviewKdConnectors(context.manager(), widths(context.student(), studentLevels),
-                widths(context.teacher(), teacherLevels), maxMid);
+        this.connectors = new ReviewKdConnectors(
+                context.manager(),
+                widths(context.student(), studentLevels),
+                widths(context.teacher(), teacherLevels),
+                maxMid);
     }
 
     private static Criterion create(CriterionSpec spec, CriterionContext context) {
@@ -101,7 +103,9 @@ public final class ReviewKdCriterion implements Criterion {
 
     /** A pooled feature (B, K) as a (B, K, 1, 1) map; maps as they are. */
     private static NDArray asMap(NDArray f) {
-        return f.getShape().dimension() == 2 ? f.reshape(f.getShape().get(0), f.getShape().get(1), 1, 1) : f;
+        return f.getShape().dimension() == 2
+                ? f.reshape(f.getShape().get(0), f.getShape().get(1), 1, 1)
+                : f;
     }
 
     @Override

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
-import e2kd.nn.ops.Scopes;
 import e2kd.nn.Trace;
 import e2kd.nn.layers.Linear;
 import e2kd.nn.models.VitOps;
+import e2kd.nn.ops.Scopes;
 
 /**
  * The attention part of a B-cos ViT encoder block (the authors' {@code Attention}): {@code norm} (B-cos LayerNorm),
@@ -50,7 +50,8 @@ public final class BcosAttention extends Module implements DynamicLinear {
 
     @Override
     public NDArray linear(NDArray v, Trace trace) {
-        NDArray values = norm.linear(v, trace).matMul(Scopes.owned(v, valueWeight().transpose()));
+        NDArray values =
+                norm.linear(v, trace).matMul(Scopes.owned(v, valueWeight().transpose()));
         NDArray mixed = trace.of(this).factor().matMul(VitOps.splitHeads(values, heads));
         return toOut.linear(VitOps.mergeHeads(mixed), trace);
     }

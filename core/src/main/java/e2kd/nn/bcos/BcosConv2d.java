@@ -48,7 +48,10 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         NDArray o = ConvOps.conv(x, w, linear.stride, linear.padding, 1).div(norm);
         NDArray scale = o.abs().div(patchNorm(x));
         if (trace != null) {
-            trace.record(this, new Trace.Entry(scale, w, norm, x.getShape().get(2), x.getShape().get(3)));
+            trace.record(
+                    this,
+                    new Trace.Entry(
+                            scale, w, norm, x.getShape().get(2), x.getShape().get(3)));
         }
         return scale.mul(o);
     }
@@ -57,19 +60,20 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     public NDArray transpose(NDArray g, Trace trace) {
         Trace.Entry e = trace.of(this);
         NDArray h = g.mul(e.factor()).div(e.weightNorm());
-        boolean product = ConvOps.prefersMatrixProduct(e.weight(), linear.stride, 1,
-                g.getShape().get(2) * g.getShape().get(3));
+        boolean product = ConvOps.prefersMatrixProduct(
+                e.weight(), linear.stride, 1, g.getShape().get(2) * g.getShape().get(3));
         if (!product && frozen != null && frozen.weight() == e.weight()) {
             return frozen.kernels().apply(h, e.inputHeight(), e.inputWidth());
         }
-        return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(),
-                e.inputWidth());
+        return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(), e.inputWidth());
     }
 
     @Override
     public NDArray linear(NDArray v, Trace trace) {
         Trace.Entry e = trace.of(this);
-        return e.factor().mul(ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1).div(e.weightNorm()));
+        return e.factor()
+                .mul(ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1)
+                        .div(e.weightNorm()));
     }
 
     /** ‖w_o‖ over (I, k, k) per output unit, as (1, O, 1, 1), owned by {@code owner}. */
@@ -87,7 +91,10 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         if (frozen == null || frozen.weight() != w) {
             weightsChanged();
             NDManager arrays = w.getManager().newSubManager();
-            frozen = Autograd.noGrad(() -> new Frozen(w, arrays, unitNorms(w, arrays),
+            frozen = Autograd.noGrad(() -> new Frozen(
+                    w,
+                    arrays,
+                    unitNorms(w, arrays),
                     ConvOps.SubPixelKernel.of(w, linear.stride, linear.padding, 1, arrays)));
         }
         return frozen;
@@ -105,8 +112,13 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     private NDArray patchNorm(NDArray x) {
         int k = linear.kernel();
         NDArray squares = x.square().sum(new int[] {1}, true);
-        NDArray mean = Pool.avgPool2d(squares, new Shape(k, k), new Shape(linear.stride, linear.stride),
-                new Shape(linear.padding, linear.padding), false, true);
+        NDArray mean = Pool.avgPool2d(
+                squares,
+                new Shape(k, k),
+                new Shape(linear.stride, linear.stride),
+                new Shape(linear.padding, linear.padding),
+                false,
+                true);
         return Scalars.mul(mean, k * k).add(1e-6).sqrt();
     }
 }

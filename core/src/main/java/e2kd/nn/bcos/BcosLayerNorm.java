@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
-import e2kd.nn.layers.LayerNorm;
 import e2kd.nn.Trace;
+import e2kd.nn.layers.LayerNorm;
 
 /**
  * LayerNorm without bias over the last axis, as the authors' B-cos ViTs use it ({@code NoBias(DetachableLayerNorm)},

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
-import e2kd.nn.ops.Scopes;
 import e2kd.nn.Trace;
 import e2kd.nn.layers.Linear;
+import e2kd.nn.ops.Scopes;
 
 /**
  * B-cos linear layer, B = 2, no bias (B-cos-v2 {@code BcosLinear}, max_out 1); key {@code linear.weight} (O, I).

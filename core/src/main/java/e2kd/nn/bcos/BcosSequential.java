@@ -1,13 +1,12 @@
 package e2kd.nn.bcos;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
 import e2kd.nn.Trace;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code nn.Sequential} of dynamic-linear blocks: children named "0", "1", … as in PyTorch state dicts, or by the

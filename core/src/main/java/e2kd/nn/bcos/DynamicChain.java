@@ -1,13 +1,12 @@
 package e2kd.nn.bcos;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Taps;
 import e2kd.nn.Trace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Composition f_n ∘ … ∘ f_1 of dynamic-linear blocks, each under a name (its tap point); its transpose runs the

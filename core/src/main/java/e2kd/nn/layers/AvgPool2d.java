@@ -28,7 +28,10 @@ public final class AvgPool2d extends Module implements DynamicLinear, Layer {
     @Override
     public NDArray forward(NDArray x, Trace trace) {
         if (trace != null) {
-            trace.record(this, new Trace.Entry(null, null, x.getShape().get(2), x.getShape().get(3)));
+            trace.record(
+                    this,
+                    new Trace.Entry(
+                            null, null, x.getShape().get(2), x.getShape().get(3)));
         }
         return linearMap(x);
     }
@@ -42,10 +45,10 @@ public final class AvgPool2d extends Module implements DynamicLinear, Layer {
     public NDArray transpose(NDArray g, Trace trace) {
         Trace.Entry e = trace.of(this);
         long channels = g.getShape().get(1);
-        NDArray kernelWeights = Scalars.div(g.getManager().ones(new Shape(channels, 1, kernel, kernel),
-                g.getDataType()), kernel * kernel);
-        return ConvOps.convTranspose(g, kernelWeights, stride, padding, (int) channels, e.inputHeight(),
-                e.inputWidth());
+        NDArray kernelWeights = Scalars.div(
+                g.getManager().ones(new Shape(channels, 1, kernel, kernel), g.getDataType()), kernel * kernel);
+        return ConvOps.convTranspose(
+                g, kernelWeights, stride, padding, (int) channels, e.inputHeight(), e.inputWidth());
     }
 
     @Override
@@ -60,7 +63,7 @@ public final class AvgPool2d extends Module implements DynamicLinear, Layer {
     }
 
     private NDArray linearMap(NDArray x) {
-        return Pool.avgPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding),
-                false, true);
+        return Pool.avgPool2d(
+                x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding), false, true);
     }
 }

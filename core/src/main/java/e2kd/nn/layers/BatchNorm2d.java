@@ -26,8 +26,15 @@ public final class BatchNorm2d extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray out = JniUtils.batchNorm((PtNDArray) x, (PtNDArray) buf("running_mean"), (PtNDArray) buf("running_var"),
-                (PtNDArray) param("weight"), (PtNDArray) param("bias"), isTraining(), 0.1, 1e-5);
+        NDArray out = JniUtils.batchNorm(
+                (PtNDArray) x,
+                (PtNDArray) buf("running_mean"),
+                (PtNDArray) buf("running_var"),
+                (PtNDArray) param("weight"),
+                (PtNDArray) param("bias"),
+                isTraining(),
+                0.1,
+                1e-5);
         if (isTraining()) {
             Autograd.noGrad(() -> buf("num_batches_tracked").addi(1));
         }

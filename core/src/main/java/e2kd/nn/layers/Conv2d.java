@@ -19,8 +19,8 @@ public final class Conv2d extends Module implements Layer {
     public Conv2d(NDManager manager, int in, int out, int kernel, int stride, int padding) {
         // Kaiming normal, fan_out, gain √2: the init torchvision and B-cos-v2 ResNets use.
         double std = Math.sqrt(2.0 / (out * kernel * kernel));
-        parameter("weight",
-                manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel), DataType.FLOAT32));
+        parameter(
+                "weight", manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel), DataType.FLOAT32));
         this.stride = stride;
         this.padding = padding;
     }
@@ -29,7 +29,8 @@ public final class Conv2d extends Module implements Layer {
     @Override
     public NDArray forward(NDArray x) {
         if (channelsLast) {
-            // oneDNN's channels-last kernels: here the matrix products of ConvOps measured slower (docs/PERFORMANCE.md).
+            // oneDNN's channels-last kernels: here the matrix products of ConvOps measured slower
+            // (docs/PERFORMANCE.md).
             return ConvOps.libtorchConv(x, weight(), stride, padding, 1);
         }
         return ConvOps.conv(x, weight(), stride, padding, 1);
@@ -59,7 +60,7 @@ public final class Conv2d extends Module implements Layer {
     }
 
     /** (O, I, k, k). */
-   public NDArray weight() {
+    public NDArray weight() {
         return param("weight");
     }
 

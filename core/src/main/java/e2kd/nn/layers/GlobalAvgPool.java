@@ -8,6 +8,7 @@ public final class GlobalAvgPool {
     private GlobalAvgPool() {}
 
     public static NDArray of(NDArray x) {
-        return Scalars.div(x.sum(new int[] {2, 3}), x.getShape().get(2) * x.getShape().get(3));
+        return Scalars.div(
+                x.sum(new int[] {2, 3}), x.getShape().get(2) * x.getShape().get(3));
     }
 }

@@ -30,7 +30,8 @@ public final class Linear extends Module implements Layer {
     @Override
     public NDArray forward(NDArray x) {
         NDArray bias = param("bias");
-        return bias == null ? x.matMul(weight().transpose())
+        return bias == null
+                ? x.matMul(weight().transpose())
                 : ai.djl.nn.core.Linear.linear(x, weight(), bias).singletonOrThrow();
     }
 

@@ -20,7 +20,7 @@ public final class MaxPool2d extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return Pool.maxPool2d(x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding),
-                false);
+        return Pool.maxPool2d(
+                x, new Shape(kernel, kernel), new Shape(stride, stride), new Shape(padding, padding), false);
     }
 }

@@ -1,13 +1,12 @@
 package e2kd.nn.layers;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
 import e2kd.nn.Taps;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code nn.Sequential} of plain layers: children named "0", "1", …, or by the names given

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
-import e2kd.nn.ops.Scopes;
 import e2kd.nn.Trace;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.ops.Scalars;
+import e2kd.nn.ops.Scopes;
 
 /**
  * Uncentered batch norm without bias (B-cos-v2 {@code NoBias(BatchNormUncentered2d)}): y = x / sqrt(var + ε) · γ,
@@ -31,11 +31,16 @@ public final class UncenteredBatchNorm2d extends Module implements DynamicLinear
     /** x (B, C, H, W) → same shape. */
     @Override
     public NDArray forward(NDArray x, Trace trace) {
-        NDArray variance = isTraining() ? batchVariance(x) : Scopes.owned(x, buf("running_var").reshape(1, -1, 1, 1));
+        NDArray variance = isTraining()
+                ? batchVariance(x)
+                : Scopes.owned(x, buf("running_var").reshape(1, -1, 1, 1));
         NDArray gamma = Scopes.owned(x, param("weight").reshape(1, -1, 1, 1));
         NDArray factor = gamma.div(variance.add(EPS).sqrt());
         if (trace != null) {
-            trace.record(this, new Trace.Entry(factor, null, x.getShape().get(2), x.getShape().get(3)));
+            trace.record(
+                    this,
+                    new Trace.Entry(
+                            factor, null, x.getShape().get(2), x.getShape().get(3)));
         }
         return x.mul(factor);
     }

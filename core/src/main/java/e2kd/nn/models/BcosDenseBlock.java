@@ -1,12 +1,11 @@
 package e2kd.nn.models;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.List;
-import java.util.function.UnaryOperator;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
 import e2kd.nn.Trace;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * B-cos-v2 {@code _DenseBlock}: children {@code denselayer1..n} (norm1, conv1, norm2, conv2, all dynamic-linear, no

@@ -1,16 +1,15 @@
 package e2kd.nn.models;
 
 import ai.djl.ndarray.NDManager;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.ModelSpec;
 import e2kd.nn.Module;
 import e2kd.nn.bcos.BcosConv2d;
 import e2kd.nn.bcos.BcosSequential;
 import e2kd.nn.layers.AvgPool2d;
 import e2kd.nn.layers.UncenteredBatchNorm2d;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * B-cos DenseNet as in B-cos-v2 ({@code bcos/models/densenet.py}, ImageNet configs: {@code NoBias(
@@ -27,7 +26,9 @@ public final class BcosDenseNet extends BcosModel {
         super(spec);
         DenseNetLayout.Features layout = DenseNetLayout.features(spec.options(CnnOptions.class), blocks, new Family(m));
         BcosSequential features = child("features", new BcosSequential(layout.modules()));
-        body(features.blocks(), child("classifier", new BcosConv2d(m, layout.channels(), spec.numClasses(), 1, 1, 0)),
+        body(
+                features.blocks(),
+                child("classifier", new BcosConv2d(m, layout.channels(), spec.numClasses(), 1, 1, 0)),
                 DenseNetLayout.stageAliases("norm5"));
     }
 

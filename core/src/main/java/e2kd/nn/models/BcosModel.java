@@ -1,10 +1,6 @@
 package e2kd.nn.models;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.BcosClassifier;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Model;
@@ -14,6 +10,9 @@ import e2kd.nn.Trace;
 import e2kd.nn.bcos.BcosConv2d;
 import e2kd.nn.bcos.DynamicChain;
 import e2kd.nn.layers.GlobalAvgPool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A B-cos classifier as in B-cos-v2: dynamic-linear feature blocks, then a 1×1 B-cos conv classifier applied
@@ -89,7 +88,13 @@ public abstract class BcosModel extends Model implements BcosClassifier {
         }
         NDArray classMap = named.at(CAM, classifier.forward(feature, trace));
         if (trace != null) {
-            trace.record(this, new Trace.Entry(null, null, classMap.getShape().get(2), classMap.getShape().get(3)));
+            trace.record(
+                    this,
+                    new Trace.Entry(
+                            null,
+                            null,
+                            classMap.getShape().get(2),
+                            classMap.getShape().get(3)));
         }
         return GlobalAvgPool.of(classMap).add(logitBias);
     }
@@ -102,8 +107,10 @@ public abstract class BcosModel extends Model implements BcosClassifier {
         long w = head.inputWidth();
         long b = classes.getShape().get(0);
         int c = spec().numClasses();
-        NDArray seed = classes.oneHot(c, trace.of(classifier).weight().getDataType()).div(h * w)
-                .reshape(b, c, 1, 1).broadcast(b, c, h, w);
+        NDArray seed = classes.oneHot(c, trace.of(classifier).weight().getDataType())
+                .div(h * w)
+                .reshape(b, c, 1, 1)
+                .broadcast(b, c, h, w);
         return features.transpose(classifier.transpose(seed, trace), trace);
     }
 

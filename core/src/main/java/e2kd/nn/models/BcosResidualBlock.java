@@ -2,9 +2,6 @@ package e2kd.nn.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
-import java.util.ArrayList;
-import java.util.List;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
 import e2kd.nn.Trace;
@@ -12,6 +9,8 @@ import e2kd.nn.bcos.BcosConv2d;
 import e2kd.nn.bcos.BcosSequential;
 import e2kd.nn.bcos.DynamicChain;
 import e2kd.nn.layers.UncenteredBatchNorm2d;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * B-cos-v2 ResNet block without activations: out = main(x) + shortcut(x), where main is conv1·bn1·conv2·bn2
@@ -34,8 +33,10 @@ public final class BcosResidualBlock extends Module implements DynamicLinear {
 
     /** Basic block (ResNet-18/34): two 3×3 B-cos convs. */
     public static BcosResidualBlock basic(NDManager m, int in, int planes, int stride) {
-        return new BcosResidualBlock(List.of("conv1", "bn1", "conv2", "bn2"),
-                List.of(new BcosConv2d(m, in, planes, 3, stride, 1), new UncenteredBatchNorm2d(m, planes),
+        return new BcosResidualBlock(
+                List.of("conv1", "bn1", "conv2", "bn2"),
+                List.of(
+                        new BcosConv2d(m, in, planes, 3, stride, 1), new UncenteredBatchNorm2d(m, planes),
                         new BcosConv2d(m, planes, planes, 3, 1, 1), new UncenteredBatchNorm2d(m, planes)),
                 shortcut(m, in, planes, stride));
     }
@@ -43,8 +44,10 @@ public final class BcosResidualBlock extends Module implements DynamicLinear {
     /** Bottleneck block (ResNet-50): 1×1, 3×3 (stride), 1×1 with 4× expansion. */
     public static BcosResidualBlock bottleneck(NDManager m, int in, int planes, int stride) {
         int out = planes * 4;
-        return new BcosResidualBlock(List.of("conv1", "bn1", "conv2", "bn2", "conv3", "bn3"),
-                List.of(new BcosConv2d(m, in, planes, 1, 1, 0), new UncenteredBatchNorm2d(m, planes),
+        return new BcosResidualBlock(
+                List.of("conv1", "bn1", "conv2", "bn2", "conv3", "bn3"),
+                List.of(
+                        new BcosConv2d(m, in, planes, 1, 1, 0), new UncenteredBatchNorm2d(m, planes),
                         new BcosConv2d(m, planes, planes, 3, stride, 1), new UncenteredBatchNorm2d(m, planes),
                         new BcosConv2d(m, planes, out, 1, 1, 0), new UncenteredBatchNorm2d(m, out)),
                 shortcut(m, in, out, stride));

@@ -3,10 +3,6 @@ package e2kd.nn.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.BcosClassifier;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Model;
@@ -18,6 +14,9 @@ import e2kd.nn.bcos.BcosLayerNorm;
 import e2kd.nn.bcos.BcosLinear;
 import e2kd.nn.bcos.BcosSequential;
 import e2kd.nn.ops.Scalars;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The authors' B-cos SimpleViT ({@code bcos/models/vit.py}, configured as their {@code bcos_vits}), wrapped as
@@ -94,7 +93,10 @@ public final class BcosVit extends Model implements BcosClassifier {
         }
         NDArray pooled = taps.at(VitOps.POOLED, VitOps.meanTokens(tokens));
         if (trace != null) {
-            trace.record(this, new Trace.Entry(null, null, x.getShape().get(2), x.getShape().get(3)));
+            trace.record(
+                    this,
+                    new Trace.Entry(
+                            null, null, x.getShape().get(2), x.getShape().get(3)));
         }
         return head.forward(pooled, trace).add(logitBias);
     }
@@ -104,8 +106,7 @@ public final class BcosVit extends Model implements BcosClassifier {
     public NDArray explain(Trace trace, NDArray classes) {
         Trace.Entry input = trace.of(this);
         NDArray tokens = patchEmbedding.transpose(tokenExplanation(trace, classes), trace);
-        return VitOps.unpatches(tokens, options.patch(), options.inChannels(), input.inputHeight(),
-                input.inputWidth());
+        return VitOps.unpatches(tokens, options.patch(), options.inChannels(), input.inputHeight(), input.inputWidth());
     }
 
     /**
@@ -116,10 +117,11 @@ public final class BcosVit extends Model implements BcosClassifier {
         Trace.Entry input = trace.of(this);
         long n = input.inputHeight() / options.patch() * (input.inputWidth() / options.patch());
         long b = classes.getShape().get(0);
-        NDArray seed = classes.oneHot(spec().numClasses(), trace.of(patchEmbedding).weight().getDataType());
+        NDArray seed = classes.oneHot(
+                spec().numClasses(), trace.of(patchEmbedding).weight().getDataType());
         NDArray pooled = Scalars.div(head.transpose(seed, trace), n);
-        return transformer.transpose(pooled.reshape(b, 1, options.dim()).broadcast(new Shape(b, n, options.dim())),
-                trace);
+        return transformer.transpose(
+                pooled.reshape(b, 1, options.dim()).broadcast(new Shape(b, n, options.dim())), trace);
     }
 
     @Override

@@ -2,9 +2,6 @@ package e2kd.nn.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
 import e2kd.nn.Trace;
@@ -12,6 +9,8 @@ import e2kd.nn.bcos.BcosAttention;
 import e2kd.nn.bcos.BcosLayerNorm;
 import e2kd.nn.bcos.BcosLinear;
 import e2kd.nn.bcos.BcosSequential;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One encoder block of a B-cos ViT: x = attn(x) + x, then x = ff(x) + x, with {@code ff.net} = norm, linear1,

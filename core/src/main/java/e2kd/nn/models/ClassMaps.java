@@ -9,7 +9,11 @@ final class ClassMaps {
 
     /** (B, C, h, w) = Σ_k w_ck A_k, without the bias (CAM, Zhou et al. 2016). */
     static NDArray of(NDArray weight, NDArray features) {
-        return ConvOps.libtorchConv(features, weight.reshape(weight.getShape().get(0), weight.getShape().get(1), 1, 1),
-                1, 0, 1);
+        return ConvOps.libtorchConv(
+                features,
+                weight.reshape(weight.getShape().get(0), weight.getShape().get(1), 1, 1),
+                1,
+                0,
+                1);
     }
 }

@@ -1,10 +1,10 @@
 package e2kd.nn.models;
 
+import e2kd.nn.ArchitectureOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import e2kd.nn.ArchitectureOptions;
 
 /**
  * Options of the convolutional architectures (ResNets, DenseNets, standard and B-cos), plus the DenseNet growth rate.
@@ -17,7 +17,10 @@ import e2kd.nn.ArchitectureOptions;
  * @param growth     DenseNet growth rate k (32 in torchvision); 0 for models without one
  */
 public record CnnOptions(Stem stem, int base, int inChannels, int growth) implements ArchitectureOptions {
-    public enum Stem { IMAGENET, SMALL }
+    public enum Stem {
+        IMAGENET,
+        SMALL
+    }
 
     public static final Set<String> KEYS = Set.of("stem", "base", "in_channels");
     private static final String GROWTH = "growth";
@@ -53,14 +56,19 @@ public record CnnOptions(Stem stem, int base, int inChannels, int growth) implem
         Stem stem = switch (stemText) {
             case "imagenet" -> Stem.IMAGENET;
             case "small" -> Stem.SMALL;
-            default -> throw new IllegalArgumentException("model option stem=" + stemText + " is not valid; expected imagenet or small");
+            default ->
+                throw new IllegalArgumentException(
+                        "model option stem=" + stemText + " is not valid; expected imagenet or small");
         };
         int growth = defaultGrowth > 0 ? ArchitectureOptions.integer(raw, GROWTH, defaultGrowth) : 0;
         if (defaultGrowth > 0 && growth < 1) {
             throw new IllegalArgumentException("option growth=" + growth + " must be a positive channel count");
         }
-        return new CnnOptions(stem, ArchitectureOptions.integer(raw, "base", 64),
-                ArchitectureOptions.integer(raw, "in_channels", defaultInChannels), growth);
+        return new CnnOptions(
+                stem,
+                ArchitectureOptions.integer(raw, "base", 64),
+                ArchitectureOptions.integer(raw, "in_channels", defaultInChannels),
+                growth);
     }
 
     /** Total downsampling of the feature stages: 32 with the ImageNet stem, 8 with the small one. */

@@ -1,11 +1,10 @@
 package e2kd.nn.models;
 
 import ai.djl.ndarray.NDArray;
-
-import java.util.List;
-import java.util.function.UnaryOperator;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
+import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * torchvision {@code _DenseBlock}: children {@code denselayer1..n}, each seeing the concatenation of the block input
@@ -16,7 +15,9 @@ final class DenseBlock extends Module implements Layer {
 
     DenseBlock(List<Module> layers) {
         DenseNetLayout.denseLayerNames(layers).forEach(this::child);
-        this.layers = layers.stream().map(l -> (UnaryOperator<NDArray>) ((Layer) l)::forward).toList();
+        this.layers = layers.stream()
+                .map(l -> (UnaryOperator<NDArray>) ((Layer) l)::forward)
+                .toList();
     }
 
     @Override

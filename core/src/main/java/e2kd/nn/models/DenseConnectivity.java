@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -34,8 +33,7 @@ final class DenseConnectivity {
      *
      * @param g (B, C₀ + n·k, H, W) → (B, C₀, H, W)
      */
-    static NDArray transpose(NDArray g, List<UnaryOperator<NDArray>> layerTransposes, long inputChannels,
-                             long growth) {
+    static NDArray transpose(NDArray g, List<UnaryOperator<NDArray>> layerTransposes, long inputChannels, long growth) {
         NDArray acc = g;
         for (int i = layerTransposes.size(); i >= 1; i--) {
             // acc holds g_0..g_i with the contributions of layers > i added; g_i is complete, layer i consumed it.

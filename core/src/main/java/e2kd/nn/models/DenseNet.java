@@ -3,11 +3,6 @@ package e2kd.nn.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
 import e2kd.nn.ModelSpec;
@@ -21,6 +16,10 @@ import e2kd.nn.layers.Linear;
 import e2kd.nn.layers.MaxPool2d;
 import e2kd.nn.layers.Relu;
 import e2kd.nn.layers.Sequential;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * torchvision DenseNet-BC ({@code torchvision/models/densenet.py}): {@code features} = conv0, norm0, relu0, pool0

@@ -1,10 +1,10 @@
 package e2kd.nn.models;
 
+import e2kd.nn.Module;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import e2kd.nn.Module;
 
 /**
  * DenseNet-BC layout shared by torchvision's {@code DenseNet} and B-cos-v2's {@code BcosDenseNet}
@@ -48,8 +48,8 @@ final class DenseNetLayout {
     private DenseNetLayout() {}
 
     static Features features(CnnOptions o, int[] blocks, Family family) {
-        Map<String, Module> modules = new LinkedHashMap<>(family.stem(o.inChannels(), o.base(),
-                o.stem() == CnnOptions.Stem.SMALL));
+        Map<String, Module> modules =
+                new LinkedHashMap<>(family.stem(o.inChannels(), o.base(), o.stem() == CnnOptions.Stem.SMALL));
         int channels = o.base();
         int k = o.growth();
         for (int b = 0; b < blocks.length; b++) {

@@ -1,15 +1,14 @@
 package e2kd.nn.models;
 
 import ai.djl.ndarray.NDManager;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.Function;
 import e2kd.nn.ArchitectureOptions;
 import e2kd.nn.Model;
 import e2kd.nn.ModelFamily;
 import e2kd.nn.ModelSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Registry of model ids: {@code Models.create("bcos_resnet18", 10, Map.of("stem", "small"), manager)}. Each id
@@ -22,8 +21,8 @@ public final class Models {
         Model create(NDManager manager, ModelSpec spec);
     }
 
-    private record Entry(ModelFamily family, Function<Map<String, String>, ArchitectureOptions> options,
-                         Factory factory) {}
+    private record Entry(
+            ModelFamily family, Function<Map<String, String>, ArchitectureOptions> options, Factory factory) {}
 
     /** torchvision's DenseNet growth rate k. */
     private static final int DENSENET_GROWTH = 32;
@@ -50,8 +49,11 @@ public final class Models {
     private Models() {}
 
     /** Registers {@code id}: its family, its options parser (defaults filled in) and its factory. */
-    public static void register(String id, ModelFamily family, Function<Map<String, String>, ArchitectureOptions> options,
-                                Factory factory) {
+    public static void register(
+            String id,
+            ModelFamily family,
+            Function<Map<String, String>, ArchitectureOptions> options,
+            Factory factory) {
         REGISTRY.put(id, new Entry(family, options, factory));
     }
 
@@ -63,8 +65,8 @@ public final class Models {
         register(id, family, raw -> CnnOptions.parse(raw, family.inChannels(), DENSENET_GROWTH), factory);
     }
 
-    private static void vit(String id, ModelFamily family, java.util.function.IntFunction<VitOptions> layout,
-                            Factory factory) {
+    private static void vit(
+            String id, ModelFamily family, java.util.function.IntFunction<VitOptions> layout, Factory factory) {
         register(id, family, raw -> VitOptions.parse(raw, layout.apply(family.inChannels())), factory);
     }
 
@@ -97,7 +99,8 @@ public final class Models {
     private static Entry entry(String id) {
         Entry e = REGISTRY.get(id);
         if (e == null) {
-            throw new IllegalArgumentException("unknown model id '" + id + "'; valid ids: " + String.join(", ", REGISTRY.keySet()));
+            throw new IllegalArgumentException(
+                    "unknown model id '" + id + "'; valid ids: " + String.join(", ", REGISTRY.keySet()));
         }
         return e;
     }

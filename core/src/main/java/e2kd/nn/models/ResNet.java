@@ -5,11 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
-
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
 import e2kd.nn.ModelSpec;
@@ -21,6 +16,10 @@ import e2kd.nn.layers.GlobalAvgPool;
 import e2kd.nn.layers.Linear;
 import e2kd.nn.layers.Sequential;
 import e2kd.nn.ops.ChannelsLast;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * torchvision ResNet (v1.5): conv1-bn1-relu-maxpool, layer1..4, global average pooling, {@code fc}. With the small
@@ -42,8 +41,11 @@ public final class ResNet extends Model implements CamModel {
         super(spec);
         CnnOptions o = spec.options(CnnOptions.class);
         boolean small = o.stem() == CnnOptions.Stem.SMALL;
-        conv1 = child("conv1", small ? new Conv2d(m, o.inChannels(), o.base(), 3, 1, 1)
-                : new Conv2d(m, o.inChannels(), o.base(), 7, 2, 3));
+        conv1 = child(
+                "conv1",
+                small
+                        ? new Conv2d(m, o.inChannels(), o.base(), 3, 1, 1)
+                        : new Conv2d(m, o.inChannels(), o.base(), 7, 2, 3));
         bn1 = child("bn1", new BatchNorm2d(m, o.base()));
         maxPool = !small;
         int in = o.base();
@@ -52,8 +54,10 @@ public final class ResNet extends Model implements CamModel {
             List<ResidualBlock> layer = new ArrayList<>();
             for (int i = 0; i < blocks[stage]; i++) {
                 int stride = i == 0 && stage > 0 ? 2 : 1;
-                layer.add(bottleneck ? ResidualBlock.bottleneck(m, in, planes, stride)
-                        : ResidualBlock.basic(m, in, planes, stride));
+                layer.add(
+                        bottleneck
+                                ? ResidualBlock.bottleneck(m, in, planes, stride)
+                                : ResidualBlock.basic(m, in, planes, stride));
                 in = planes * (bottleneck ? 4 : 1);
             }
             String name = "layer" + (stage + 1);

@@ -3,13 +3,12 @@ package e2kd.nn.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-
-import java.util.List;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
 import e2kd.nn.layers.BatchNorm2d;
 import e2kd.nn.layers.Conv2d;
 import e2kd.nn.layers.Sequential;
+import java.util.List;
 
 /**
  * torchvision ResNet block: out = relu(main(x) + shortcut(x)), main = conv-bn-relu-…-conv-bn. Basic (two 3×3) or
@@ -25,20 +24,35 @@ public final class ResidualBlock extends Module implements Layer {
         this.norms = new java.util.ArrayList<>();
         for (int i = 0; i < convs.size(); i++) {
             child("conv" + (i + 1), convs.get(i));
-            norms.add(child("bn" + (i + 1), new BatchNorm2d(m, (int) convs.get(i).weight().getShape().get(0))));
+            norms.add(child("bn" + (i + 1), new BatchNorm2d(m, (int)
+                    convs.get(i).weight().getShape().get(0))));
         }
-        this.downsample = stride == 1 && in == out ? null
-                : child("downsample", new Sequential(List.of(new Conv2d(m, in, out, 1, stride, 0), new BatchNorm2d(m, out))));
+        this.downsample = stride == 1 && in == out
+                ? null
+                : child(
+                        "downsample",
+                        new Sequential(List.of(new Conv2d(m, in, out, 1, stride, 0), new BatchNorm2d(m, out))));
     }
 
     public static ResidualBlock basic(NDManager m, int in, int planes, int stride) {
-        return new ResidualBlock(m, in, planes, stride,
+        return new ResidualBlock(
+                m,
+                in,
+                planes,
+                stride,
                 List.of(new Conv2d(m, in, planes, 3, stride, 1), new Conv2d(m, planes, planes, 3, 1, 1)));
     }
 
     public static ResidualBlock bottleneck(NDManager m, int in, int planes, int stride) {
-        return new ResidualBlock(m, in, planes * 4, stride, List.of(new Conv2d(m, in, planes, 1, 1, 0),
-                new Conv2d(m, planes, planes, 3, stride, 1), new Conv2d(m, planes, planes * 4, 1, 1, 0)));
+        return new ResidualBlock(
+                m,
+                in,
+                planes * 4,
+                stride,
+                List.of(
+                        new Conv2d(m, in, planes, 1, 1, 0),
+                        new Conv2d(m, planes, planes, 3, stride, 1),
+                        new Conv2d(m, planes, planes * 4, 1, 1, 0)));
     }
 
     @Override

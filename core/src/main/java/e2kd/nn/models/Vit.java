@@ -2,10 +2,6 @@ package e2kd.nn.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import e2kd.nn.CamModel;
 import e2kd.nn.Layer;
 import e2kd.nn.Model;
@@ -18,6 +14,9 @@ import e2kd.nn.layers.LayerNorm;
 import e2kd.nn.layers.Linear;
 import e2kd.nn.layers.Sequential;
 import e2kd.nn.ops.Scalars;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The standard SimpleViT of the same layout as {@link BcosVit} (the authors' {@code vit.py} with ordinary layers):
@@ -131,7 +130,8 @@ public final class Vit extends Model implements CamModel {
 
         @Override
         public NDArray forward(NDArray x) {
-            return toOut.forward(VitOps.attend(toQkv.forward(norm.forward(x)), heads).output());
+            return toOut.forward(
+                    VitOps.attend(toQkv.forward(norm.forward(x)), heads).output());
         }
     }
 }

@@ -3,12 +3,11 @@ package e2kd.nn.models;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-
-import java.util.ArrayList;
-import java.util.List;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
 import e2kd.nn.ops.Scalars;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The tensor plumbing both SimpleViTs share (the authors' {@code bcos/models/vit.py}): cutting patches, the 2-D
@@ -17,6 +16,7 @@ import e2kd.nn.ops.Scalars;
 public final class VitOps {
     /** The tap of the mean over tokens, (B, dim). */
     public static final String POOLED = "pooled";
+
     private static final double TEMPERATURE = 10000;
 
     private VitOps() {}

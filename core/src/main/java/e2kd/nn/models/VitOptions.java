@@ -1,9 +1,9 @@
 package e2kd.nn.models;
 
+import e2kd.nn.ArchitectureOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import e2kd.nn.ArchitectureOptions;
 
 /**
  * Options of the SimpleViTs (standard and B-cos). dim_head is always dim / heads, as in the authors' SimpleViT.
@@ -27,14 +27,15 @@ public record VitOptions(int patch, int dim, int depth, int heads, int mlp, int 
         positive("mlp", mlp);
         positive("in_channels", inChannels);
         if (dim < 8 || dim % 4 != 0) {
-            throw new IllegalArgumentException("option dim=" + dim + " must be a multiple of 4 and at least 8 "
-                    + "(the 2-D sin-cos embedding)");
+            throw new IllegalArgumentException(
+                    "option dim=" + dim + " must be a multiple of 4 and at least 8 " + "(the 2-D sin-cos embedding)");
         }
         if (dim % heads != 0) {
             throw new IllegalArgumentException("option dim=" + dim + " is not a multiple of heads=" + heads);
         }
         if (image < patch || image % patch != 0) {
-            throw new IllegalArgumentException("option image=" + image + " is not a positive multiple of patch=" + patch);
+            throw new IllegalArgumentException(
+                    "option image=" + image + " is not a positive multiple of patch=" + patch);
         }
     }
 
@@ -57,7 +58,8 @@ public record VitOptions(int patch, int dim, int depth, int heads, int mlp, int 
     /** Parses {@code key=value} options over {@code defaults}; unknown keys and bad values are one-line errors. */
     public static VitOptions parse(Map<String, String> raw, VitOptions defaults) {
         ArchitectureOptions.checkKeys(raw, KEYS);
-        return new VitOptions(ArchitectureOptions.integer(raw, "patch", defaults.patch),
+        return new VitOptions(
+                ArchitectureOptions.integer(raw, "patch", defaults.patch),
                 ArchitectureOptions.integer(raw, "dim", defaults.dim),
                 ArchitectureOptions.integer(raw, "depth", defaults.depth),
                 ArchitectureOptions.integer(raw, "heads", defaults.heads),

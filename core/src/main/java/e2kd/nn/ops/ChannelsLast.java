@@ -35,6 +35,7 @@ public final class ChannelsLast {
         NDArray nhwc = Scopes.owned(owner, x.transpose(0, 2, 3, 1));
         // (B, H, W, C) has no view as (B·H·W, C) unless x already is channels-last, so the reshape copies.
         return nhwc.reshape(s.get(0) * s.get(2) * s.get(3), s.get(1))
-                .reshape(s.get(0), s.get(2), s.get(3), s.get(1)).transpose(0, 3, 1, 2);
+                .reshape(s.get(0), s.get(2), s.get(3), s.get(1))
+                .transpose(0, 3, 1, 2);
     }
 }

@@ -51,8 +51,8 @@ public final class ConvOps {
     }
 
     private static NDArray conv(NDArray x, NDArray w, int stride, long padH, long padW, int groups) {
-        return Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(padH, padW), new Shape(1, 1),
-                groups).singletonOrThrow();
+        return Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(padH, padW), new Shape(1, 1), groups)
+                .singletonOrThrow();
     }
 
     /**
@@ -63,9 +63,9 @@ public final class ConvOps {
      * more values than g and the result together, the data is flipped instead (flip ∘ conv(·, swapped kernel) ∘
      * flip, the same map), so that no kernel-sized copy is made. Differentiable in g and w.
      */
-    public static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, int groups,
-                                        long inH, long inW) {
-        if (prefersMatrixProduct(w, stride, groups, g.getShape().get(2) * g.getShape().get(3))) {
+    public static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, int groups, long inH, long inW) {
+        if (prefersMatrixProduct(
+                w, stride, groups, g.getShape().get(2) * g.getShape().get(3))) {
             return GemmConv.convTranspose(g, w, stride, padding, inH, inW);
         }
         if (stride == 1 && flippingDataIsCheaper(g, w, groups, inH, inW, padding)) {
@@ -91,10 +91,13 @@ public final class ConvOps {
         Shape s = w.getShape();
         long o = s.get(0);
         long ig = s.get(1);
-        NDArray swapped = groups == 1 ? Scopes.owned(g, w.transpose(1, 0, 2, 3))
-                : Scopes.owned(g, w.reshape(groups, o / groups, ig, k, k)).transpose(0, 2, 1, 3, 4)
+        NDArray swapped = groups == 1
+                ? Scopes.owned(g, w.transpose(1, 0, 2, 3))
+                : Scopes.owned(g, w.reshape(groups, o / groups, ig, k, k))
+                        .transpose(0, 2, 1, 3, 4)
                         .reshape(groups * ig, o / groups, k, k);
-        return libtorchConv(g.flip(2, 3), swapped, 1, (int) (k - 1 - padding), groups).flip(2, 3);
+        return libtorchConv(g.flip(2, 3), swapped, 1, (int) (k - 1 - padding), groups)
+                .flip(2, 3);
     }
 
     /**
@@ -146,8 +149,10 @@ public final class ConvOps {
             int before = s * (size - 1) - padding - s * pad;
             int after = s * size - before - k;
             Shape splitShape = new Shape(groups, o / groups, ig, size, s, size, s);
-            NDArray split = before == 0 && after == 0 ? Scopes.owned(owner, w.reshape(splitShape))
-                    : Scopes.owned(owner, w.pad(new Shape(before, after, before, after), 0)).reshape(splitShape);
+            NDArray split = before == 0 && after == 0
+                    ? Scopes.owned(owner, w.reshape(splitShape))
+                    : Scopes.owned(owner, w.pad(new Shape(before, after, before, after), 0))
+                            .reshape(splitShape);
             NDArray flipped = size == 1 ? split : split.flip(3, 5);
             NDArray v = flipped.transpose(0, 4, 6, 2, 1, 3, 5).reshape(groups * s * s * ig, o / groups, size, size);
             return new SubPixelKernel(v, s, groups, pad);
@@ -163,7 +168,8 @@ public final class ConvOps {
             long afterH = m + size - 1 - padding - gs.get(2);
             long afterW = n + size - 1 - padding - gs.get(3);
             NDArray padded = afterH > padding || afterW > padding
-                    ? g.pad(new Shape(0, Math.max(0, afterW - padding), 0, Math.max(0, afterH - padding)), 0) : g;
+                    ? g.pad(new Shape(0, Math.max(0, afterW - padding), 0, Math.max(0, afterH - padding)), 0)
+                    : g;
             NDArray out = conv(padded, kernel, 1, padding, padding, groups);
             Shape os = out.getShape();
             if (os.get(2) != m || os.get(3) != n) {
@@ -174,7 +180,8 @@ public final class ConvOps {
             }
             long b = gs.get(0);
             long ig = kernel.getShape().get(0) / (groups * stride * stride);
-            NDArray interleaved = out.reshape(b, groups, stride, stride, ig, m, n).transpose(0, 1, 4, 5, 2, 6, 3)
+            NDArray interleaved = out.reshape(b, groups, stride, stride, ig, m, n)
+                    .transpose(0, 1, 4, 5, 2, 6, 3)
                     .reshape(b, groups * ig, m * stride, n * stride);
             if (m * stride == inH && n * stride == inW) {
                 return interleaved;

@@ -35,18 +35,20 @@ final class GemmConv {
         long outH = (xs.get(2) + 2L * padding - k) / stride + 1;
         long outW = (xs.get(3) + 2L * padding - k) / stride + 1;
         NDArray channelsLast = x.transpose(0, 2, 3, 1);
-        NDArray padded = padding == 0 ? channelsLast
-                : channelsLast.pad(new Shape(0, 0, padding, padding, padding, padding), 0);
+        NDArray padded =
+                padding == 0 ? channelsLast : channelsLast.pad(new Shape(0, 0, padding, padding, padding, padding), 0);
         NDArray cols;
         if (k == 1) {
-            cols = stride == 1 ? padded
+            cols = stride == 1
+                    ? padded
                     : padded.get(":, " + stridedWindow(0, outH, stride) + ", " + stridedWindow(0, outW, stride));
             cols = cols.reshape(b * outH * outW, in);
         } else {
             NDList taps = new NDList(k * k);
             for (int a = 0; a < k; a++) {
                 for (int c = 0; c < k; c++) {
-                    taps.add(padded.get(":, " + stridedWindow(a, outH, stride) + ", " + stridedWindow(c, outW, stride)));
+                    taps.add(
+                            padded.get(":, " + stridedWindow(a, outH, stride) + ", " + stridedWindow(c, outW, stride)));
                 }
             }
             cols = NDArrays.stack(taps, 4).reshape(b * outH * outW, in * k * k);
@@ -92,7 +94,9 @@ final class GemmConv {
      */
     private static NDArray channelsFirst(NDArray channelsLast) {
         Shape s = channelsLast.getShape();
-        return channelsLast.transpose(0, 3, 1, 2).reshape(s.get(0) * s.get(3), s.get(1) * s.get(2))
+        return channelsLast
+                .transpose(0, 3, 1, 2)
+                .reshape(s.get(0) * s.get(3), s.get(1) * s.get(2))
                 .reshape(s.get(0), s.get(3), s.get(1), s.get(2));
     }
 
@@ -114,8 +118,8 @@ final class GemmConv {
         long afterW = paddedW - c - spreadW;
         NDArray fitted = spread;
         if (afterH < 0 || afterW < 0) {
-            fitted = spread.get(new NDIndex(":, :{}, :{}", spreadH + Math.min(0, afterH), spreadW + Math.min(0,
-                    afterW)));
+            fitted = spread.get(
+                    new NDIndex(":, :{}, :{}", spreadH + Math.min(0, afterH), spreadW + Math.min(0, afterW)));
         }
         return fitted.pad(new Shape(0, 0, c, Math.max(0, afterW), a, Math.max(0, afterH)), 0);
     }

@@ -19,7 +19,7 @@ public final class Scalars {
     /** A 0-dim array holding {@code value} in {@code like}'s dtype, in libtorch-owned memory, on like's manager. */
     public static NDArray of(NDArray like, double value) {
         try (NDArray javaBacked = like.getManager().create(value);
-             NDArray typed = javaBacked.toType(like.getDataType(), false)) {
+                NDArray typed = javaBacked.toType(like.getDataType(), false)) {
             return typed.duplicate(); // a clone: libtorch allocates and owns it (toType may return the same tensor)
         }
     }

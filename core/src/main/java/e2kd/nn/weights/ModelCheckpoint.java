@@ -7,13 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.CheckpointArchive;
 import e2kd.io.E2kdIoException;
-
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A model in one file from which any command can rebuild it alone: id, options, class count, input contract,
@@ -32,8 +31,8 @@ public final class ModelCheckpoint {
      * @param trainer        JSON metadata of the trainer (step, epoch, RNG state…) or null
      * @param trainerTensors optimizer state by name, or an empty map
      */
-    public static void save(Path path, Model model, InputContract input, JsonNode trainer,
-                            Map<String, NDArray> trainerTensors) {
+    public static void save(
+            Path path, Model model, InputContract input, JsonNode trainer, Map<String, NDArray> trainerTensors) {
         ObjectNode meta = JSON.createObjectNode();
         meta.put("format", CheckpointArchive.FORMAT);
         meta.put("version", VERSION);
@@ -62,7 +61,8 @@ public final class ModelCheckpoint {
     /** Rebuilds the model (eval mode) with parameters owned by {@code manager}. */
     /** A run directory's best.ckpt, or a checkpoint file. */
     public static Loaded loadFrom(Path runOrCheckpoint, NDManager manager) {
-        Path path = java.nio.file.Files.isDirectory(runOrCheckpoint) ? runOrCheckpoint.resolve("best.ckpt")
+        Path path = java.nio.file.Files.isDirectory(runOrCheckpoint)
+                ? runOrCheckpoint.resolve("best.ckpt")
                 : runOrCheckpoint;
         if (!java.nio.file.Files.isRegularFile(path)) {
             throw new e2kd.io.E2kdIoException(path, "no such checkpoint (give a run directory or a .ckpt file)");
@@ -75,14 +75,19 @@ public final class ModelCheckpoint {
         JsonNode meta = c.meta();
         JsonNode m = meta.path("model");
         Map<String, String> options = new LinkedHashMap<>();
-        m.path("options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+        m.path("options")
+                .fields()
+                .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
         Model model;
         InputContract input;
         try {
             model = Models.create(m.path("id").asText(), m.path("num_classes").asInt(), options, manager);
             JsonNode in = meta.path("input");
-            input = new InputContract(in.path("size").asInt(), in.path("encoding").asText(),
-                    JSON.convertValue(in.path("mean"), double[].class), JSON.convertValue(in.path("std"), double[].class));
+            input = new InputContract(
+                    in.path("size").asInt(),
+                    in.path("encoding").asText(),
+                    JSON.convertValue(in.path("mean"), double[].class),
+                    JSON.convertValue(in.path("std"), double[].class));
             Map<String, NDArray> weights = c.groups().get("model");
             if (weights == null) {
                 throw new IllegalArgumentException("no model weights");

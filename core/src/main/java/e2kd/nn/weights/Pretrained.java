@@ -6,7 +6,11 @@ import e2kd.io.E2kdIoException;
 import e2kd.io.PthReader;
 import e2kd.io.StateDict;
 import e2kd.io.TensorData;
-
+import e2kd.nn.ArchitectureOptions;
+import e2kd.nn.Model;
+import e2kd.nn.ModelSpec;
+import e2kd.nn.Module;
+import e2kd.nn.models.Models;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,12 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import e2kd.nn.ArchitectureOptions;
-import e2kd.nn.Model;
-import e2kd.nn.ModelSpec;
-import e2kd.nn.Module;
-import e2kd.nn.bcos.BcosSequential;
-import e2kd.nn.models.Models;
 
 /**
  * Puts a PyTorch state dict (torchvision or B-cos-v2 key names, as {@link PthReader} returns it: the inner
@@ -45,21 +43,27 @@ import e2kd.nn.models.Models;
  */
 public final class Pretrained {
     /** Where the class count is read from, in this order. */
-    public static final List<String> CLASSIFIER_WEIGHTS = List.of("fc.weight", "fc.linear.weight", "classifier.weight",
-            "classifier.linear.weight", "linear_head.linear.weight", "linear_head.linear.linear.weight");
+    public static final List<String> CLASSIFIER_WEIGHTS = List.of(
+            "fc.weight",
+            "fc.linear.weight",
+            "classifier.weight",
+            "classifier.linear.weight",
+            "linear_head.linear.weight",
+            "linear_head.linear.linear.weight");
     /** B-cos-v2's {@code BcosSequential(model, LogitLayer)} prefix, which the B-cos ViTs' own keys carry. */
     private static final String SEQUENTIAL = "0.";
+
     private static final List<String> PATCH_WEIGHTS =
             List.of("to_patch_embedding.linear.weight", "to_patch_embedding.linear.linear.weight");
-    private static final List<String> MLP_WEIGHTS = List.of("transformer.encoder_0.ff.net.linear1.weight",
-            "transformer.encoder_0.ff.net.linear1.linear.weight");
+    private static final List<String> MLP_WEIGHTS = List.of(
+            "transformer.encoder_0.ff.net.linear1.weight", "transformer.encoder_0.ff.net.linear1.linear.weight");
     private static final Pattern ENCODER = Pattern.compile("^transformer\\.encoder_(\\d+)\\..*");
     private static final Pattern LEGACY_DENSE_LAYER = Pattern.compile(
             "^(.*denselayer\\d+\\.(?:norm|relu|conv))\\.((?:[12])\\.(?:weight|bias|running_mean|running_var))$");
     private static final List<String> STEM_WEIGHTS =
             List.of("conv1.weight", "conv1.linear.weight", "features.conv0.weight", "features.conv0.linear.weight");
-    private static final List<String> GROWTH_WEIGHTS = List.of("features.denseblock1.denselayer1.conv2.weight",
-            "features.denseblock1.denselayer1.conv2.linear.weight");
+    private static final List<String> GROWTH_WEIGHTS = List.of(
+            "features.denseblock1.denselayer1.conv2.weight", "features.denseblock1.denselayer1.conv2.linear.weight");
     private static final String COUNTER = "num_batches_tracked";
 
     private Pretrained() {}
@@ -81,15 +85,15 @@ public final class Pretrained {
             canonical = canonical.stripPrefix(SEQUENTIAL);
         }
         Map<String, String> defaults = Models.defaultOptions(id);
-        int inChannels = ArchitectureOptions.integer(options, "in_channels",
-                Integer.parseInt(defaults.get("in_channels")));
+        int inChannels =
+                ArchitectureOptions.integer(options, "in_channels", Integer.parseInt(defaults.get("in_channels")));
         Map<String, String> resolved = new LinkedHashMap<>(inferredOptions(canonical, inChannels));
         resolved.keySet().retainAll(defaults.keySet());
         resolved.putAll(options);
         int classes = numClasses(canonical);
         // Where the classifier cannot fit, loading fails below; a 2-class model suffices to list why.
-        Model model = Models.create(id, classifierFits(canonical, id, resolved, manager) ? classes : 2, resolved,
-                manager);
+        Model model =
+                Models.create(id, classifierFits(canonical, id, resolved, manager) ? classes : 2, resolved, manager);
         try (NDManager scope = manager.newSubManager()) {
             Map<String, NDArray> arrays = new LinkedHashMap<>();
             String prefix = ownPrefix(model.stateDict());
@@ -120,14 +124,19 @@ public final class Pretrained {
 
     /** The class count: dim 0 of the first of {@link #CLASSIFIER_WEIGHTS} present. */
     public static int numClasses(StateDict stateDict) {
-        String key = classifierWeight(stateDict).orElseThrow(() -> new IllegalArgumentException(
-                "no classifier weight (" + String.join(", ", CLASSIFIER_WEIGHTS) + ") among the state dict's "
-                        + stateDict.size() + " keys" + (stateDict.size() == 0 ? "" : " (first: "
-                        + stateDict.keys().iterator().next() + ")")));
+        String key = classifierWeight(stateDict)
+                .orElseThrow(() -> new IllegalArgumentException("no classifier weight ("
+                        + String.join(", ", CLASSIFIER_WEIGHTS) + ") among the state dict's "
+                        + stateDict.size() + " keys"
+                        + (stateDict.size() == 0
+                                ? ""
+                                : " (first: " + stateDict.keys().iterator().next() + ")")));
         long[] shape = stateDict.get(key).shape();
-        if (shape.length < 2 || shape[0] > Integer.MAX_VALUE || stateDict.get(key).numel() == 0) {
-            throw new IllegalArgumentException(key + " has shape " + Arrays.toString(shape)
-                    + ", expected (classes, features[, 1, 1])");
+        if (shape.length < 2
+                || shape[0] > Integer.MAX_VALUE
+                || stateDict.get(key).numel() == 0) {
+            throw new IllegalArgumentException(
+                    key + " has shape " + Arrays.toString(shape) + ", expected (classes, features[, 1, 1])");
         }
         return (int) shape[0];
     }
@@ -141,9 +150,12 @@ public final class Pretrained {
         Model fresh = Models.create(new ModelSpec(spec.id(), classes, spec.options()), manager);
         Map<String, NDArray> weights = source.stateDict();
         String own = ownPrefix(weights);
-        String classifier = CLASSIFIER_WEIGHTS.stream().map(k -> own + k).filter(weights::containsKey).findFirst()
-                .orElseThrow(() -> new IllegalStateException("model " + spec.id() + " has none of "
-                        + String.join(", ", CLASSIFIER_WEIGHTS)));
+        String classifier = CLASSIFIER_WEIGHTS.stream()
+                .map(k -> own + k)
+                .filter(weights::containsKey)
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "model " + spec.id() + " has none of " + String.join(", ", CLASSIFIER_WEIGHTS)));
         String prefix = classifier.substring(0, classifier.length() - "weight".length());
         Map<String, NDArray> body = new LinkedHashMap<>(weights);
         body.keySet().removeIf(k -> k.startsWith(prefix));
@@ -155,14 +167,19 @@ public final class Pretrained {
      * Whether the file's classifier weight has the shape of the model's beyond dim 0 (by a 2-class probe). Only then
      * is the model built with the file's class count, so its classifier holds no more elements than the file does.
      */
-    private static boolean classifierFits(StateDict stateDict, String id, Map<String, String> options,
-                                          NDManager manager) {
+    private static boolean classifierFits(
+            StateDict stateDict, String id, Map<String, String> options, NDManager manager) {
         long[] file = stateDict.get(classifierWeight(stateDict).orElseThrow()).shape();
         try (NDManager probe = manager.newSubManager()) {
             Map<String, NDArray> own = Models.create(id, 2, options, probe).stateDict();
             String prefix = ownPrefix(own);
-            long[] model = own.get(prefix + CLASSIFIER_WEIGHTS.stream().filter(k -> own.containsKey(prefix + k))
-                    .findFirst().orElseThrow()).getShape().getShape();
+            long[] model = own.get(prefix
+                            + CLASSIFIER_WEIGHTS.stream()
+                                    .filter(k -> own.containsKey(prefix + k))
+                                    .findFirst()
+                                    .orElseThrow())
+                    .getShape()
+                    .getShape();
             model[0] = file[0];
             return Arrays.equals(file, model);
         }
@@ -191,9 +208,17 @@ public final class Pretrained {
                 options.put("stem", s[2] == 3 ? "small" : "imagenet");
             }
         });
-        GROWTH_WEIGHTS.stream().filter(stateDict::contains).map(stateDict::get).filter(t -> t.rank() == 4).findFirst()
+        GROWTH_WEIGHTS.stream()
+                .filter(stateDict::contains)
+                .map(stateDict::get)
+                .filter(t -> t.rank() == 4)
+                .findFirst()
                 .ifPresent(t -> options.put("growth", Long.toString(t.shape()[0])));
-        PATCH_WEIGHTS.stream().filter(stateDict::contains).map(stateDict::get).filter(t -> t.rank() == 2).findFirst()
+        PATCH_WEIGHTS.stream()
+                .filter(stateDict::contains)
+                .map(stateDict::get)
+                .filter(t -> t.rank() == 2)
+                .findFirst()
                 .ifPresent(t -> {
                     options.put("dim", Long.toString(t.shape()[0]));
                     long side = Math.round(Math.sqrt((double) t.shape()[1] / inChannels));
@@ -201,10 +226,18 @@ public final class Pretrained {
                         options.put("patch", Long.toString(side));
                     }
                 });
-        MLP_WEIGHTS.stream().filter(stateDict::contains).map(stateDict::get).filter(t -> t.rank() == 2).findFirst()
+        MLP_WEIGHTS.stream()
+                .filter(stateDict::contains)
+                .map(stateDict::get)
+                .filter(t -> t.rank() == 2)
+                .findFirst()
                 .ifPresent(t -> options.put("mlp", Long.toString(t.shape()[0])));
-        long depth = stateDict.keys().stream().map(ENCODER::matcher).filter(Matcher::matches)
-                .mapToLong(e -> Long.parseLong(e.group(1)) + 1).max().orElse(0);
+        long depth = stateDict.keys().stream()
+                .map(ENCODER::matcher)
+                .filter(Matcher::matches)
+                .mapToLong(e -> Long.parseLong(e.group(1)) + 1)
+                .max()
+                .orElse(0);
         if (depth > 0) {
             options.put("depth", Long.toString(depth));
         }

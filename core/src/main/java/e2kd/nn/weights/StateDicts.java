@@ -7,11 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import e2kd.io.DType;
 import e2kd.io.StateDict;
 import e2kd.io.TensorData;
-
+import e2kd.nn.Module;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import e2kd.io.PthWriter;
-import e2kd.nn.Module;
 
 /** Conversions between io's plain {@link StateDict} (what .pth files hold) and a module's NDArrays. */
 public final class StateDicts {

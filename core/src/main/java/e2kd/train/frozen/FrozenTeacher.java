@@ -6,10 +6,9 @@ import e2kd.data.Batch;
 import e2kd.data.Image;
 import e2kd.distill.TeacherOutput;
 import e2kd.io.E2kdIoException;
-
+import e2kd.train.Splits;
 import java.nio.file.Path;
 import java.util.function.IntFunction;
-import e2kd.train.Splits;
 
 /**
  * The frozen teacher of a run's training split: per training sample its stored logits and explanation
@@ -36,13 +35,13 @@ public final class FrozenTeacher implements AutoCloseable {
         try {
             Path index = FrozenTeacherStore.indexFile(dir);
             if (store.classes() != classes) {
-                throw new E2kdIoException(index, "teacher outputs have " + store.classes() + " classes but the data has "
-                        + classes);
+                throw new E2kdIoException(
+                        index, "teacher outputs have " + store.classes() + " classes but the data has " + classes);
             }
             String stored = store.index().path("explainer").asText();
             if (!stored.equals(explainer)) {
-                throw new E2kdIoException(index, "maps were computed with explainer " + stored + " but the student uses "
-                        + explainer);
+                throw new E2kdIoException(
+                        index, "maps were computed with explainer " + stored + " but the student uses " + explainer);
             }
             int[] rows = new int[trainIndices.length];
             for (int i = 0; i < rows.length; i++) {

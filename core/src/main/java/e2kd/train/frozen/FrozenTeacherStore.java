@@ -10,7 +10,6 @@ import e2kd.io.E2kdIoException;
 import e2kd.io.NpyReader;
 import e2kd.io.NpyWriter;
 import e2kd.io.TensorData;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -84,12 +83,16 @@ public final class FrozenTeacherStore implements AutoCloseable {
             }
             return index;
         } catch (IOException e) {
-            throw new E2kdIoException(file, "not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new E2kdIoException(
+                    file,
+                    "not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
     }
 
     static void writeIndex(Path dir, JsonNode index) {
-        AtomicFiles.write(indexFile(dir), out -> out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index)));
+        AtomicFiles.write(
+                indexFile(dir),
+                out -> out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(index)));
     }
 
     /** Writes shard {@code shard}: maps {@code (n, C', H, W)} first, then logits {@code (n, classes)}. */
@@ -110,7 +113,8 @@ public final class FrozenTeacherStore implements AutoCloseable {
             throw new E2kdIoException(indexFile(dir), "no such file; write it with e2kd precompute --out " + dir);
         }
         if (!index.path("complete").asBoolean()) {
-            throw new E2kdIoException(indexFile(dir), "precompute did not finish; re-run e2kd precompute to complete it");
+            throw new E2kdIoException(
+                    indexFile(dir), "precompute did not finish; re-run e2kd precompute to complete it");
         }
         int samples = index.path("samples").asInt();
         int classes = index.path("classes").asInt();
@@ -151,8 +155,10 @@ public final class FrozenTeacherStore implements AutoCloseable {
     public int row(int source) {
         Integer row = rowOfSource.get(source);
         if (row == null) {
-            throw new E2kdIoException(indexFile(dir), "has no teacher output for training sample " + source
-                    + " (precomputed with other data, shots_per_class or seed?)");
+            throw new E2kdIoException(
+                    indexFile(dir),
+                    "has no teacher output for training sample " + source
+                            + " (precomputed with other data, shots_per_class or seed?)");
         }
         return row;
     }

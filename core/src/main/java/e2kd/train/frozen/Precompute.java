@@ -1,6 +1,5 @@
 package e2kd.train.frozen;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,21 +12,20 @@ import e2kd.data.LabeledDataset;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
-import e2kd.explain.Explainers;
 import e2kd.io.E2kdIoException;
-import e2kd.nn.ops.Autograd;
+import e2kd.nn.Devices;
 import e2kd.nn.Model;
-
+import e2kd.nn.ops.Autograd;
+import e2kd.train.Splits;
+import e2kd.train.Teachers;
+import e2kd.train.TrainConfig;
+import e2kd.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import e2kd.train.Splits;
-import e2kd.train.Teachers;
-import e2kd.train.TrainConfig;
-import e2kd.train.Trainer;
 
 /**
  * {@code e2kd precompute}: the teacher's logits and its explanation for its top-1 class, computed once (no graph)
@@ -56,13 +54,16 @@ public final class Precompute {
         Splits splits = Splits.open(config);
         LabeledDataset train = splits.train();
         try (NDManager base = Devices.newManager()) {
-            Teachers.Loaded teacher = Teachers.load(teacherPath, config, splits.train().classNames(), base);
+            Teachers.Loaded teacher =
+                    Teachers.load(teacherPath, config, splits.train().classNames(), base);
             Model model = teacher.model();
             Explainer explainer = teacher.explainer(config.explainer());
             int size = config.imageSize();
-            long[] explanationShape = "gradcam".equals(explainer.name()) ? new long[] {size, size}
+            long[] explanationShape = "gradcam".equals(explainer.name())
+                    ? new long[] {size, size}
                     : new long[] {teacher.input().channels(), size, size};
-            int[] mapShape = explanationShape.length == 2 ? new int[] {1, size, size}
+            int[] mapShape = explanationShape.length == 2
+                    ? new int[] {1, size, size}
                     : new int[] {(int) explanationShape[0], size, size};
             ObjectNode plan = JSON.createObjectNode();
             plan.put("format", FrozenTeacherStore.FORMAT);
@@ -91,16 +92,26 @@ public final class Precompute {
                 }
             }
             // Every shard but the last is full, so batch k of the missing samples is exactly missing shard k.
-            DataLoader loader = DataLoader.builder(train.subset(samples.stream().mapToInt(Integer::intValue).toArray()),
+            DataLoader loader = DataLoader.builder(
+                            train.subset(
+                                    samples.stream().mapToInt(Integer::intValue).toArray()),
                             shardSize)
                     .augmentation((h, w, rng) -> GeometricTransform.crop(h, w, 0, 0, h, w, size, size, false))
-                    .encoding(teacher.encoding()).prefetch(1).build();
+                    .encoding(teacher.encoding())
+                    .prefetch(1)
+                    .build();
             try (EpochIterator it = loader.epoch(0, base)) {
                 for (int shard : missing) {
                     try (Batch b = it.next()) {
                         Explained e = Autograd.noGrad(() -> explainer.explain(b.images(), ClassChoice.top1()));
-                        FrozenTeacherStore.writeShard(out, shard, b.size(), e.logits().toFloatArray(),
-                                splits.numClasses(), e.map().toFloatArray(), mapShape);
+                        FrozenTeacherStore.writeShard(
+                                out,
+                                shard,
+                                b.size(),
+                                e.logits().toFloatArray(),
+                                splits.numClasses(),
+                                e.map().toFloatArray(),
+                                mapShape);
                     }
                 }
             }
@@ -125,10 +136,13 @@ public final class Precompute {
         ObjectNode old = FrozenTeacherStore.plan(existing);
         for (Iterator<Map.Entry<String, JsonNode>> it = plan.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            if (old.get(e.getKey()) == null || !e.getValue().toString().equals(old.get(e.getKey()).toString())) {
-                throw new E2kdIoException(FrozenTeacherStore.indexFile(out), "was written for another " + e.getKey()
-                        + " (" + abbreviate(old.get(e.getKey())) + ", now " + abbreviate(e.getValue())
-                        + "); choose a new --out");
+            if (old.get(e.getKey()) == null
+                    || !e.getValue().toString().equals(old.get(e.getKey()).toString())) {
+                throw new E2kdIoException(
+                        FrozenTeacherStore.indexFile(out),
+                        "was written for another " + e.getKey()
+                                + " (" + abbreviate(old.get(e.getKey())) + ", now " + abbreviate(e.getValue())
+                                + "); choose a new --out");
             }
         }
     }

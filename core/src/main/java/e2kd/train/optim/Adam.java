@@ -3,7 +3,6 @@ package e2kd.train.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -42,9 +41,20 @@ public final class Adam implements Optimizer {
             NDArray p = e.getValue();
             NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
             try (NDArray grad = p.getGradient()) {
-                JniUtils.adamUpdate((PtNDArray) p, (PtNDArray) grad, (PtNDArray) mv[0], (PtNDArray) mv[1],
-                        (float) lr, (float) (lr * correction2 / correction1), (float) weightDecay, 1f, -1f,
-                        (float) beta1, (float) beta2, (float) (eps * correction2), decoupled);
+                JniUtils.adamUpdate(
+                        (PtNDArray) p,
+                        (PtNDArray) grad,
+                        (PtNDArray) mv[0],
+                        (PtNDArray) mv[1],
+                        (float) lr,
+                        (float) (lr * correction2 / correction1),
+                        (float) weightDecay,
+                        1f,
+                        -1f,
+                        (float) beta1,
+                        (float) beta2,
+                        (float) (eps * correction2),
+                        decoupled);
             }
         }
     }

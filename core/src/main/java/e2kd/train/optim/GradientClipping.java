@@ -1,9 +1,8 @@
 package e2kd.train.optim;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
+import e2kd.nn.Devices;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,11 @@ import java.util.Map;
  */
 public final class GradientClipping {
     /** The clipping kinds a config can name. */
-    public enum Kind { NONE, AGC, NORM }
+    public enum Kind {
+        NONE,
+        AGC,
+        NORM
+    }
 
     private static final double AGC_EPS = 1e-3;
     private static final double GRAD_EPS = 1e-6;
@@ -28,7 +31,8 @@ public final class GradientClipping {
 
     public GradientClipping(Kind kind, double value) {
         if (kind != Kind.NONE && !(value > 0)) {
-            throw new IllegalArgumentException("clip_value=" + value + " must be positive for clip=" + kind.name().toLowerCase());
+            throw new IllegalArgumentException("clip_value=" + value + " must be positive for clip="
+                    + kind.name().toLowerCase());
         }
         this.kind = kind;
         this.value = value;
@@ -59,7 +63,10 @@ public final class GradientClipping {
             } else {
                 double total = 0;
                 for (NDArray g : grads) {
-                    total += g.square().sum().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                    total += g.square()
+                            .sum()
+                            .toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                            .getDouble();
                 }
                 double coef = Math.min(1.0, value / (Math.sqrt(total) + GRAD_EPS));
                 for (NDArray g : grads) {

@@ -3,7 +3,6 @@ package e2kd.train.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import e2kd.nn.ops.Autograd;
-
 import java.util.Collection;
 
 /** Checks on accumulated parameter gradients. */
@@ -21,7 +20,9 @@ public final class Gradients {
                     sum = sum == null ? s : sum.add(s);
                 }
             }
-            return sum == null || Double.isFinite(sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble());
+            return sum == null
+                    || Double.isFinite(sum.toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                            .getDouble());
         });
     }
 }

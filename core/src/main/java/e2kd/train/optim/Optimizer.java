@@ -1,7 +1,6 @@
 package e2kd.train.optim;
 
 import ai.djl.ndarray.NDArray;
-
 import java.util.Map;
 
 /** An optimizer over named parameters, with state that a checkpoint can save and restore. */

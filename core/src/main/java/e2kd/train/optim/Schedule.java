@@ -9,8 +9,8 @@ public record Schedule(double lr, long warmupSteps, long totalSteps) {
 
     public Schedule {
         if (!(lr > 0) || warmupSteps < 0 || totalSteps < 1) {
-            throw new IllegalArgumentException("schedule needs lr > 0, warm-up >= 0 and total steps >= 1; got lr="
-                    + lr + ", warm-up " + warmupSteps + ", total " + totalSteps);
+            throw new IllegalArgumentException("schedule needs lr > 0, warm-up >= 0 and total steps >= 1; got lr=" + lr
+                    + ", warm-up " + warmupSteps + ", total " + totalSteps);
         }
     }
 

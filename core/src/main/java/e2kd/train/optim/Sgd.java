@@ -1,9 +1,8 @@
 package e2kd.train.optim;
 
-import e2kd.nn.Devices;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-
+import e2kd.nn.Devices;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,8 +19,8 @@ public final class Sgd implements Optimizer {
 
     public Sgd(double momentum, double weightDecay) {
         if (momentum < 0 || weightDecay < 0) {
-            throw new IllegalArgumentException("momentum=" + momentum + " and weight_decay=" + weightDecay
-                    + " must be non-negative");
+            throw new IllegalArgumentException(
+                    "momentum=" + momentum + " and weight_decay=" + weightDecay + " must be non-negative");
         }
         this.momentum = momentum;
         this.weightDecay = weightDecay;

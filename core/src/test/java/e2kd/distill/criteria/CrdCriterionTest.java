@@ -1,5 +1,12 @@
 package e2kd.distill.criteria;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -12,13 +19,9 @@ import e2kd.Options;
 import e2kd.distill.Criteria;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.CriterionSpec;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import e2kd.nn.ops.Autograd;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,13 +29,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * CRD against src/test/resources/baselines/crd.* (scripts/make_baseline_fixtures.py, a PyTorch restatement of
@@ -54,7 +53,13 @@ class CrdCriterionTest {
     }
 
     private CrdCriterion.State fixtureState(Map<String, NDArray> f, JsonNode json) {
-        CrdCriterion.State state = new CrdCriterion.State(m, 6, 8, 5, SIZE, json.path("temperature").asDouble(),
+        CrdCriterion.State state = new CrdCriterion.State(
+                m,
+                6,
+                8,
+                5,
+                SIZE,
+                json.path("temperature").asDouble(),
                 json.path("momentum").asDouble());
         state.toFloatType(DataType.FLOAT64);
         state.loadStateDict(ReviewKdCriterionTest.prefixed(f, "state."));
@@ -83,7 +88,8 @@ class CrdCriterionTest {
 
             double expected = json.path("loss" + step).asDouble();
             assertEquals(expected, loss.getDouble(), 1e-12 * Math.abs(expected), "loss of step " + step);
-            Close.relative(student.getGradient(), f.get("grad." + step + ".student"), 1e-10, "d/d student, step " + step);
+            Close.relative(
+                    student.getGradient(), f.get("grad." + step + ".student"), 1e-10, "d/d student, step " + step);
             String prefix = "grad." + step + ".";
             for (Map.Entry<String, NDArray> p : state.parameters().entrySet()) {
                 Close.relative(p.getValue().getGradient(), f.get(prefix + p.getKey()), 1e-10, prefix + p.getKey());
@@ -115,14 +121,19 @@ class CrdCriterionTest {
         leaves.add(student);
         Autograd.zeroGradients(leaves);
         Autograd.backward(Autograd.recording(() -> crd.loss(student, teacher, index, contrast)), false);
-        double worst = FiniteDifferences.worstError(leaves, () -> {
-            state.loadStateDict(held, key -> !held.containsKey(key)); // the memory as before the step
-            try (NDManager scope = m.newSubManager()) {
-                NDArray x = student.duplicate();
-                x.attach(scope);
-                return crd.loss(x, teacher, index, contrast).getDouble();
-            }
-        }, 24, 3, 1e-6);
+        double worst = FiniteDifferences.worstError(
+                leaves,
+                () -> {
+                    state.loadStateDict(held, key -> !held.containsKey(key)); // the memory as before the step
+                    try (NDManager scope = m.newSubManager()) {
+                        NDArray x = student.duplicate();
+                        x.attach(scope);
+                        return crd.loss(x, teacher, index, contrast).getDouble();
+                    }
+                },
+                24,
+                3,
+                1e-6);
         assertTrue(worst < 1e-6, "worst relative error " + worst);
     }
 
@@ -137,11 +148,18 @@ class CrdCriterionTest {
         Map<String, NDArray> state = crd.module().orElseThrow().stateDict();
         assertEquals(new Shape(128, 16), state.get("embed_s.linear.weight").getShape(), "student's pooled width 8·2");
         assertEquals(new Shape(128, 24), state.get("embed_t.linear.weight").getShape(), "teacher's pooled width 8·3");
-        assertEquals(new Shape(labels.length, 128), state.get("contrast.memory_v2").getShape());
-        assertThrows(IllegalArgumentException.class, () -> Criteria.create(new CriterionSpec("crd", 1, Map.of()),
-                new CriterionContext(student, teacher, m, labels.length)), "no training labels");
-        assertThrows(IllegalArgumentException.class, () -> Criteria.create(
-                new CriterionSpec("crd", 1, Map.of("nce_k", 4)), context), "unknown parameter");
+        assertEquals(
+                new Shape(labels.length, 128), state.get("contrast.memory_v2").getShape());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Criteria.create(
+                        new CriterionSpec("crd", 1, Map.of()),
+                        new CriterionContext(student, teacher, m, labels.length)),
+                "no training labels");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Criteria.create(new CriterionSpec("crd", 1, Map.of("nce_k", 4)), context),
+                "unknown parameter");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package e2kd.distill.criteria;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -16,25 +19,21 @@ import e2kd.distill.CriterionInput;
 import e2kd.distill.CriterionSpec;
 import e2kd.distill.StudentOutput;
 import e2kd.distill.TeacherOutput;
-import e2kd.nn.ops.Autograd;
 import e2kd.nn.Model;
-import e2kd.nn.models.Models;
 import e2kd.nn.Taps;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
+import e2kd.nn.models.Models;
+import e2kd.nn.ops.Autograd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * ReviewKD against src/test/resources/baselines/reviewkd.* (scripts/make_baseline_fixtures.py, a PyTorch
@@ -66,7 +65,8 @@ class ReviewKdCriterionTest {
         List<NDArray> student = levels(f, "student.");
         List<NDArray> teacher = levels(f, "teacher.");
         student.forEach(s -> s.setRequiresGradient(true));
-        NDArray loss = Autograd.recording(() -> HierarchicalContextLoss.of(connectors.review(student, sizes(teacher)), teacher));
+        NDArray loss = Autograd.recording(
+                () -> HierarchicalContextLoss.of(connectors.review(student, sizes(teacher)), teacher));
         Autograd.backward(loss, false);
 
         double expected = json("baselines/reviewkd.json").path("loss").asDouble();
@@ -81,19 +81,22 @@ class ReviewKdCriterionTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "resnet18|stem=small,base=2|stem=small,base=3|layer1.pre",
-            "densenet121|stem=small,base=4,growth=2|stem=small,base=4,growth=3|layer1",
-            "bcos_resnet18|stem=small,base=2|stem=small,base=3|layer1",
-            "bcos_densenet121|stem=small,base=4,growth=2|stem=small,base=4,growth=3|layer4"})
-    void gradientOfTheTermOnTinyNetworksMatchesFiniteDifferences(String model, String studentOptions,
-                                                                 String teacherOptions, String firstLevel) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "resnet18|stem=small,base=2|stem=small,base=3|layer1.pre",
+                "densenet121|stem=small,base=4,growth=2|stem=small,base=4,growth=3|layer1",
+                "bcos_resnet18|stem=small,base=2|stem=small,base=3|layer1",
+                "bcos_densenet121|stem=small,base=4,growth=2|stem=small,base=4,growth=3|layer4"
+            })
+    void gradientOfTheTermOnTinyNetworksMatchesFiniteDifferences(
+            String model, String studentOptions, String teacherOptions, String firstLevel) {
         Model student = Models.create(model, 3, Options.parse(studentOptions), m);
         Model teacher = Models.create(model, 3, Options.parse(teacherOptions), m);
         student.toFloatType(DataType.FLOAT64);
         teacher.toFloatType(DataType.FLOAT64);
-        Criterion c = Criteria.create(new CriterionSpec("reviewkd", 1, Map.of()),
-                new CriterionContext(student, teacher, m, 6, 2, 0, null));
+        Criterion c = Criteria.create(
+                new CriterionSpec("reviewkd", 1, Map.of()), new CriterionContext(student, teacher, m, 6, 2, 0, null));
         assertTrue(c.needs().studentFeatures().contains(firstLevel), c.needs().toString());
         assertTrue(c.needs().studentFeatures().contains("pooled"), c.needs().toString());
         c.module().orElseThrow().toFloatType(DataType.FLOAT64);
@@ -110,11 +113,16 @@ class ReviewKdCriterionTest {
         NDArray loss = Autograd.recording(() -> term(c, student, x, t));
         Autograd.zeroGradients(params);
         Autograd.backward(loss, false);
-        double worst = FiniteDifferences.worstError(params, () -> {
-            try (NDManager scope = m.newSubManager()) {
-                return term(c, student, x.duplicate(), t).getDouble();
-            }
-        }, 24, 5, 1e-6);
+        double worst = FiniteDifferences.worstError(
+                params,
+                () -> {
+                    try (NDManager scope = m.newSubManager()) {
+                        return term(c, student, x.duplicate(), t).getDouble();
+                    }
+                },
+                24,
+                5,
+                1e-6);
         assertTrue(worst < 1e-5, model + ": worst relative error " + worst);
     }
 
@@ -129,17 +137,21 @@ class ReviewKdCriterionTest {
         Model student = Models.create("resnet18", 3, Options.parse("stem=small,base=2"), m);
         Model teacher = Models.create("resnet18", 3, Options.parse("stem=small,base=2"), m);
         CriterionContext context = new CriterionContext(student, teacher, m, 16, 4, 0, null);
-        ReviewKdCriterion three = (ReviewKdCriterion) Criteria.create(
-                new CriterionSpec("reviewkd", 1, Map.of("warmup_epochs", 3)), context);
-        double[] expected = Fixtures.npz(m, "baselines/reviewkd.npz").get("warmup").toDoubleArray();
+        ReviewKdCriterion three = (ReviewKdCriterion)
+                Criteria.create(new CriterionSpec("reviewkd", 1, Map.of("warmup_epochs", 3)), context);
+        double[] expected =
+                Fixtures.npz(m, "baselines/reviewkd.npz").get("warmup").toDoubleArray();
         for (int step = 0; step < expected.length; step++) {
             assertEquals(expected[step], three.warmup(step), 1e-15, "step " + step);
         }
-        ReviewKdCriterion imagenet = (ReviewKdCriterion) Criteria.create(new CriterionSpec("reviewkd", 1, Map.of()), context);
+        ReviewKdCriterion imagenet =
+                (ReviewKdCriterion) Criteria.create(new CriterionSpec("reviewkd", 1, Map.of()), context);
         assertEquals(1.0, imagenet.warmup(0), "mdistiller's ImageNet value: full weight in the first epoch");
 
         // the factor scales the term: the same connectors and features at steps 0 and 8 differ by 1/3
-        three.module().orElseThrow().loadStateDict(imagenet.module().orElseThrow().stateDict());
+        three.module()
+                .orElseThrow()
+                .loadStateDict(imagenet.module().orElseThrow().stateDict());
         NDArray x = m.randomUniform(0, 1, new Shape(2, 3, 8, 8));
         Taps teacherTaps = Taps.capture(three.needs().teacherFeatures());
         NDArray logits = Autograd.noGrad(() -> teacher.forward(x, teacherTaps));
@@ -171,7 +183,9 @@ class ReviewKdCriterionTest {
     }
 
     private static List<long[]> sizes(List<NDArray> teacher) {
-        return teacher.stream().map(t -> new long[] {t.getShape().get(2), t.getShape().get(3)}).toList();
+        return teacher.stream()
+                .map(t -> new long[] {t.getShape().get(2), t.getShape().get(3)})
+                .toList();
     }
 
     static com.fasterxml.jackson.databind.JsonNode json(String resource) throws IOException {

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import e2kd.nn.Trace;
 import e2kd.nn.ops.Autograd;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The average pool's transpose equals autograd's input-gradient of its forward (float64). */
 class AvgPool2dTest {
@@ -26,7 +26,10 @@ class AvgPool2dTest {
                 Autograd.backward(y.mul(g).sum(), false);
                 return null;
             });
-            Close.absolute(pool.transpose(g, trace), x.getGradient(), 1e-12,
+            Close.absolute(
+                    pool.transpose(g, trace),
+                    x.getGradient(),
+                    1e-12,
                     "avg pool transpose k=" + k + " s=" + stride + " p=" + pad + " size=" + size);
         }
     }

@@ -1,5 +1,9 @@
 package e2kd.nn.models;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -12,22 +16,17 @@ import e2kd.explain.Explainer;
 import e2kd.explain.GradCam;
 import e2kd.io.PthReader;
 import e2kd.io.StateDict;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
 import e2kd.nn.Trace;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.weights.Pretrained;
 import e2kd.nn.weights.StateDicts;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The SimpleViTs: dynamic linearity with the embedding's part, GradCAM's closed form, state-dict keys, errors. */
 class VitTest {
@@ -52,8 +51,11 @@ class VitTest {
     /** Every 1-D parameter (LayerNorm γ, β, biases) drawn in [0.5, 1.5], so the norms are not the identity. */
     private void randomVectors(Model model) {
         Autograd.noGrad(() -> {
-            model.parameters().values().stream().filter(p -> p.getShape().dimension() == 1).forEach(p ->
-                    p.set(m.randomUniform(0.5f, 1.5f, p.getShape()).toType(p.getDataType(), false).toByteBuffer()));
+            model.parameters().values().stream()
+                    .filter(p -> p.getShape().dimension() == 1)
+                    .forEach(p -> p.set(m.randomUniform(0.5f, 1.5f, p.getShape())
+                            .toType(p.getDataType(), false)
+                            .toByteBuffer()));
             return null;
         });
     }
@@ -97,7 +99,8 @@ class VitTest {
             NDArray w = Autograd.noGrad(() -> model.explain(trace, cls));
             NDArray g = Autograd.noGrad(() -> model.tokenExplanation(trace, cls));
             NDArray embeddingPart = g.mul(e).sum(new int[] {1, 2});
-            NDArray rest = logits.get(":, " + c).sub(model.logitBias()).sub(w.mul(x).sum(new int[] {1, 2, 3}));
+            NDArray rest =
+                    logits.get(":, " + c).sub(model.logitBias()).sub(w.mul(x).sum(new int[] {1, 2, 3}));
             double scale = Close.maxAbs(logits.get(":, " + c).sub(model.logitBias()));
             Close.absolute(rest, embeddingPart, 1e-9 * scale, "class " + c + ": y − b − Σ W⊙x vs Σ G⊙E");
             assertTrue(Close.maxAbs(embeddingPart) > 1e-3 * scale, "the embedding's part is not negligible");
@@ -125,14 +128,15 @@ class VitTest {
         }
     }
 
-    private static NDArray gradients(Explainer explainer, Model model, NDArray x, NDArray weights,
-                                     Map<String, NDArray> out) {
+    private static NDArray gradients(
+            Explainer explainer, Model model, NDArray x, NDArray weights, Map<String, NDArray> out) {
         return Autograd.recording(() -> {
             Explained e = explainer.explain(x, ClassChoice.top1());
             NDArray loss = e.map().mul(weights).sum();
             Autograd.zeroGradients(model.parameters().values());
             Autograd.backward(loss, false);
-            model.parameters().forEach((name, p) -> out.put(name, p.getGradient().duplicate()));
+            model.parameters()
+                    .forEach((name, p) -> out.put(name, p.getGradient().duplicate()));
             return e.map().duplicate();
         });
     }
@@ -144,8 +148,24 @@ class VitTest {
         Map<String, String> notInFile = Map.of("heads", "2", "image", "24");
         Model prefixed = Pretrained.build(file, "bcos_vit_ti", notInFile, m);
         Model plain = Pretrained.build(file.stripPrefix("0."), "bcos_vit_ti", notInFile, m);
-        assertEquals(Map.of("patch", "4", "dim", "16", "depth", "2", "heads", "2", "mlp", "32", "image", "24",
-                "in_channels", "6"), prefixed.spec().options().asMap(), "options read off the file");
+        assertEquals(
+                Map.of(
+                        "patch",
+                        "4",
+                        "dim",
+                        "16",
+                        "depth",
+                        "2",
+                        "heads",
+                        "2",
+                        "mlp",
+                        "32",
+                        "image",
+                        "24",
+                        "in_channels",
+                        "6"),
+                prefixed.spec().options().asMap(),
+                "options read off the file");
         assertEquals(7, prefixed.spec().numClasses());
         assertEquals(file.keys(), StateDicts.of(prefixed).keys(), "exported keys");
         NDArray x = Fixtures.npy(m, "authors-bcos/x.npy").toType(DataType.FLOAT32, false);
@@ -155,18 +175,26 @@ class VitTest {
         }
         Model renamed = Pretrained.withNewHead(prefixed, 3, m);
         assertEquals(3, renamed.spec().numClasses());
-        Close.absolute(renamed.stateDict().get("0.transformer.encoder_1.attn.to_qkv.weight"),
-                prefixed.stateDict().get("0.transformer.encoder_1.attn.to_qkv.weight"), 0, "body kept");
+        Close.absolute(
+                renamed.stateDict().get("0.transformer.encoder_1.attn.to_qkv.weight"),
+                prefixed.stateDict().get("0.transformer.encoder_1.attn.to_qkv.weight"),
+                0,
+                "body kept");
     }
 
     @Test
     void badOptionsAndInputsAreOneLineErrors() {
-        assertEquals("option dim=20 is not a multiple of heads=3", assertThrows(IllegalArgumentException.class,
-                () -> Models.create("vit_s", 3, Map.of("dim", "20", "heads", "3"), m)).getMessage());
+        assertEquals(
+                "option dim=20 is not a multiple of heads=3",
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> Models.create("vit_s", 3, Map.of("dim", "20", "heads", "3"), m))
+                        .getMessage());
         assertThrows(IllegalArgumentException.class, () -> Models.create("vit_s", 3, Map.of("depht", "2"), m));
         Model vit = Models.create("bcos_vit_ti", 3, MINIATURE, m);
-        String message = assertThrows(IllegalArgumentException.class,
-                () -> vit.forward(m.zeros(new Shape(1, 6, 18, 16)))).getMessage();
+        String message = assertThrows(
+                        IllegalArgumentException.class, () -> vit.forward(m.zeros(new Shape(1, 6, 18, 16))))
+                .getMessage();
         assertTrue(message.contains("18x16") && message.contains("patch 4"), message);
     }
 }

@@ -1,5 +1,9 @@
 package e2kd.nn.ops;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -9,19 +13,14 @@ import e2kd.SystemProperties;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainers;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.Map;
-import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import e2kd.nn.Model;
 import e2kd.nn.layers.Conv2d;
 import e2kd.nn.models.Models;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Channels-last storage changes no value: convolutions and whole ResNets against the default layout (float64). */
 class ChannelsLastTest {
@@ -81,13 +80,19 @@ class ChannelsLastTest {
             assertArrayEquals(before, channelsLast.stateDict().get("weight").toFloatArray());
             assertTrue(channelsLast.weight().hasGradient());
             channelsLast.loadStateDict(plain.stateDict());
-            assertArrayEquals(plain.weight().toFloatArray(), channelsLast.stateDict().get("weight").toFloatArray());
+            assertArrayEquals(
+                    plain.weight().toFloatArray(),
+                    channelsLast.stateDict().get("weight").toFloatArray());
             plain.toFloatType(DataType.FLOAT64);
             channelsLast.toFloatType(DataType.FLOAT64);
-            assertArrayEquals(plain.weight().toDoubleArray(), channelsLast.weight().toDoubleArray());
+            assertArrayEquals(
+                    plain.weight().toDoubleArray(), channelsLast.weight().toDoubleArray());
             NDArray x = normal(m, 2, 4, 5, 5);
-            Close.absolute(Autograd.noGrad(() -> channelsLast.forward(x)), Autograd.noGrad(() -> plain.forward(x)),
-                    1e-12, "output after reload and conversion");
+            Close.absolute(
+                    Autograd.noGrad(() -> channelsLast.forward(x)),
+                    Autograd.noGrad(() -> plain.forward(x)),
+                    1e-12,
+                    "output after reload and conversion");
         }
     }
 
@@ -123,19 +128,22 @@ class ChannelsLastTest {
             assertTrue(ChannelsLast.prefers(64));
             assertFalse(ChannelsLast.prefers(32));
             Model channelsLast = Models.create("resnet18", 5, options, m);
-            Model plain = SystemProperties.with("e2kd.channelsLast", "false", () -> Models.create("resnet18", 5, options, m));
+            Model plain =
+                    SystemProperties.with("e2kd.channelsLast", "false", () -> Models.create("resnet18", 5, options, m));
             plain.loadStateDict(channelsLast.stateDict());
             channelsLast.toFloatType(DataType.FLOAT64);
             plain.toFloatType(DataType.FLOAT64);
             NDArray x = normal(m, 2, 3, 40, 40);
-            Explained a = Autograd.recording(() -> Explainers.create("auto", channelsLast).explain(x, ClassChoice.top1()));
-            Explained b = Autograd.recording(() -> Explainers.create("auto", plain).explain(x, ClassChoice.top1()));
+            Explained a = Autograd.recording(
+                    () -> Explainers.create("auto", channelsLast).explain(x, ClassChoice.top1()));
+            Explained b =
+                    Autograd.recording(() -> Explainers.create("auto", plain).explain(x, ClassChoice.top1()));
             Close.absolute(a.logits(), b.logits(), 1e-10, "logits");
             Close.absolute(a.map(), b.map(), 1e-10 * Math.max(1, Close.maxAbs(b.map())), "GradCAM");
             Map<String, NDArray> ga = parameterGradients(channelsLast, x);
             Map<String, NDArray> gb = parameterGradients(plain, x);
-            ga.forEach((name, g) -> Close.absolute(g, gb.get(name), 1e-10 * Math.max(1, Close.maxAbs(gb.get(name))),
-                    "gradient of " + name));
+            ga.forEach((name, g) -> Close.absolute(
+                    g, gb.get(name), 1e-10 * Math.max(1, Close.maxAbs(gb.get(name))), "gradient of " + name));
         }
     }
 

@@ -11,12 +11,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The transposed convolution equals autograd's input-gradient of the forward convolution (float64). */
 class ConvOpsTest {
     /** Autograd's ∂⟨conv(x, w), g⟩/∂x. */
-    private static NDArray inputGradient(NDManager m, int in, int size, NDArray w, NDArray g, int stride, int pad,
-                                         int groups) {
+    private static NDArray inputGradient(
+            NDManager m, int in, int size, NDArray w, NDArray g, int stride, int pad, int groups) {
         NDArray x = m.zeros(new Shape(g.getShape().get(0), in, size, size), DataType.FLOAT64);
         x.setRequiresGradient(true);
         Autograd.recording(() -> {
-            Autograd.backward(ConvOps.libtorchConv(x, w, stride, pad, groups).mul(g).sum(), false);
+            Autograd.backward(
+                    ConvOps.libtorchConv(x, w, stride, pad, groups).mul(g).sum(), false);
             return null;
         });
         return x.getGradient();
@@ -27,8 +28,21 @@ class ConvOpsTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"3,1,1,1,12", "3,2,1,1,12", "3,2,1,1,11", "1,2,0,1,12", "7,2,3,1,13", "7,2,3,1,64", "3,2,1,4,10",
-            "1,1,0,1,9", "3,2,1,8,9", "3,3,1,1,13", "5,2,2,1,7", "3,2,0,1,9", "7,2,3,1,8"})
+    @CsvSource({
+        "3,1,1,1,12",
+        "3,2,1,1,12",
+        "3,2,1,1,11",
+        "1,2,0,1,12",
+        "7,2,3,1,13",
+        "7,2,3,1,64",
+        "3,2,1,4,10",
+        "1,1,0,1,9",
+        "3,2,1,8,9",
+        "3,3,1,1,13",
+        "5,2,2,1,7",
+        "3,2,0,1,9",
+        "7,2,3,1,8"
+    })
     void transposeIsTheAdjoint(int k, int stride, int pad, int groups, int size) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = normal(m, 8, 8 / groups, k, k);
@@ -36,8 +50,11 @@ class ConvOpsTest {
             NDArray g = normal(m, 2, 8, out, out);
             NDArray expected = inputGradient(m, 8, size, w, g, stride, pad, groups);
             NDArray actual = ConvOps.convTranspose(g, w, stride, pad, groups, size, size);
-            Close.absolute(actual, expected, 1e-10, "conv transpose k=" + k + " s=" + stride + " groups=" + groups
-                    + " size=" + size);
+            Close.absolute(
+                    actual,
+                    expected,
+                    1e-10,
+                    "conv transpose k=" + k + " s=" + stride + " groups=" + groups + " size=" + size);
         }
     }
 
@@ -51,7 +68,10 @@ class ConvOpsTest {
             NDArray g = normal(m, 2, 32, out, out);
             NDArray expected = inputGradient(m, 16, size, w, g, 1, pad, groups);
             Close.absolute(ConvOps.convTransposeFlippingData(g, w, pad, groups), expected, 1e-10, "flipping data");
-            Close.absolute(ConvOps.SubPixelKernel.of(w, 1, pad, groups, m).apply(g, size, size), expected, 1e-10,
+            Close.absolute(
+                    ConvOps.SubPixelKernel.of(w, 1, pad, groups, m).apply(g, size, size),
+                    expected,
+                    1e-10,
                     "flipping the kernel");
             Close.absolute(ConvOps.convTranspose(g, w, 1, pad, groups, size, size), expected, 1e-10, "chosen form");
         }
@@ -67,18 +87,30 @@ class ConvOpsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             long out = (size + 2L * pad - k) / stride + 1;
             NDArray v = normal(m, 2, 16, size, size);
-            NDArray[] viaTranspose = gradients(m, k, groups, out, (g, w) ->
-                    ConvOps.convTranspose(g, w, stride, pad, groups, size, size).mul(v).sum());
-            NDArray[] viaConv = gradients(m, k, groups, out, (g, w) ->
-                    ConvOps.libtorchConv(v, w, stride, pad, groups).mul(g).sum());
+            NDArray[] viaTranspose = gradients(
+                    m,
+                    k,
+                    groups,
+                    out,
+                    (g, w) -> ConvOps.convTranspose(g, w, stride, pad, groups, size, size)
+                            .mul(v)
+                            .sum());
+            NDArray[] viaConv = gradients(
+                    m,
+                    k,
+                    groups,
+                    out,
+                    (g, w) -> ConvOps.libtorchConv(v, w, stride, pad, groups)
+                            .mul(g)
+                            .sum());
             Close.absolute(viaTranspose[0], viaConv[0], 1e-10, "gradient w.r.t. g");
             Close.absolute(viaTranspose[1], viaConv[1], 1e-10, "gradient w.r.t. w");
         }
     }
 
     /** Gradients of f(g, w) at fixed seeded g (2, 32, out, out) and w (32, 16/groups, k, k). */
-    private static NDArray[] gradients(NDManager m, int k, int groups, long out,
-                                       java.util.function.BiFunction<NDArray, NDArray, NDArray> f) {
+    private static NDArray[] gradients(
+            NDManager m, int k, int groups, long out, java.util.function.BiFunction<NDArray, NDArray, NDArray> f) {
         m.getEngine().setRandomSeed(7);
         NDArray g = normal(m, 2, 32, out, out);
         NDArray w = normal(m, 32, 16 / groups, k, k);

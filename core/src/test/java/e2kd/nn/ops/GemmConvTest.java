@@ -1,18 +1,17 @@
 package e2kd.nn.ops;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.util.function.BiFunction;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The matrix-product convolution and its transpose against libtorch's conv2d and autograd (float64). */
 class GemmConvTest {
@@ -22,25 +21,27 @@ class GemmConvTest {
 
     /** conv equals libtorch's conv2d; the transpose equals autograd's input gradient of libtorch's conv2d. */
     @ParameterizedTest(name = "k={0} s={1} p={2} size={3}")
-    @CsvSource({"3,1,1,2", "3,1,1,5", "3,2,1,4", "3,2,1,7", "1,2,0,7", "1,1,0,3", "7,2,3,9", "3,3,1,8", "3,2,0,6",
-            "5,2,2,5"})
+    @CsvSource({
+        "3,1,1,2", "3,1,1,5", "3,2,1,4", "3,2,1,7", "1,2,0,7", "1,1,0,3", "7,2,3,9", "3,3,1,8", "3,2,0,6", "5,2,2,5"
+    })
     void convAndTransposeEqualLibtorch(int k, int stride, int pad, int size) {
         try (NDManager m = NDManager.newBaseManager()) {
             String what = " k=" + k + " s=" + stride + " p=" + pad + " size=" + size;
             NDArray w = normal(m, 4, 5, k, k);
             NDArray x = normal(m, 3, 5, size, size);
-            Close.absolute(GemmConv.conv(x, w, stride, pad), ConvOps.libtorchConv(x, w, stride, pad, 1), 1e-12,
-                    "conv" + what);
+            Close.absolute(
+                    GemmConv.conv(x, w, stride, pad), ConvOps.libtorchConv(x, w, stride, pad, 1), 1e-12, "conv" + what);
             long out = (size + 2L * pad - k) / stride + 1;
             NDArray g = normal(m, 3, 4, out, out);
             NDArray v = m.zeros(new Shape(3, 5, size, size), DataType.FLOAT64);
             v.setRequiresGradient(true);
             Autograd.recording(() -> {
-                Autograd.backward(ConvOps.libtorchConv(v, w, stride, pad, 1).mul(g).sum(), false);
+                Autograd.backward(
+                        ConvOps.libtorchConv(v, w, stride, pad, 1).mul(g).sum(), false);
                 return null;
             });
-            Close.absolute(GemmConv.convTranspose(g, w, stride, pad, size, size), v.getGradient(), 1e-12,
-                    "transpose" + what);
+            Close.absolute(
+                    GemmConv.convTranspose(g, w, stride, pad, size, size), v.getGradient(), 1e-12, "transpose" + what);
         }
     }
 
@@ -54,11 +55,23 @@ class GemmConvTest {
             NDArray w = normal(m, 7, 6, k, k);
             NDArray g = normal(m, 2, 7, out, out);
             NDArray v = normal(m, 2, 6, size, size);
-            assertGradientsEqual(m, x, w, (a, b) -> GemmConv.conv(a, b, stride, pad).mul(g).sum(),
-                    (a, b) -> ConvOps.libtorchConv(a, b, stride, pad, 1).mul(g).sum(), "conv");
+            assertGradientsEqual(
+                    m,
+                    x,
+                    w,
+                    (a, b) -> GemmConv.conv(a, b, stride, pad).mul(g).sum(),
+                    (a, b) -> ConvOps.libtorchConv(a, b, stride, pad, 1).mul(g).sum(),
+                    "conv");
             // ⟨convᵀ(g, w), v⟩ = ⟨g, conv(v, w)⟩: the same number, so the same gradients w.r.t. g and w.
-            assertGradientsEqual(m, g, w, (a, b) -> GemmConv.convTranspose(a, b, stride, pad, size, size).mul(v).sum(),
-                    (a, b) -> ConvOps.libtorchConv(v, b, stride, pad, 1).mul(a).sum(), "transpose");
+            assertGradientsEqual(
+                    m,
+                    g,
+                    w,
+                    (a, b) -> GemmConv.convTranspose(a, b, stride, pad, size, size)
+                            .mul(v)
+                            .sum(),
+                    (a, b) -> ConvOps.libtorchConv(v, b, stride, pad, 1).mul(a).sum(),
+                    "transpose");
         }
     }
 
@@ -76,9 +89,13 @@ class GemmConvTest {
         }
     }
 
-    private static void assertGradientsEqual(NDManager m, NDArray a, NDArray b,
-                                             BiFunction<NDArray, NDArray, NDArray> actual,
-                                             BiFunction<NDArray, NDArray, NDArray> expected, String what) {
+    private static void assertGradientsEqual(
+            NDManager m,
+            NDArray a,
+            NDArray b,
+            BiFunction<NDArray, NDArray, NDArray> actual,
+            BiFunction<NDArray, NDArray, NDArray> expected,
+            String what) {
         NDArray[] got = gradients(a, b, actual);
         NDArray[] want = gradients(a, b, expected);
         Close.absolute(got[0], want[0], 1e-12, what + ": gradient w.r.t. the data");

@@ -1,19 +1,18 @@
 package e2kd.nn.ops;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.Test;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The gradient of x·3 must stay 3 after the garbage collector runs between forward and backward and the freed
@@ -31,7 +30,8 @@ class ScalarsTest {
     /** Canary: if DJL stops freeing the scalar early, this fails and {@link Scalars} can go. */
     @Test
     void djlNumberOverloadLosesItsScalarBeforeBackward() throws Exception {
-        assertTrue(corruptedGradients(NDArray::mul) > 0, "DJL's mul(Number) survived GC; the workaround may be obsolete");
+        assertTrue(
+                corruptedGradients(NDArray::mul) > 0, "DJL's mul(Number) survived GC; the workaround may be obsolete");
     }
 
     private static int corruptedGradients(BiFunction<NDArray, Double, NDArray> times) throws InterruptedException {

@@ -1,23 +1,22 @@
 package e2kd.nn.weights;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
 import e2kd.io.E2kdIoException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A checkpoint alone rebuilds the model: same spec, contract, state dict and outputs. */
 class ModelCheckpointTest {
@@ -47,7 +46,8 @@ class ModelCheckpointTest {
             ModelCheckpoint.save(file, model, InputContract.forModel("resnet18", 16), null, Map.of());
             byte[] bytes = Files.readAllBytes(file);
             Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-            String msg = assertThrows(E2kdIoException.class, () -> ModelCheckpoint.load(file, m)).getMessage();
+            String msg = assertThrows(E2kdIoException.class, () -> ModelCheckpoint.load(file, m))
+                    .getMessage();
             assertTrue(msg.startsWith(file.toString()), msg);
         }
     }

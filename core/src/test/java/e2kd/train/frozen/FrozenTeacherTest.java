@@ -1,5 +1,11 @@
 package e2kd.train.frozen;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,17 +18,10 @@ import e2kd.data.LabeledDataset;
 import e2kd.data.TrainAugmentation;
 import e2kd.distill.TeacherOutput;
 import e2kd.io.E2kdIoException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Frozen e²KD's data path: stored maps come back from the shards and receive exactly their image's crop and flip.
@@ -45,21 +44,35 @@ class FrozenTeacherTest {
         int[] shuffled = {1000, 5, 777, 41, 17, 1234, 300, 40, 99, 512, 301};
         LabeledDataset visit = source.subset(shuffled);
         try (FrozenTeacher frozen = FrozenTeacher.open(dir, shuffled, 10, "bcos");
-             NDManager m = NDManager.newBaseManager()) {
-            DataLoader loader = DataLoader.builder(visit, 4).shuffle(true).seed(3)
+                NDManager m = NDManager.newBaseManager()) {
+            DataLoader loader = DataLoader.builder(visit, 4)
+                    .shuffle(true)
+                    .seed(3)
                     .augmentation(new TrainAugmentation(20, 0.3, 0.9, 3.0 / 4.0, 4.0 / 3.0, 0.5))
-                    .encoding(Encoding.rgb()).maps(frozen.maps()).prefetch(1).build();
-            DataLoader plain = DataLoader.builder(visit, 4).shuffle(true).seed(3)
+                    .encoding(Encoding.rgb())
+                    .maps(frozen.maps())
+                    .prefetch(1)
+                    .build();
+            DataLoader plain = DataLoader.builder(visit, 4)
+                    .shuffle(true)
+                    .seed(3)
                     .augmentation(new TrainAugmentation(20, 0.3, 0.9, 3.0 / 4.0, 4.0 / 3.0, 0.0))
-                    .encoding(Encoding.rgb()).prefetch(0).build();
+                    .encoding(Encoding.rgb())
+                    .prefetch(0)
+                    .build();
             int flipped = 0;
             for (int epoch = 0; epoch < 2; epoch++) {
-                try (EpochIterator it = loader.epoch(epoch, m); EpochIterator unflipped = plain.epoch(epoch, m)) {
+                try (EpochIterator it = loader.epoch(epoch, m);
+                        EpochIterator unflipped = plain.epoch(epoch, m)) {
                     while (it.hasNext()) {
-                        try (Batch b = it.next(); Batch u = unflipped.next()) {
+                        try (Batch b = it.next();
+                                Batch u = unflipped.next()) {
                             float[] images = b.images().toFloatArray();
                             assertArrayEquals(images, b.maps().orElseThrow().toFloatArray(), 0f);
-                            flipped += flippedSamples(images, u.images().toFloatArray(), b.images().getShape().getShape());
+                            flipped += flippedSamples(
+                                    images,
+                                    u.images().toFloatArray(),
+                                    b.images().getShape().getShape());
                             TeacherOutput t = frozen.output(b, true);
                             long[] idx = b.indices();
                             float[] logits = t.logits().toFloatArray();
@@ -106,9 +119,12 @@ class FrozenTeacherTest {
     void missingSampleAndUnfinishedPrecomputeAreOneLineErrors() {
         LabeledDataset source = FashionMnist.embedded().train();
         writeStoreOfImages(source, new int[] {1, 2, 3}, 2);
-        E2kdIoException e = assertThrows(E2kdIoException.class, () -> FrozenTeacher.open(dir, new int[] {1, 4}, 10, "bcos"));
-        assertTrue(e.getMessage().contains("index.json") && e.getMessage().contains("training sample 4"), e.getMessage());
-        E2kdIoException other = assertThrows(E2kdIoException.class, () -> FrozenTeacher.open(dir, new int[] {1}, 10, "gradcam"));
+        E2kdIoException e =
+                assertThrows(E2kdIoException.class, () -> FrozenTeacher.open(dir, new int[] {1, 4}, 10, "bcos"));
+        assertTrue(
+                e.getMessage().contains("index.json") && e.getMessage().contains("training sample 4"), e.getMessage());
+        E2kdIoException other =
+                assertThrows(E2kdIoException.class, () -> FrozenTeacher.open(dir, new int[] {1}, 10, "gradcam"));
         assertTrue(other.getMessage().contains("explainer bcos"), other.getMessage());
         ObjectNode index = (ObjectNode) FrozenTeacherStore.readIndex(dir);
         index.put("complete", false);
