@@ -12,8 +12,8 @@ import java.nio.file.Path;
  *
  * <pre>
  * mvn -q -o compile
- * java -cp target/classes e2kd.data.EmbeddedSubsetMaker \
- *     /usr/share/datasets/fashion-mnist src/main/resources/e2kd/data/fashion-mnist 600 200
+ * java -cp core/target/classes e2kd.data.EmbeddedSubsetMaker \
+ *     /usr/share/datasets/fashion-mnist demo-data/src/main/resources/e2kd/data/fashion-mnist 600 200
  * </pre>
  */
 public final class EmbeddedSubsetMaker {

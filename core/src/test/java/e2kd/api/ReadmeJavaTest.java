@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import e2kd.JavaSnippets;
 import e2kd.data.FashionMnist;
 import e2kd.data.LabeledDataset;
 import e2kd.nn.InputContract;
@@ -11,7 +12,6 @@ import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -23,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,18 +64,7 @@ class ReadmeJavaTest {
                             + "import java.util.Map;\npublic class Snippet" + i + " {\n    public static void run("
                             + PARAMETERS
                             + ") throws Exception {\n" + snippets.get(i) + "\n    }\n}\n");
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            ByteArrayOutputStream errors = new ByteArrayOutputStream();
-            int code = javac.run(
-                    null,
-                    null,
-                    errors,
-                    "-d",
-                    classes.toString(),
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    file.toString());
-            assertEquals(0, code, "README snippet " + i + " does not compile:\n" + snippets.get(i) + "\n" + errors);
+            JavaSnippets.compile(file, classes, "README snippet " + i + ":\n" + snippets.get(i) + "\n");
         }
         try (URLClassLoader loader = new URLClassLoader(
                 new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
