@@ -62,17 +62,30 @@ class ArchitectureTest {
         assertEquals(List.of(), violations.stream().distinct().toList());
     }
 
+    /** Within nn: ops below the abstractions, then layers, B-cos layers, architectures, weight loading. */
+    static final List<String> NN_ORDER = List.of("ops", "", "layers", "bcos", "models", "weights");
+
+    private static final Pattern NN_USE = Pattern.compile("\\be2kd\\.nn\\.(?:([a-z]+)\\.)?[A-Z]");
+
     @Test
-    void tensorOpsUseNoOtherPartOfNn() {
+    void nnPartsPointDown() {
         List<String> violations = new ArrayList<>();
         for (Path file : sources()) {
-            String imports = code(file).replaceFirst("package [\\w.]+;", "");
-            if (file.getParent().endsWith(Path.of("nn", "ops"))
-                    && imports.matches("(?s).*\\be2kd\\.nn\\.(?!ops\\.)\\w.*")) {
-                violations.add(file.getFileName().toString());
+            if (!layerOf(file).equals("nn")) {
+                continue;
+            }
+            String part = file.getParent().getFileName().toString().equals("nn")
+                    ? ""
+                    : file.getParent().getFileName().toString();
+            Matcher m = NN_USE.matcher(code(file));
+            while (m.find()) {
+                String used = m.group(1) == null ? "" : m.group(1);
+                if (NN_ORDER.indexOf(used) > NN_ORDER.indexOf(part)) {
+                    violations.add(file.getFileName() + " (nn." + part + ") uses nn." + used);
+                }
             }
         }
-        assertEquals(List.of(), violations);
+        assertEquals(List.of(), violations.stream().distinct().toList());
     }
 
     /** The layer-ranking check itself: a file in io that named a cli class would be reported. */

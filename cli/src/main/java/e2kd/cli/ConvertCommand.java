@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import e2kd.nn.Devices;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
+import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ final class ConvertCommand implements Callable<Integer> {
         }
         try (NDManager manager = Devices.newManager()) {
             Model m = Pretrained.read(weights != null ? weights : file, model, options, manager);
-            InputContract contract = InputContract.forModel(model, size);
+            InputContract contract = Models.contract(model, size);
             ModelCheckpoint.save(out, m, contract, null, Map.of());
             System.out.println(model + " " + m.spec().options().asMap() + ", "
                     + m.spec().numClasses() + " classes, " + contract.encoding() + " input -> " + out);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
-import e2kd.nn.InputContract;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
 import java.io.ByteArrayOutputStream;
@@ -115,7 +114,7 @@ class BadInputRunsTest {
             ModelCheckpoint.save(
                     standard,
                     Models.create("resnet18", 10, Map.of("stem", "small", "base", "2"), m),
-                    InputContract.forModel("resnet18", 28),
+                    Models.contract("resnet18", 28),
                     null,
                     Map.of());
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
@@ -43,7 +42,7 @@ class BaselineCriteriaRunsTest {
         Path teacher = tmp.resolve("teacher.ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
             Model t = Models.create(model, 10, e2kd.Options.parse(teacherOptions), m);
-            ModelCheckpoint.save(teacher, t, InputContract.forModel(model, 28), null, Map.of());
+            ModelCheckpoint.save(teacher, t, Models.contract(model, 28), null, Map.of());
         }
         String[] args = Cli.args(
                 new String[] {"distill", "--teacher", teacher.toString(), "--method", "kd"}, Cli.TINY, new String[] {

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.io.PthReader;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
@@ -46,7 +45,7 @@ class CriterionSeamTest {
         Path teacher = tmp.resolve("teacher.ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
             Model t = Models.create(model, 10, e2kd.Options.parse(options), m);
-            ModelCheckpoint.save(teacher, t, InputContract.forModel(model, 28), null, Map.of());
+            ModelCheckpoint.save(teacher, t, Models.contract(model, 28), null, Map.of());
         }
         String[] args = Cli.args(
                 new String[] {"distill", "--teacher", teacher.toString(), "--method", "kd"}, Cli.TINY, new String[] {

@@ -158,7 +158,7 @@ class DistillRunsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             e2kd.nn.Model model =
                     e2kd.nn.models.Models.create("bcos_resnet18", classes, Map.of("stem", "small", "base", "4"), m);
-            ModelCheckpoint.save(file, model, e2kd.nn.InputContract.forModel("bcos_resnet18", 28), null, Map.of());
+            ModelCheckpoint.save(file, model, e2kd.nn.models.Models.contract("bcos_resnet18", 28), null, Map.of());
         }
         return file;
     }

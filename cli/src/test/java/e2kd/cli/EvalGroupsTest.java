@@ -46,7 +46,7 @@ class EvalGroupsTest {
         GroupAccuracy expected;
         try (NDManager m = NDManager.newBaseManager()) {
             Model model = Models.create("bcos_resnet18", 10, Map.of("stem", "small", "base", "4"), m);
-            InputContract contract = InputContract.forModel("bcos_resnet18", 32);
+            InputContract contract = Models.contract("bcos_resnet18", 32);
             ModelCheckpoint.save(ckpt, model, contract, null, Map.of());
             Waterbirds test = Waterbirds.open(scenes).split(Waterbirds.TEST);
             DataLoader loader = DataLoader.builder(test, 32)

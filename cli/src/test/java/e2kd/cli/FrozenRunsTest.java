@@ -17,7 +17,6 @@ import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainers;
 import e2kd.io.NpyReader;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
@@ -51,7 +50,7 @@ class FrozenRunsTest {
         Path teacher = tmp.resolve("teacher.ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
             Model t = Models.create("bcos_resnet18", 10, Map.of("stem", "small", "base", "4"), m);
-            ModelCheckpoint.save(teacher, t, InputContract.forModel("bcos_resnet18", 28), null, Map.of());
+            ModelCheckpoint.save(teacher, t, Models.contract("bcos_resnet18", 28), null, Map.of());
         }
         Path frozen = tmp.resolve("frozen");
         assertEquals(

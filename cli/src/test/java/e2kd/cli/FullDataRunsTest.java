@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import e2kd.nn.InputContract;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
 import java.io.IOException;
@@ -89,7 +88,7 @@ class FullDataRunsTest {
             ModelCheckpoint.save(
                     teacher,
                     Models.create("resnet18", 6, Map.of("stem", "small", "base", "4"), m),
-                    InputContract.forModel("resnet18", 16),
+                    Models.contract("resnet18", 16),
                     null,
                     Map.of());
         }

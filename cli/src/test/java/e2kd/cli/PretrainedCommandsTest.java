@@ -12,7 +12,6 @@ import e2kd.Fixtures;
 import e2kd.TorchPython;
 import e2kd.io.PthReader;
 import e2kd.io.PthWriter;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
@@ -92,7 +91,7 @@ class PretrainedCommandsTest {
                         "convert", pth.toString(), "--model", "densenet121", "--size", "64", "--out", ckpt.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(ckpt, m);
-            assertEquals(InputContract.forModel("densenet121", 64), loaded.input());
+            assertEquals(Models.contract("densenet121", 64), loaded.input());
             NDArray logits = Autograd.noGrad(() -> loaded.model().forward(Fixtures.npy(m, DIR + "densenet121_x.npy")));
             Close.absolute(logits, Fixtures.npy(m, DIR + "densenet121_logits.npy"), 1e-4, "converted logits");
         }
@@ -138,7 +137,7 @@ class PretrainedCommandsTest {
                         ckpt.toString()));
         try (NDManager m = NDManager.newBaseManager()) {
             assertEquals(
-                    InputContract.forModel("bcos_densenet121", 224),
+                    Models.contract("bcos_densenet121", 224),
                     ModelCheckpoint.load(ckpt, m).input());
         }
         Path exported = tmp.resolve("bcos.pth");

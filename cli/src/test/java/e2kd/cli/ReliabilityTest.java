@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
@@ -215,7 +214,7 @@ class ReliabilityTest {
                         .get("conv1.linear.weight")
                         .set(new ai.djl.ndarray.index.NDIndex("0, 0, 0, 0"), Float.NaN);
             }
-            ModelCheckpoint.save(file, model, InputContract.forModel("bcos_resnet18", 28), null, Map.of());
+            ModelCheckpoint.save(file, model, Models.contract("bcos_resnet18", 28), null, Map.of());
         }
         return file;
     }

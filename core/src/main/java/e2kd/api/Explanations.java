@@ -16,6 +16,7 @@ import e2kd.nn.CamModel;
 import e2kd.nn.Devices;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
+import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
@@ -72,7 +73,7 @@ public final class Explanations implements AutoCloseable {
         NDManager manager = Devices.newManager();
         try {
             Model model = Pretrained.read(pth, modelId, Map.of(), manager);
-            return of(manager, model, InputContract.forModel(modelId, 224), new EvalTransform(256, 224));
+            return of(manager, model, Models.contract(modelId, 224), new EvalTransform(256, 224));
         } catch (RuntimeException e) {
             manager.close();
             throw e;

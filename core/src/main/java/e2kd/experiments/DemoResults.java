@@ -11,8 +11,8 @@ import e2kd.data.Waterbirds;
 import e2kd.eval.GroupAccuracy;
 import e2kd.eval.Predictions;
 import e2kd.nn.Devices;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
+import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.report.HtmlReport;
 import e2kd.train.Encodings;
@@ -55,7 +55,7 @@ public final class DemoResults {
         Waterbirds test = Waterbirds.open(Path.of(config.dataDir())).split(Waterbirds.TEST);
         DataLoader loader = DataLoader.builder(test, config.batch())
                 .augmentation(EvalTransform.standard(config.imageSize()))
-                .encoding(Encodings.of(InputContract.forModel(config.model(), config.imageSize())))
+                .encoding(Encodings.of(Models.contract(config.model(), config.imageSize())))
                 .prefetch(1)
                 .build();
         List<Row> rows = new ArrayList<>();

@@ -1,12 +1,11 @@
 package e2kd.nn;
 
-import e2kd.nn.models.CnnOptions;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The options of one architecture (e.g. {@link CnnOptions} for ResNets and DenseNets), parsed from and written back
+ * The options of one architecture (e.g. {@code CnnOptions} for ResNets and DenseNets), parsed from and written back
  * to {@code key=value} strings, so checkpoints and configs carry them whatever the architecture.
  */
 public interface ArchitectureOptions {

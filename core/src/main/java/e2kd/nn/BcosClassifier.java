@@ -1,13 +1,11 @@
 package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
-import e2kd.nn.models.BcosModel;
-import e2kd.nn.models.BcosVit;
 
 /**
  * A B-cos classifier: logits y = W(x)·x + b (+ constant terms such as a ViT's positional embedding), with W_c(x)
- * by the explicit transposed pass over a {@link Trace} of one forward (METHOD.md §2). The CNNs ({@link BcosModel})
- * and the ViTs ({@link BcosVit}).
+ * by the explicit transposed pass over a {@link Trace} of one forward (METHOD.md §2). The CNNs ({@code BcosModel})
+ * and the ViTs ({@code BcosVit}).
  */
 public interface BcosClassifier {
     /** Logits (B, C) with dynamic factors recorded in {@code trace} (when not null) and {@code taps} called. */

@@ -14,7 +14,11 @@ public final class ClassMappedModel extends Model {
 
     /** @param classes the inner model's class index of each of this model's classes */
     public ClassMappedModel(Model inner, int[] classes) {
-        super(new ModelSpec(inner.spec().id(), classes.length, inner.spec().options()));
+        super(new ModelSpec(
+                inner.spec().id(),
+                inner.spec().family(),
+                classes.length,
+                inner.spec().options()));
         this.inner = child("inner", inner);
         this.classes = java.util.Arrays.stream(classes).mapToLong(i -> i).toArray();
     }

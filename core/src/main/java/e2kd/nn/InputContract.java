@@ -1,6 +1,5 @@
 package e2kd.nn;
 
-import e2kd.nn.models.Models;
 import java.util.Arrays;
 
 /**
@@ -21,11 +20,6 @@ public record InputContract(int size, String encoding, double[] mean, double[] s
         if (size < 8) {
             throw new IllegalArgumentException("input size " + size + " must be at least 8 px");
         }
-    }
-
-    /** The contract of model {@code modelId}'s family at {@code size}. */
-    public static InputContract forModel(String modelId, int size) {
-        return Models.family(modelId).contract(size);
     }
 
     /** 6-channel B-cos encoding at {@code size}. */

@@ -2,10 +2,9 @@ package e2kd.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import e2kd.nn.models.Models;
 import java.util.List;
 
-/** A classifier built by {@link Models}: logits (B, numClasses) from images (B, inChannels, H, W). */
+/** A classifier built by {@code Models}: logits (B, numClasses) from images (B, inChannels, H, W). */
 public abstract class Model extends Module {
     private final ModelSpec spec;
 

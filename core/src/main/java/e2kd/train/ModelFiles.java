@@ -49,6 +49,6 @@ public final class ModelFiles {
                             + String.join(", ", Models.ids()) + ")");
         }
         Model model = Pretrained.read(path, pthModel, options, manager);
-        return new Source(model, InputContract.forModel(pthModel, size));
+        return new Source(model, Models.contract(pthModel, size));
     }
 }

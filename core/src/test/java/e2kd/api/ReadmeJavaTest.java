@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import e2kd.JavaSnippets;
 import e2kd.data.FashionMnist;
 import e2kd.data.LabeledDataset;
-import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.weights.ModelCheckpoint;
@@ -112,7 +111,7 @@ class ReadmeJavaTest {
         Path file = tmp.resolve(id + ".ckpt");
         try (NDManager m = NDManager.newBaseManager()) {
             Model model = Models.create(id, 10, Map.of("stem", "small", "base", "4"), m);
-            ModelCheckpoint.save(file, model, InputContract.forModel(id, 28), null, Map.of());
+            ModelCheckpoint.save(file, model, Models.contract(id, 28), null, Map.of());
         }
         return file;
     }

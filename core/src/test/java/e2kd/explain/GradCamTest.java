@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import e2kd.Close;
 import e2kd.nn.CamModel;
 import e2kd.nn.Model;
+import e2kd.nn.ModelFamily;
 import e2kd.nn.ModelSpec;
 import e2kd.nn.Module;
 import e2kd.nn.Taps;
@@ -40,7 +41,7 @@ class GradCamTest {
         private final NDArray weight;
 
         Toy(NDArray weight) {
-            super(new ModelSpec("toy", 2, new CnnOptions(CnnOptions.Stem.SMALL, 2, 2)));
+            super(new ModelSpec("toy", ModelFamily.STANDARD, 2, new CnnOptions(CnnOptions.Stem.SMALL, 2, 2)));
             this.weight = weight;
             weight.setRequiresGradient(true);
         }

@@ -53,7 +53,7 @@ public class BadInputTest {
 
     @Test
     void imageSizeOtherThanTheContract() {
-        InputContract contract = InputContract.forModel("resnet18", 28);
+        InputContract contract = Models.contract("resnet18", 28);
         String msg = message(() -> contract.check(m.ones(new Shape(1, 3, 32, 32))));
         assertTrue(msg.contains("32x32") && msg.contains("28x28"), msg);
     }

@@ -7,7 +7,7 @@ import e2kd.nn.DynamicLinear;
 import e2kd.nn.Module;
 import e2kd.nn.Trace;
 import e2kd.nn.layers.Linear;
-import e2kd.nn.models.VitOps;
+import e2kd.nn.layers.VitOps;
 import e2kd.nn.ops.Scopes;
 
 /**

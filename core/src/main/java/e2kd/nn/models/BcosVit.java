@@ -13,6 +13,7 @@ import e2kd.nn.Trace;
 import e2kd.nn.bcos.BcosLayerNorm;
 import e2kd.nn.bcos.BcosLinear;
 import e2kd.nn.bcos.BcosSequential;
+import e2kd.nn.layers.VitOps;
 import e2kd.nn.ops.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,6 +2,7 @@ package e2kd.nn.models;
 
 import ai.djl.ndarray.NDManager;
 import e2kd.nn.ArchitectureOptions;
+import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.ModelFamily;
 import e2kd.nn.ModelSpec;
@@ -80,9 +81,17 @@ public final class Models {
         return entry(id).family;
     }
 
+    /** The input contract of model {@code id}'s family at {@code size}. */
+    public static InputContract contract(String id, int size) {
+        return family(id).contract(size);
+    }
+
     /** Builds model {@code id} with parameters owned by {@code manager}; options as its architecture parses them. */
     public static Model create(String id, int numClasses, Map<String, String> options, NDManager manager) {
-        return create(new ModelSpec(id, numClasses, entry(id).options.apply(options)), manager);
+        return create(
+                new ModelSpec(
+                        id, entry(id).family, numClasses, entry(id).options.apply(options)),
+                manager);
     }
 
     public static Model create(ModelSpec spec, NDManager manager) {

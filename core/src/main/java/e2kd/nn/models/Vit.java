@@ -13,6 +13,7 @@ import e2kd.nn.layers.GlobalAvgPool;
 import e2kd.nn.layers.LayerNorm;
 import e2kd.nn.layers.Linear;
 import e2kd.nn.layers.Sequential;
+import e2kd.nn.layers.VitOps;
 import e2kd.nn.ops.Scalars;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
  * oneDNN convolution reorders its input into a blocked layout and its output back (216 reorders, about 134 ms of a
  * two-thread ResNet-34 → ResNet-18 KD step at 224 px: docs/PERFORMANCE.md). Only the storage changes: shapes,
  * indexing and state-dict keys stay (B, C, H, W) and (O, I, k, k); convolution weights are stored channels-last
- * from construction ({@link Conv2d#useChannelsLast}), so their gradients and Adam moments are too. The batch-norm,
+ * from construction ({@code Conv2d.useChannelsLast}), so their gradients and Adam moments are too. The batch-norm,
  * ReLU, pooling and add kernels keep the layout of their input. Channels-last convolutions all run on oneDNN (no matrix products, see
  * {@code Conv2d.forward}). {@code -De2kd.channelsLast=false} keeps PyTorch's default layout everywhere.
  */

@@ -147,7 +147,7 @@ public final class Pretrained {
      */
     public static Model withNewHead(Model source, int classes, NDManager manager) {
         ModelSpec spec = source.spec();
-        Model fresh = Models.create(new ModelSpec(spec.id(), classes, spec.options()), manager);
+        Model fresh = Models.create(new ModelSpec(spec.id(), spec.family(), classes, spec.options()), manager);
         Map<String, NDArray> weights = source.stateDict();
         String own = ownPrefix(weights);
         String classifier = CLASSIFIER_WEIGHTS.stream()

@@ -24,7 +24,7 @@ class ModelCheckpointTest {
     void roundTrip(@TempDir Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             Model model = Models.create("bcos_resnet18", 4, Map.of("stem", "small", "base", "4"), m);
-            InputContract contract = InputContract.forModel("bcos_resnet18", 16);
+            InputContract contract = Models.contract("bcos_resnet18", 16);
             Path file = dir.resolve("model.ckpt");
             ModelCheckpoint.save(file, model, contract, null, Map.of());
             ModelCheckpoint.Loaded loaded = ModelCheckpoint.load(file, m);
@@ -43,7 +43,7 @@ class ModelCheckpointTest {
         try (NDManager m = NDManager.newBaseManager()) {
             Model model = Models.create("resnet18", 3, Map.of("stem", "small", "base", "4"), m);
             Path file = dir.resolve("cut.ckpt");
-            ModelCheckpoint.save(file, model, InputContract.forModel("resnet18", 16), null, Map.of());
+            ModelCheckpoint.save(file, model, Models.contract("resnet18", 16), null, Map.of());
             byte[] bytes = Files.readAllBytes(file);
             Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
             String msg = assertThrows(E2kdIoException.class, () -> ModelCheckpoint.load(file, m))

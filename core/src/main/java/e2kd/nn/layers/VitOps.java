@@ -1,4 +1,4 @@
-package e2kd.nn.models;
+package e2kd.nn.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
