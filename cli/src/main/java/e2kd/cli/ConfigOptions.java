@@ -31,8 +31,8 @@ final class ConfigOptions {
 
     @Option(
             names = "--skip-bad-images",
-            description = "Skip unreadable image files of an image folder (counted in "
-                    + "summary.json) instead of stopping.")
+            description = "Leave out image files that fail to decode, each found when its batch is first built "
+                    + "(dropped from that batch; counted in summary.json), instead of stopping at the first.")
     boolean skipBadImages;
 
     @Option(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.data.BoxedDataset;
 import e2kd.data.DataLoader;
 import e2kd.data.EvalTransform;
+import e2kd.data.SkippedImages;
 import e2kd.data.Waterbirds;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
@@ -88,6 +89,12 @@ final class EvalCommand implements Callable<Integer> {
     int batch;
 
     @Option(
+            names = "--skip-bad-images",
+            description = "Leave out image files that cannot be decoded (listed in skipped_image_files; count is "
+                    + "the images evaluated) instead of stopping at the first.")
+    boolean skipBadImages;
+
+    @Option(
             names = "--shift-patch",
             paramLabel = "P",
             description =
@@ -120,9 +127,11 @@ final class EvalCommand implements Callable<Integer> {
                                     + " px, " + student.input().encoding() + ")");
                 }
             }
+            SkippedImages skipped = skipBadImages ? new SkippedImages() : null;
             DataLoader.Builder loader = DataLoader.builder(d.dataset(), batch)
                     .augmentation(EvalTransform.standard(student.input().size()))
                     .encoding(Encodings.of(student.input()))
+                    .skipUnreadable(skipped)
                     .prefetch(1);
             if (d.dataset() instanceof BoxedDataset boxed) {
                 loader.maps(i -> boxed.boxes(i).mask());
@@ -143,6 +152,12 @@ final class EvalCommand implements Callable<Integer> {
             out.put("data", d.description());
             out.put("split", d.split());
             out.put("count", r.count());
+            if (skipped != null) {
+                out.set(
+                        "skipped_image_files",
+                        JSON.valueToTree(
+                                skipped.files().stream().map(Path::toString).toList()));
+            }
             out.put("top1", r.top1());
             out.put("top5", r.top5());
             out.put("agreement", r.agreement());

@@ -49,11 +49,13 @@ final class PrecomputeCommand implements Callable<Integer> {
                     .put("samples", r.samples())
                     .put("shards_written", r.written())
                     .put("shards_complete_before", r.skipped())
+                    .put("unreadable_images", r.unreadable())
                     .put("index", out.resolve("index.json").toString()));
             return 0;
         }
         System.out.println(r.samples() + " samples: " + r.written() + " shards written, " + r.skipped()
-                + " already complete (" + out.resolve("index.json") + ")");
+                + " already complete (" + out.resolve("index.json") + ")"
+                + (r.unreadable() > 0 ? "; " + r.unreadable() + " unreadable image(s) skipped (zero rows)" : ""));
         return 0;
     }
 }

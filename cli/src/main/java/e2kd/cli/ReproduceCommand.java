@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -66,16 +67,35 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(
+            names = "--family",
+            split = ",",
+            paramLabel = "NAME",
+            description = "fewshot only: the model families to run, std (ResNet-18 + GradCAM) and/or bcos "
+                    + "(B-cos ResNet-18 + W(x)); default both.")
+    List<String> families;
+
+    @Option(
+            names = "--size",
+            paramLabel = "PX",
+            description = "fewshot only: train and test teachers and students on images upsampled to PX × PX "
+                    + "(default: Fashion-MNIST's 28; 56 gives 7 × 7 layer-4 GradCAM maps, as the paper's at 224 px). "
+                    + "Teachers and runs of another size are kept apart (fmnist-std-56px, ...).")
+    Integer size;
+
     @Override
     public Integer call() throws IOException {
         if (seeds < 1 || threads < 1) {
             throw new IllegalArgumentException("--seeds and --threads must be at least 1");
         }
+        if ((families != null || size != null) && !"fewshot".equals(suite)) {
+            throw new IllegalArgumentException("--family and --size apply to --suite fewshot only, not " + suite);
+        }
         ReproRuns r = new ReproRuns(out, quick, tiny, quick ? 1 : seeds, threads, data, System.err);
         Files.createDirectories(out);
         long started = System.nanoTime();
         String body = switch (suite) {
-            case "fewshot" -> FewShotSuite.run(r);
+            case "fewshot" -> FewShotSuite.run(r, families == null ? List.of() : families, size == null ? 0 : size);
             case "shortcut" -> ShortcutSuite.run(r);
             case "localization" -> LocalizationSuite.run(r);
             case "frozen" -> FrozenSuite.run(r);
@@ -115,6 +135,8 @@ final class ReproduceCommand implements Callable<Integer> {
     private String command(ReproRuns r) {
         return "e2kd reproduce --suite " + suite + " --seeds " + r.seeds + " --out " + out + (quick ? " --quick" : "")
                 + (tiny ? " --tiny" : "") + (data == null ? "" : " --data " + data)
+                + (families == null ? "" : " --family " + String.join(",", families))
+                + (size == null ? "" : " --size " + size)
                 + (threads == 1 ? "" : " --threads " + threads);
     }
 }

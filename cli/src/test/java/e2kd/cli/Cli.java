@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
+import e2kd.nn.models.Models;
+import e2kd.nn.weights.ModelCheckpoint;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -87,6 +90,25 @@ final class Cli {
      * An image folder {@code root/SPLIT/CLASS/imgN.png} of 16 px images: {@code counts} images per class in each split
      * (in order), each class its own colour gradient.
      */
+    /** A freshly initialised standard ResNet-18 checkpoint (small stem, base width {@code base}) at {@code size} px. */
+    static Path resnet18(Path file, int classes, int base, int size) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            ModelCheckpoint.save(
+                    file,
+                    Models.create("resnet18", classes, Map.of("stem", "small", "base", String.valueOf(base)), m),
+                    Models.contract("resnet18", size),
+                    null,
+                    Map.of());
+        }
+        return file;
+    }
+
+    /** Cuts {@code image} to half its bytes, as a transfer that broke off would leave it. */
+    static void truncate(Path image) throws IOException {
+        byte[] bytes = Files.readAllBytes(image);
+        Files.write(image, Arrays.copyOf(bytes, bytes.length / 2));
+    }
+
     static Path imageFolder(Path root, Map<String, Integer> counts, String... classes) throws IOException {
         for (Map.Entry<String, Integer> split : counts.entrySet()) {
             for (int c = 0; c < classes.length; c++) {

@@ -3,11 +3,8 @@ package e2kd.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import e2kd.nn.models.Models;
-import e2kd.nn.weights.ModelCheckpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,15 +80,7 @@ class FullDataRunsTest {
     @Test
     void aTeacherOfMoreClassesDistilsThroughItsClassMap() throws IOException {
         Path data = folder();
-        Path teacher = tmp.resolve("teacher.ckpt");
-        try (NDManager m = NDManager.newBaseManager()) {
-            ModelCheckpoint.save(
-                    teacher,
-                    Models.create("resnet18", 6, Map.of("stem", "small", "base", "4"), m),
-                    Models.contract("resnet18", 16),
-                    null,
-                    Map.of());
-        }
+        Path teacher = Cli.resnet18(tmp.resolve("teacher.ckpt"), 6, 4, 16);
         Path map = tmp.resolve("map.yaml");
         String[] distill = {
             "distill",

@@ -65,6 +65,16 @@ class ReproduceTest {
     }
 
     @Test
+    void familyAndSizeAreFewshotOptionsRefusedElsewhere(@TempDir Path out) {
+        String elsewhere = Cli.oneLineError(
+                "reproduce", "--suite", "shortcut", "--size", "56", "--quick", "--tiny", "--out", out.toString());
+        assertTrue(elsewhere.contains("--family and --size apply to --suite fewshot only, not shortcut"), elsewhere);
+        String unknown = Cli.oneLineError(
+                "reproduce", "--suite", "fewshot", "--family", "std,vit", "--quick", "--tiny", "--out", out.toString());
+        assertTrue(unknown.contains("family 'vit'") && unknown.contains("expected one of std, bcos"), unknown);
+    }
+
+    @Test
     void sweepSelectsOnValidationTop1(@TempDir Path out) throws IOException {
         Path teacher = out.resolve("teacher");
         assertEquals(

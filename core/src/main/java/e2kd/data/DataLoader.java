@@ -1,7 +1,11 @@
 package e2kd.data;
 
 import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
@@ -14,7 +18,13 @@ import java.util.function.IntFunction;
  * <p>Determinism: the order of epoch {@code e} comes from {@code Seeds.random(seed, SHUFFLE, e)},
  * the augmentation of dataset sample {@code i} from {@code Seeds.random(seed, AUGMENT, e, i)} and
  * the mixup of batch {@code b} from {@code Seeds.random(seed, MIXUP, e, b)}. So a batch's content
- * depends only on these, not on thread timing or the prefetch depth.
+ * depends only on these, not on thread timing, the prefetch depth or the number of {@link Builder#workers}.
+ *
+ * <p>Unreadable images ({@link Builder#skipUnreadable}): a sample whose file fails to decode is found when a batch
+ * first reads it and is dropped from that batch, which is then one sample smaller, as a PyTorch {@code collate_fn}
+ * that filters out failed samples would have it. Every other sample keeps its batch, its place in the order and its
+ * augmentation (mixup draws over the smaller batch); a batch with no readable sample is left out of the epoch. No
+ * file is decoded before its batch is built.
  */
 public final class DataLoader {
     private final LabeledDataset dataset;
@@ -28,6 +38,8 @@ public final class DataLoader {
     private final IntFunction<Image> maps;
     private final int prefetch;
     private final SampleWorkers workers;
+    private final SkippedImages skipped;
+    private final Set<Integer> unreadable = ConcurrentHashMap.newKeySet();
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -41,6 +53,7 @@ public final class DataLoader {
         this.maps = b.maps;
         this.prefetch = b.prefetch;
         this.workers = b.workers > 1 ? new SampleWorkers(b.workers) : null;
+        this.skipped = b.skipped;
     }
 
     /** Starts configuring a loader over {@code dataset} with {@code batchSize} samples per batch. */
@@ -48,7 +61,10 @@ public final class DataLoader {
         return new Builder(dataset, batchSize);
     }
 
-    /** Batches in one epoch: {@code ceil(N/B)}, or {@code floor(N/B)} with dropLast. */
+    /**
+     * Batches in one epoch: {@code ceil(N/B)}, or {@code floor(N/B)} with dropLast (fewer when skipped unreadable
+     * images leave a batch empty).
+     */
     public int batchesPerEpoch() {
         return batchesPerEpoch(dataset.size(), batchSize, dropLast);
     }
@@ -90,21 +106,21 @@ public final class DataLoader {
         return order;
     }
 
-    /** Builds batch {@code batchIndex} of {@code epoch} from {@code order}; thread-safe. */
+    /**
+     * Builds batch {@code batchIndex} of {@code epoch} from {@code order}, without the samples skipped as unreadable;
+     * null when all of them were. Thread-safe.
+     */
     PreparedBatch prepare(int epoch, int batchIndex, int[] order) {
         int start = batchIndex * batchSize;
-        int b = Math.min(batchSize, order.length - start);
-        long[] indices = new long[b];
-        int[] labels = new int[b];
-        float[] images = null;
-        float[] mapData = null;
-        int[] shape = null;
-        int mapChannels = 0;
-        Image[] xs = new Image[b];
-        Image[] ms = maps == null ? null : new Image[b];
+        int n = Math.min(batchSize, order.length - start);
+        Image[] xs = new Image[n];
+        Image[] ms = maps == null ? null : new Image[n];
         IntConsumer decode = k -> {
             int i = order[start + k];
-            Image raw = dataset.image(i);
+            Image raw = read(i);
+            if (raw == null) {
+                return;
+            }
             GeometricTransform t =
                     augmentation.sample(raw.height(), raw.width(), Seeds.random(seed, Seeds.AUGMENT, epoch, i));
             xs[k] = encoding.encode(t.apply(raw));
@@ -113,23 +129,37 @@ public final class DataLoader {
             }
         };
         if (workers == null) {
-            for (int k = 0; k < b; k++) {
+            for (int k = 0; k < n; k++) {
                 decode.accept(k);
             }
         } else {
-            workers.run(b, decode);
+            workers.run(n, decode);
         }
-        for (int k = 0; k < b; k++) {
-            int i = order[start + k];
-            indices[k] = i;
-            labels[k] = dataset.label(i);
+        int b = (int) Arrays.stream(xs).filter(Objects::nonNull).count();
+        if (b == 0) {
+            return null;
+        }
+        long[] indices = new long[b];
+        int[] labels = new int[b];
+        float[] images = null;
+        float[] mapData = null;
+        int[] shape = null;
+        int mapChannels = 0;
+        int row = 0;
+        for (int k = 0; k < n; k++) {
             Image x = xs[k];
+            if (x == null) {
+                continue;
+            }
+            int i = order[start + k];
+            indices[row] = i;
+            labels[row] = dataset.label(i);
             if (shape == null) {
                 shape = new int[] {x.channels(), x.height(), x.width()};
                 images = new float[b * x.data().length];
             }
             requireShape(i, x, shape[0], shape, "image");
-            System.arraycopy(x.data(), 0, images, k * x.data().length, x.data().length);
+            System.arraycopy(x.data(), 0, images, row * x.data().length, x.data().length);
             if (ms != null) {
                 Image m = ms[k];
                 if (mapData == null) {
@@ -137,8 +167,9 @@ public final class DataLoader {
                     mapData = new float[b * m.data().length];
                 }
                 requireShape(i, m, mapChannels, shape, "explanation map");
-                System.arraycopy(m.data(), 0, mapData, k * m.data().length, m.data().length);
+                System.arraycopy(m.data(), 0, mapData, row * m.data().length, m.data().length);
             }
+            row++;
         }
         int numClasses = dataset.classNames().size();
         float[] targets = Mixup.oneHot(labels, numClasses);
@@ -151,6 +182,26 @@ public final class DataLoader {
             }
         }
         return new PreparedBatch(indices, labels, images, shape, targets, numClasses, mapData, mapChannels);
+    }
+
+    /**
+     * Sample {@code i}'s pixels; null when it is unreadable and this loader skips such samples (recorded in {@link
+     * #skipped} the first time, and not decoded again).
+     */
+    private Image read(int i) {
+        if (skipped == null) {
+            return dataset.image(i);
+        }
+        if (unreadable.contains(i)) {
+            return null;
+        }
+        try {
+            return dataset.image(i);
+        } catch (UnreadableImageException e) {
+            skipped.add(e);
+            unreadable.add(i);
+            return null;
+        }
     }
 
     /** Checks that sample {@code index}'s {@code x} is {@code (channels, shape[1], shape[2])}. */
@@ -177,6 +228,7 @@ public final class DataLoader {
         private IntFunction<Image> maps;
         private int prefetch = 2;
         private int workers = 1;
+        private SkippedImages skipped;
 
         private Builder(LabeledDataset dataset, int batchSize) {
             if (batchSize <= 0) {
@@ -248,6 +300,15 @@ public final class DataLoader {
                 throw new IllegalArgumentException("workers must be >= 1, got " + workers);
             }
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Drop samples whose image file is unreadable ({@link UnreadableImageException}) from their batch and record
+         * them in {@code skipped}, instead of failing with the error that names the file; null (the default) fails.
+         */
+        public Builder skipUnreadable(SkippedImages skipped) {
+            this.skipped = skipped;
             return this;
         }
 

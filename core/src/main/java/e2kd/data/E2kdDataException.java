@@ -5,7 +5,7 @@ package e2kd.data;
  * expected, e.g. {@code "train-images-idx3-ubyte.gz: wrong magic number 1234, expected 2051 (IDX
  * images)"}.
  */
-public final class E2kdDataException extends RuntimeException {
+public class E2kdDataException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     public E2kdDataException(String message) {

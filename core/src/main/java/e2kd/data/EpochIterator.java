@@ -11,10 +11,14 @@ import java.util.concurrent.BlockingQueue;
  * e2kd-prefetch-*} builds float arrays up to {@code p} batches ahead into a bounded queue, so
  * decoding overlaps compute; NDArrays are created in {@link #next()} on the consuming thread
  * (NDManager is not thread-safe). A failure while building a batch (e.g. a corrupt image) is
- * rethrown by the {@link #next()} that would have returned it. {@link #close()} stops and joins
- * the thread; it is also called after the last batch.
+ * rethrown by the {@link #next()} that would have returned it. A batch left empty by skipped
+ * unreadable images is passed over, so {@link #hasNext()} looks one batch ahead. {@link #close()}
+ * stops and joins the thread; it is also called once {@link #hasNext()} finds no more batches.
  */
 public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
+    /** Queue item after the last batch. */
+    private static final Object END = new Object();
+
     private final DataLoader loader;
     private final int epoch;
     private final NDManager manager;
@@ -22,7 +26,8 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
     private final int total;
     private final BlockingQueue<Object> queue;
     private final Thread producer;
-    private int delivered;
+    private int built;
+    private Object ahead;
     private boolean closed;
 
     /** Wraps a producer failure so it can travel through the queue. */
@@ -45,9 +50,20 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
         }
     }
 
+    /** Whether a batch (or the failure that replaces it) is next; builds or waits for it. */
     @Override
     public boolean hasNext() {
-        return !closed && delivered < total;
+        if (closed) {
+            return false;
+        }
+        if (ahead == null) {
+            ahead = producer == null ? build() : take();
+        }
+        if (ahead == END) {
+            close();
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -58,18 +74,20 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
         if (!hasNext()) {
             throw new NoSuchElementException("epoch " + epoch + " has no more batches");
         }
-        PreparedBatch prepared;
-        try {
-            prepared = producer == null ? loader.prepare(epoch, delivered, order) : take();
-        } catch (RuntimeException | Error e) {
+        Object item = ahead;
+        ahead = null;
+        if (item instanceof Failure failure) {
             close();
-            throw e;
+            Throwable cause = failure.cause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new E2kdDataException("prefetch thread failed: " + cause, cause);
         }
-        delivered++;
-        if (delivered == total) {
-            close();
-        }
-        return Batch.create(manager, prepared);
+        return Batch.create(manager, (PreparedBatch) item);
     }
 
     /** Stops the prefetch thread and waits for it to end; idempotent. */
@@ -94,39 +112,45 @@ public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
         }
     }
 
-    private PreparedBatch take() {
-        Object item;
+    /** Without prefetch: the next non-empty batch, its failure, or {@link #END}. */
+    private Object build() {
         try {
-            item = queue.take();
+            while (built < total) {
+                PreparedBatch batch = loader.prepare(epoch, built++, order);
+                if (batch != null) {
+                    return batch;
+                }
+            }
+            return END;
+        } catch (RuntimeException | Error e) {
+            return new Failure(e);
+        }
+    }
+
+    private Object take() {
+        try {
+            return queue.take();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new E2kdDataException("interrupted while waiting for batch " + delivered + " of epoch " + epoch);
+            return new Failure(new E2kdDataException("interrupted while waiting for a batch of epoch " + epoch));
         }
-        if (item instanceof Failure failure) {
-            Throwable cause = failure.cause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw new E2kdDataException("prefetch thread failed: " + cause, cause);
-        }
-        return (PreparedBatch) item;
     }
 
     private void produce() {
         try {
             for (int b = 0; b < total && !Thread.currentThread().isInterrupted(); b++) {
-                Object item;
+                PreparedBatch batch;
                 try {
-                    item = loader.prepare(epoch, b, order);
+                    batch = loader.prepare(epoch, b, order);
                 } catch (Throwable t) {
                     queue.put(new Failure(t));
                     return;
                 }
-                queue.put(item);
+                if (batch != null) {
+                    queue.put(batch);
+                }
             }
+            queue.put(END);
         } catch (InterruptedException e) {
             // close() asked us to stop
         }

@@ -29,18 +29,18 @@ public final class ImageDecoder {
     /**
      * Decodes {@code file}.
      *
-     * @throws E2kdDataException one line naming the file when it is empty, not a decodable image,
-     *     corrupt or truncated
+     * @throws UnreadableImageException one line naming the file when it is missing, empty, not a decodable
+     *     image, corrupt or truncated
      */
     public static Image decode(Path file) {
         try {
             if (Files.size(file) == 0) {
-                throw new E2kdDataException(file + ": zero-byte image file");
+                throw new UnreadableImageException(file, "zero-byte image file");
             }
             try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
                 Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
                 if (!readers.hasNext()) {
-                    throw new E2kdDataException(file + ": not a decodable image (no ImageIO reader)");
+                    throw new UnreadableImageException(file, "not a decodable image (no ImageIO reader)");
                 }
                 ImageReader reader = readers.next();
                 List<String> warnings = new ArrayList<>();
@@ -49,7 +49,8 @@ public final class ImageDecoder {
                     reader.setInput(in, true, true);
                     BufferedImage decoded = reader.read(0);
                     if (!warnings.isEmpty()) {
-                        throw new E2kdDataException(file + ": corrupt or truncated image (" + warnings.get(0) + ")");
+                        throw new UnreadableImageException(
+                                file, "corrupt or truncated image (" + warnings.get(0) + ")");
                     }
                     return toImage(decoded);
                 } finally {
@@ -57,12 +58,13 @@ public final class ImageDecoder {
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new E2kdDataException(file + ": image file not found", e);
+            throw new UnreadableImageException(file, "image file not found", e);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof E2kdDataException known) {
+            if (e instanceof UnreadableImageException known) {
                 throw known;
             }
-            throw new E2kdDataException(file + ": corrupt or truncated image (" + E2kdIoException.reason(e) + ")", e);
+            throw new UnreadableImageException(
+                    file, "corrupt or truncated image (" + E2kdIoException.reason(e) + ")", e);
         }
     }
 

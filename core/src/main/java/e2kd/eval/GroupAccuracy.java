@@ -39,7 +39,7 @@ public record GroupAccuracy(
     }
 
     /**
-     * @param predicted    top-1 class per sample, (N)
+     * @param predicted    top-1 class per sample, (N); -1 for a sample left out (an unreadable image), not counted
      * @param labels       true class per sample, (N)
      * @param places       place per sample, (N)
      * @param placeOfClass the place class y is paired with in the correlated training set
@@ -57,6 +57,9 @@ public record GroupAccuracy(
         int[] in = new int[2];
         int[] out = new int[2];
         for (int i = 0; i < labels.length; i++) {
+            if (predicted[i] < 0) {
+                continue;
+            }
             int hit = predicted[i] == labels[i] ? 1 : 0;
             int[] c = counts.computeIfAbsent(((long) labels[i] << 32) | places[i], k -> new int[2]);
             c[0]++;

@@ -27,7 +27,17 @@ public final class FewShotSuite {
         return r.quick ? new int[] {1, 3} : new int[] {10, 50};
     }
 
-    public static String run(ReproRuns r) throws IOException {
+    /**
+     * The families named ({@code std}, {@code bcos}; none: both), each at {@code imageSize} px ({@link
+     * ReproFamily#at}; 0: the presets' 28 px).
+     */
+    public static String run(ReproRuns r, List<String> families, int imageSize) throws IOException {
+        List<ReproFamily> chosen = new ArrayList<>();
+        for (ReproFamily named : families.isEmpty()
+                ? ReproFamily.ALL
+                : families.stream().map(ReproFamily::named).toList()) {
+            chosen.add(imageSize == 0 ? named : named.at(imageSize));
+        }
         int[] shots = shots(r);
         List<ReproTable.Column> columns = new ArrayList<>();
         for (int k : shots) {
@@ -35,11 +45,11 @@ public final class FewShotSuite {
             columns.add(new ReproTable.Column("k=" + k + " agreement", true));
         }
         ReproTable table = new ReproTable(columns);
-        for (ReproFamily family : List.of(ReproFamily.STANDARD, ReproFamily.BCOS)) {
+        for (ReproFamily family : chosen) {
             Path teacher = family.teacher(r);
-            Map<Integer, Map<String, List<String>>> chosen = new HashMap<>();
+            Map<Integer, Map<String, List<String>>> selected = new HashMap<>();
             for (int k : shots) {
-                chosen.put(
+                selected.put(
                         k,
                         r.selectTauLambda(
                                 family.title() + ", k=" + k,
@@ -49,7 +59,7 @@ public final class FewShotSuite {
                 for (int k : shots) {
                     for (int m = 0; m < METHODS.length; m++) {
                         TrainConfig c = family.student(
-                                r, teacher, METHODS[m], k, seed, chosen.get(k).getOrDefault(METHODS[m], List.of()));
+                                r, teacher, METHODS[m], k, seed, selected.get(k).getOrDefault(METHODS[m], List.of()));
                         Path dir = r.out.resolve(String.format(
                                 Locale.ROOT, "runs/fewshot/%s-k%d-%s-seed%d", family.name(), k, METHODS[m], seed));
                         r.log.printf(Locale.ROOT, "fewshot: %s, k=%d, %s, seed %d%n", family.title(), k, ROWS[m], seed);

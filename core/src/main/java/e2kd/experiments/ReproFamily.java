@@ -18,18 +18,53 @@ import java.util.List;
  * @param title     table label
  * @param model     model id of teacher and student
  * @param explainer e²KD's explanation: GradCAM for standard ResNets, W(x) for B-cos (paper Sec. 3)
+ * @param imageSize input size of teacher and students in pixels, 0 for the presets' 28 (Fashion-MNIST's own)
  */
-record ReproFamily(String name, String title, String model, String explainer) {
-    static final ReproFamily STANDARD = new ReproFamily("std", "ResNet-18 + GradCAM", "resnet18", "gradcam");
-    static final ReproFamily BCOS = new ReproFamily("bcos", "B-cos ResNet-18 + W(x)", "bcos_resnet18", "bcos");
+record ReproFamily(String name, String title, String model, String explainer, int imageSize) {
+    static final ReproFamily STANDARD = new ReproFamily("std", "ResNet-18 + GradCAM", "resnet18", "gradcam", 0);
+    static final ReproFamily BCOS = new ReproFamily("bcos", "B-cos ResNet-18 + W(x)", "bcos_resnet18", "bcos", 0);
+    static final List<ReproFamily> ALL = List.of(STANDARD, BCOS);
     static final int TEACHER_VAL = 10;
+
+    /**
+     * The family called {@code name} ({@code std} or {@code bcos}).
+     *
+     * @throws IllegalArgumentException naming the valid names
+     */
+    static ReproFamily named(String name) {
+        return ALL.stream()
+                .filter(f -> f.name.equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("family '" + name + "' is not a family of the "
+                        + "Fashion-MNIST suites; expected one of "
+                        + String.join(", ", ALL.stream().map(ReproFamily::name).toList())));
+    }
+
+    /**
+     * This family with teacher and students trained and tested on images upsampled to {@code px} × {@code px}
+     * (a variant of its own: teacher folder, run folders and table rows carry the size). The small stem keeps the
+     * resolution until layer 2, so layer 4 sees ⌈px / 8⌉ × ⌈px / 8⌉: 4 × 4 at 28 px, 7 × 7 (the paper's GradCAM
+     * maps at 224 px) from 49 to 56 px.
+     */
+    ReproFamily at(int px) {
+        if (px < 8) {
+            throw new IllegalArgumentException("image size " + px + " px is too small; expected at least 8");
+        }
+        return new ReproFamily(name + "-" + px + "px", title + " at " + px + " px", model, explainer, px);
+    }
 
     /** The cached (or newly trained) teacher run folder. */
     Path teacher(ReproRuns r) throws IOException {
+        return r.teacher("fmnist-" + name, teacherConfig(r));
+    }
+
+    /** The teacher's config: the whole training set but {@link #TEACHER_VAL} images per class, one epoch. */
+    TrainConfig teacherConfig(ReproRuns r) {
         int perClass = Arrays.stream(countsPerClass(r.fashionMnist())).min().orElse(0) - TEACHER_VAL;
-        TrainConfig c = r.config(
+        boolean bcos = BCOS.model.equals(model);
+        return r.config(
                 "fmnist-teacher",
-                List.of(
+                sized(List.of(
                         "model=" + model,
                         "model_options=" + r.teacherOptions(),
                         "data_dir=" + r.fashionMnistDir(),
@@ -38,9 +73,8 @@ record ReproFamily(String name, String title, String model, String explainer) {
                         "epochs=" + r.epochs(1),
                         "test_limit=" + r.count(2000, 50),
                         "explainer=" + explainer,
-                        "clip=" + ("bcos".equals(name) ? "agc" : "none"),
-                        "lr=" + ("bcos".equals(name) ? 0.001 : 0.003)));
-        return r.teacher("fmnist-" + name, c);
+                        "clip=" + (bcos ? "agc" : "none"),
+                        "lr=" + (bcos ? 0.001 : 0.003))));
     }
 
     /**
@@ -65,7 +99,12 @@ record ReproFamily(String name, String title, String model, String explainer) {
                 "eval_every=" + r.count(5, 1),
                 "test_limit=" + r.count(2000, 50)));
         sets.addAll(extra);
-        return r.config("fmnist-e2kd", sets);
+        return r.config("fmnist-e2kd", sized(sets));
+    }
+
+    /** {@code sets}, then this variant's {@code image_size} if it has one. */
+    private List<String> sized(List<String> sets) {
+        return imageSize == 0 ? sets : ReproRuns.concat(sets, List.of("image_size=" + imageSize));
     }
 
     private static int[] countsPerClass(FashionMnist f) {

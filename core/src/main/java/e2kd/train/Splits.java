@@ -7,8 +7,6 @@ import e2kd.data.LabeledDataset;
 import e2kd.data.PerClass;
 import e2kd.data.Waterbirds;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -20,27 +18,21 @@ import java.util.stream.IntStream;
  * from its train split, the validation images from its val split ({@code own}: all of it), the test split is its
  * test split.
  * {@code trainIndices[i]} is training sample i's index in the full training data (the Waterbirds train split; how
- * frozen teacher outputs are looked up); {@code skipped} lists image files dropped as unreadable
- * ({@code skip_bad_images}).
+ * frozen teacher outputs are looked up). Opening lists files and decodes none: an unreadable image is found (and,
+ * with {@code skip_bad_images}, skipped) by the loader that first reads it.
  */
-public record Splits(
-        LabeledDataset train, LabeledDataset val, LabeledDataset test, int[] trainIndices, List<Path> skipped) {
+public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset test, int[] trainIndices) {
     public int numClasses() {
         return train.classNames().size();
     }
 
-    /** Given splits: all of {@code train} is trained on (sample i is training index i), none skipped. */
+    /** Given splits: all of {@code train} is trained on (sample i is training index i). */
     public static Splits of(LabeledDataset train, LabeledDataset val, LabeledDataset test) {
         if (!train.classNames().equals(val.classNames()) || !train.classNames().equals(test.classNames())) {
             throw new IllegalArgumentException("train, val and test splits name different classes: "
                     + train.classNames() + ", " + val.classNames() + ", " + test.classNames());
         }
-        return new Splits(
-                train,
-                val,
-                test,
-                java.util.stream.IntStream.range(0, train.size()).toArray(),
-                List.of());
+        return new Splits(train, val, test, IntStream.range(0, train.size()).toArray());
     }
 
     public static Splits open(TrainConfig c) {
@@ -50,7 +42,6 @@ public record Splits(
         LabeledDataset trainSource;
         LabeledDataset test;
         LabeledDataset ownVal = null;
-        List<Path> skipped = new ArrayList<>();
         if ("fashion-mnist".equals(c.data())) {
             if (c.ownValidation()) {
                 throw new IllegalArgumentException("config val_per_class=own: Fashion-MNIST has no validation split of "
@@ -64,31 +55,21 @@ public record Splits(
                 throw new IllegalArgumentException("config data=image-folder needs data_dir (or --data DIR)");
             }
             Path root = Path.of(c.dataDir());
-            ImageFolder train = ImageFolder.open(root, "train", c.skipBadImages());
-            ImageFolder val = ImageFolder.open(root, "val", c.skipBadImages());
-            skipped.addAll(train.skippedFiles());
-            skipped.addAll(val.skippedFiles());
-            trainSource = train;
-            test = val;
+            trainSource = ImageFolder.open(root, "train");
+            test = ImageFolder.open(root, "val");
             if (c.ownValidation()) {
-                ImageFolder own = ImageFolder.open(root, "test", c.skipBadImages());
-                skipped.addAll(own.skippedFiles());
-                ownVal = val;
-                test = own;
+                ownVal = test;
+                test = ImageFolder.open(root, "test");
             }
         }
         if (ownVal != null) {
             int[] shots = FewShot.split(trainSource.labels(), c.shots(), PerClass.of(0), c.seed())
                     .train();
-            return new Splits(trainSource.subset(shots), ownVal, limited(test, c), shots, List.copyOf(skipped));
+            return new Splits(trainSource.subset(shots), ownVal, limited(test, c), shots);
         }
         FewShot.Split split = FewShot.split(trainSource.labels(), c.shots(), c.validation(), c.seed());
         return new Splits(
-                trainSource.subset(split.train()),
-                trainSource.subset(split.val()),
-                limited(test, c),
-                split.train(),
-                List.copyOf(skipped));
+                trainSource.subset(split.train()), trainSource.subset(split.val()), limited(test, c), split.train());
     }
 
     private static Splits waterbirds(TrainConfig c) {
@@ -105,7 +86,7 @@ public record Splits(
                 ? val
                 : val.subset(FewShot.split(val.labels(), c.validation(), PerClass.of(0), c.seed())
                         .train());
-        return new Splits(train.subset(shots), validation, limited(all.split(Waterbirds.TEST), c), shots, List.of());
+        return new Splits(train.subset(shots), validation, limited(all.split(Waterbirds.TEST), c), shots);
     }
 
     private static LabeledDataset limited(LabeledDataset test, TrainConfig c) {

@@ -13,6 +13,7 @@ import e2kd.data.Encoding;
 import e2kd.data.EvalTransform;
 import e2kd.data.LabeledDataset;
 import e2kd.data.Mixup;
+import e2kd.data.SkippedImages;
 import e2kd.data.TrainAugmentation;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.Distiller;
@@ -58,6 +59,11 @@ public final class Trainer {
     private final RunDirectory run;
     private final Progress progress;
     private final java.util.function.Function<TrainConfig, Splits> data;
+    /**
+     * Unreadable image files the run's loaders skipped ({@code skip_bad_images}), else null: they fail. Each epoch
+     * reads every training sample, the last validates and the end tests, so a resumed run finds them all again.
+     */
+    private final SkippedImages skipped;
 
     /** A run on the data the config names ({@link Splits#open}). */
     public Trainer(TrainConfig config, Path out, Progress progress) {
@@ -71,6 +77,7 @@ public final class Trainer {
         this.run = new RunDirectory(out);
         this.progress = progress;
         this.data = data;
+        this.skipped = config.skipBadImages() ? new SkippedImages() : null;
     }
 
     /**
@@ -91,10 +98,6 @@ public final class Trainer {
     private JsonNode train(boolean resume, int stopAfter, List<Device> devices) throws IOException {
         useThreads(config.threads());
         Splits splits = data.apply(config);
-        if (!splits.skipped().isEmpty()) {
-            progress.note("skipped " + splits.skipped().size() + " unreadable image file(s) (skip_bad_images), first: "
-                    + splits.skipped().get(0));
-        }
         int classes = splits.numClasses();
         if (config.numClasses() > 0 && config.numClasses() != classes) {
             throw new IllegalArgumentException(
@@ -169,6 +172,7 @@ public final class Trainer {
                     .mixup(config.mixupAlpha() > 0 ? new Mixup(config.mixupAlpha()) : null)
                     .maps(frozen != null && objective.anyNeeds(Needs::explanation) ? frozen.maps() : null)
                     .workers(config.workers())
+                    .skipUnreadable(skipped)
                     .prefetch(1)
                     .build();
             DataLoader val = evalLoader(splits.val(), encoding);
@@ -215,7 +219,14 @@ public final class Trainer {
             summary.put("steps", state.step);
             summary.put("seconds", state.seconds());
             summary.put("images_per_second", state.imagesPerSecond());
-            summary.put("skipped_images", splits.skipped().size());
+            summary.put("skipped_images", skipped == null ? 0 : skipped.count());
+            if (skipped != null) {
+                summary.set(
+                        "skipped_image_files",
+                        JSON.valueToTree(
+                                skipped.files().stream().map(Path::toString).toList()));
+                noteSkipped();
+            }
             summary.put("skipped_steps", state.skippedSteps);
             run.writeSummary(summary);
             return summary;
@@ -223,6 +234,16 @@ public final class Trainer {
             if (parallel != null) {
                 parallel.close();
             }
+        }
+    }
+
+    /** One line for the unreadable files skipped, if any: how many, and the first few errors naming them. */
+    private void noteSkipped() {
+        List<String> messages = skipped.messages();
+        if (!messages.isEmpty()) {
+            int shown = Math.min(3, messages.size());
+            progress.note("skipped " + messages.size() + " unreadable image file(s) (skip_bad_images): "
+                    + String.join("; ", messages.subList(0, shown)) + (shown < messages.size() ? "; ..." : ""));
         }
     }
 
@@ -394,6 +415,7 @@ public final class Trainer {
                         new EvalTransform((int) Math.rint(config.imageSize() / config.evalCrop()), config.imageSize()))
                 .encoding(encoding)
                 .workers(config.workers())
+                .skipUnreadable(skipped)
                 .prefetch(1)
                 .build();
     }

@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,6 +202,122 @@ class DataLoaderTest {
         it.close();
     }
 
+    /** {@link #synthetic} with the images at {@code bad} unreadable, as files that fail to decode. */
+    private static LabeledDataset withUnreadable(Set<Integer> bad) {
+        LabeledDataset good = synthetic(-1);
+        return withImages(good, good.size(), index -> {
+            if (bad.contains(index)) {
+                throw new UnreadableImageException(Path.of("img" + index + ".png"), "corrupt or truncated image");
+            }
+            return good.image(index);
+        });
+    }
+
+    /** The first {@code size} samples of {@code base} (labels and classes), with {@code images} as their images. */
+    private static LabeledDataset withImages(LabeledDataset base, int size, IntFunction<Image> images) {
+        return new LabeledDataset() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public Image image(int index) {
+                return images.apply(index);
+            }
+
+            @Override
+            public int label(int index) {
+                return base.label(index);
+            }
+
+            @Override
+            public List<String> classNames() {
+                return base.classNames();
+            }
+        };
+    }
+
+    @Test
+    void unreadableSamplesAreDroppedFromTheirBatchTheSameForAnyWorkersAndCountedOnce() {
+        Set<Integer> bad = Set.of(3, 17, 18, 41);
+        int imageSize = 6 * 10 * 10;
+        List<Snapshot> all = run(training(0).build(), 2);
+        List<Snapshot> reference = null;
+        for (int workers : new int[] {1, 2, 5}) {
+            for (int prefetch : new int[] {0, 2}) {
+                SkippedImages skipped = new SkippedImages();
+                DataLoader loader = DataLoader.builder(withUnreadable(bad), 8)
+                        .shuffle(true)
+                        .seed(42)
+                        .augmentation(TrainAugmentation.standard(10))
+                        .encoding(Encoding.bcos())
+                        .workers(workers)
+                        .prefetch(prefetch)
+                        .skipUnreadable(skipped)
+                        .build();
+                List<Snapshot> batches = run(loader, 2);
+                if (reference == null) {
+                    reference = batches;
+                } else {
+                    assertSameBatches(reference, batches);
+                }
+                run(loader, 3); // read again in another epoch: still counted once
+                assertEquals(4, skipped.count());
+                assertEquals(
+                        List.of(Path.of("img17.png"), Path.of("img18.png"), Path.of("img3.png"), Path.of("img41.png")),
+                        skipped.files());
+            }
+        }
+        // each batch is the full run's batch without the unreadable samples; the others keep their augmentation
+        assertEquals(all.size(), reference.size());
+        int dropped = 0;
+        for (int b = 0; b < all.size(); b++) {
+            long[] full = all.get(b).indices();
+            long[] kept = reference.get(b).indices();
+            assertArrayEquals(
+                    Arrays.stream(full).filter(i -> !bad.contains((int) i)).toArray(), kept, "batch " + b);
+            for (int k = 0, row = 0; k < full.length; k++) {
+                if (bad.contains((int) full[k])) {
+                    dropped++;
+                    continue;
+                }
+                assertArrayEquals(
+                        Arrays.copyOfRange(all.get(b).images(), k * imageSize, (k + 1) * imageSize),
+                        Arrays.copyOfRange(reference.get(b).images(), row * imageSize, (row + 1) * imageSize));
+                row++;
+            }
+        }
+        assertEquals(4, dropped);
+        assertEquals(0, prefetchThreads());
+    }
+
+    @Test
+    void aBatchWithNoReadableSampleIsLeftOutAndWithoutSkippingTheFileIsNamed() {
+        for (int prefetch : new int[] {0, 1}) {
+            SkippedImages skipped = new SkippedImages();
+            List<Snapshot> batches = run(
+                    DataLoader.builder(withUnreadable(Set.of(4, 5, 6, 7, 48, 49)), 4)
+                            .prefetch(prefetch)
+                            .skipUnreadable(skipped)
+                            .build(),
+                    0);
+            assertEquals(11, batches.size(), "13 batches of 50, less batch 1 (4..7) and batch 12 (48, 49)");
+            assertArrayEquals(new long[] {0, 1, 2, 3}, batches.get(0).indices());
+            assertArrayEquals(new long[] {8, 9, 10, 11}, batches.get(1).indices());
+            assertArrayEquals(new long[] {44, 45, 46, 47}, batches.get(10).indices());
+            assertEquals(6, skipped.count());
+        }
+        EpochIterator strict = DataLoader.builder(withUnreadable(Set.of(5)), 4)
+                .workers(2)
+                .build()
+                .epoch(0, manager);
+        strict.next().close();
+        UnreadableImageException e = assertThrows(UnreadableImageException.class, strict::next);
+        assertEquals("img5.png: corrupt or truncated image", e.getMessage());
+        assertFalse(strict.hasNext());
+    }
+
     @Test
     void decodeErrorsReachTheConsumer() {
         for (int prefetch : new int[] {0, 2}) {
@@ -218,27 +337,8 @@ class DataLoaderTest {
     @Test
     void mismatchedSizesWithoutAFixedOutputAreReported() {
         LabeledDataset base = synthetic(-1);
-        LabeledDataset ragged = new LabeledDataset() {
-            @Override
-            public int size() {
-                return 4;
-            }
-
-            @Override
-            public Image image(int index) {
-                return index == 2 ? ImageOps.crop(base.image(index), 0, 0, 12, 14) : base.image(index);
-            }
-
-            @Override
-            public int label(int index) {
-                return base.label(index);
-            }
-
-            @Override
-            public List<String> classNames() {
-                return base.classNames();
-            }
-        };
+        LabeledDataset ragged = withImages(
+                base, 4, index -> index == 2 ? ImageOps.crop(base.image(index), 0, 0, 12, 14) : base.image(index));
         EpochIterator it = DataLoader.builder(ragged, 4).build().epoch(0, manager);
         E2kdDataException e = assertThrows(E2kdDataException.class, it::next);
         assertEquals(

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +51,6 @@ class ImageFolderTest {
         assertEquals(root.resolve("train/ant/nested/c.jpeg"), folder.file(0));
         assertEquals(root.resolve("train/zebra/a.JPG"), folder.file(1));
         assertArrayEquals(new int[] {0, 1, 1}, folder.labels());
-        assertEquals(0, folder.skippedCount());
     }
 
     @Test
@@ -94,17 +97,83 @@ class ImageFolderTest {
                 }
             }
             int at = index;
-            E2kdDataException e = assertThrows(E2kdDataException.class, () -> lazy.image(at));
+            UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> lazy.image(at));
+            assertEquals(bad, e.file());
             assertTrue(e.getMessage().startsWith(bad + ": "), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"), e.getMessage());
         }
 
-        ImageFolder skipping = ImageFolder.open(root, "train", true);
-        assertEquals(3, skipping.size());
-        assertEquals(4, skipping.skippedCount());
-        assertEquals(List.of(empty, truncatedJpeg, garbage, truncated), skipping.skippedFiles());
-        for (int i = 0; i < skipping.size(); i++) {
-            skipping.image(i);
+        SkippedImages skipped = new SkippedImages();
+        DataLoader skipping = DataLoader.builder(lazy, 2)
+                .augmentation(EvalTransform.standard(4))
+                .skipUnreadable(skipped)
+                .build();
+        List<Long> read = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager();
+                EpochIterator it = skipping.epoch(0, m)) {
+            while (it.hasNext()) {
+                try (Batch b = it.next()) {
+                    Arrays.stream(b.indices()).forEach(read::add);
+                }
+            }
+        }
+        assertEquals(List.of(1L, 3L, 4L), read, "the three good files: ant/nested/c.jpeg, zebra/a.JPG, zebra/b.png");
+        assertEquals(List.of(empty, truncatedJpeg, garbage, truncated), skipped.files());
+    }
+
+    /** A decoder that counts its calls, for evidence of when files are decoded. */
+    private static final class CountingDecoder implements Function<Path, Image> {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public Image apply(Path file) {
+            calls.incrementAndGet();
+            return ImageDecoder.decode(file);
+        }
+    }
+
+    @Test
+    void openingAFolderDecodesNoFileUntilABatchIsBuilt() throws IOException {
+        for (int i = 0; i < 10; i++) {
+            writeImage(
+                    root.resolve("big/" + (i < 5 ? "cat" : "dog") + "/" + i + ".png"),
+                    6,
+                    6,
+                    BufferedImage.TYPE_INT_RGB,
+                    "png");
+        }
+        Path bad = root.resolve("big/dog/7.png");
+        Files.write(bad, Arrays.copyOf(Files.readAllBytes(bad), 30));
+        CountingDecoder decoder = new CountingDecoder();
+        ImageFolder folder = ImageFolder.open(root, "big", decoder);
+        assertEquals(10, folder.size());
+        assertEquals(bad, folder.file(7));
+        LabeledDataset train = folder.subset(new int[] {0, 1, 2, 4, 5, 6, 7, 9});
+        SkippedImages skipped = new SkippedImages();
+        DataLoader loader = DataLoader.builder(train, 3)
+                .shuffle(true)
+                .augmentation(TrainAugmentation.standard(4))
+                .workers(3)
+                .prefetch(0)
+                .skipUnreadable(skipped)
+                .build();
+        try (NDManager m = NDManager.newBaseManager()) {
+            EpochIterator it = loader.epoch(0, m);
+            assertEquals(0, decoder.calls.get(), "opened, split and ready to iterate: nothing decoded");
+            it.next().close();
+            assertEquals(3, decoder.calls.get(), "one batch: its three files");
+            while (it.hasNext()) {
+                it.next().close();
+            }
+            assertEquals(8, decoder.calls.get(), "one epoch: each of the 8 training files once");
+            assertEquals(List.of(bad), skipped.files());
+            try (EpochIterator again = loader.epoch(1, m)) {
+                while (again.hasNext()) {
+                    again.next().close();
+                }
+            }
+            assertEquals(15, decoder.calls.get(), "next epoch: the 7 readable files; the unreadable one not again");
+            assertEquals(1, skipped.count());
         }
     }
 

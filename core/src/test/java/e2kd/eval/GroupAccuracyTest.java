@@ -34,6 +34,18 @@ class GroupAccuracyTest {
         assertEquals(4, g.outCount());
     }
 
+    /** A sample predicted -1 (left out as an unreadable image) is in no group: (0,1) loses its wrong sample. */
+    @Test
+    void leftOutSamplesAreNotCounted() {
+        int[] labels = {0, 0, 0, 0, 0, 1, 1, 1, 1, 1};
+        int[] places = {0, 0, 0, 1, 1, 0, 0, 1, 1, 1};
+        int[] predicted = {0, 0, 0, 0, -1, 0, 0, 1, 1, 0};
+        GroupAccuracy g = GroupAccuracy.of(predicted, labels, places);
+        assertEquals(new GroupAccuracy.Group(0, 1, 1, 1), g.groups().get(1));
+        assertEquals(1 / 3.0, g.outOfDistribution(), 1e-15);
+        assertEquals(3, g.outCount());
+    }
+
     /** With class 0 paired with place 1 and class 1 with place 0, in and out of distribution swap. */
     @Test
     void pairingOfClassesAndPlacesDecidesWhatIsInDistribution() {

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import e2kd.data.CompositeScenes;
+import e2kd.data.E2kdDataException;
 import e2kd.data.FashionMnist;
 import e2kd.data.LabeledDataset;
 import e2kd.data.Waterbirds;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -15,6 +18,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SplitsTest {
+    /**
+     * Opening an image folder's splits decodes nothing, also with skip_bad_images: a folder whose every file is garbage
+     * opens whole (a decoding open would have dropped them all), and its first read names the file.
+     */
+    @Test
+    void imageFolderSplitsOpenWithoutDecodingAnyFile(@TempDir Path dir) throws IOException {
+        for (String split : List.of("train", "val")) {
+            for (String c : List.of("a", "b")) {
+                for (int i = 0; i < (split.equals("train") ? 4 : 1); i++) {
+                    Path file = dir.resolve(split + "/" + c + "/" + i + ".png");
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, "not a png");
+                }
+            }
+        }
+        Splits s = Splits.open(ConfigLoader.defaults()
+                .set(List.of(
+                        "data=image-folder",
+                        "data_dir=" + dir,
+                        "shots_per_class=3",
+                        "val_per_class=1",
+                        "skip_bad_images=true"))
+                .resolve());
+        assertEquals(6, s.train().size());
+        assertEquals(2, s.val().size());
+        assertEquals(2, s.test().size());
+        E2kdDataException e =
+                assertThrows(E2kdDataException.class, () -> s.test().image(0));
+        assertEquals(dir.resolve("val/a/0.png") + ": not a decodable image (no ImageIO reader)", e.getMessage());
+    }
+
     /**
      * A Waterbirds folder with 4 train, 3 val and 5 test scenes per class (2 classes): the run's 4 shots come from the
      * train split and its 3 validation images from the val split (one split could not give 4 + 3 per class), its test

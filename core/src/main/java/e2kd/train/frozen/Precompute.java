@@ -9,6 +9,7 @@ import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
 import e2kd.data.GeometricTransform;
 import e2kd.data.LabeledDataset;
+import e2kd.data.SkippedImages;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
@@ -36,8 +37,12 @@ import java.util.Map;
 public final class Precompute {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What a run did: shards written now, shards found complete, samples in all. */
-    public record Result(int written, int skipped, int samples) {}
+    /**
+     * What a run did: shards written now, shards found complete, samples in all, and the unreadable images among the
+     * samples it read ({@code skip_bad_images}; their rows are zeros, which training never reads because its loader
+     * skips the same files).
+     */
+    public record Result(int written, int skipped, int samples, int unreadable) {}
 
     private Precompute() {}
 
@@ -92,27 +97,46 @@ public final class Precompute {
                 }
             }
             // Every shard but the last is full, so batch k of the missing samples is exactly missing shard k.
+            SkippedImages unreadable = config.skipBadImages() ? new SkippedImages() : null;
             DataLoader loader = DataLoader.builder(
                             train.subset(
                                     samples.stream().mapToInt(Integer::intValue).toArray()),
                             shardSize)
                     .augmentation((h, w, rng) -> GeometricTransform.crop(h, w, 0, 0, h, w, size, size, false))
                     .encoding(teacher.encoding())
+                    .skipUnreadable(unreadable)
                     .prefetch(1)
                     .build();
+            boolean[] done = new boolean[missing.size()];
             try (EpochIterator it = loader.epoch(0, base)) {
-                for (int shard : missing) {
+                while (it.hasNext()) {
                     try (Batch b = it.next()) {
                         Explained e = Autograd.noGrad(() -> explainer.explain(b.images(), ClassChoice.top1()));
-                        FrozenTeacherStore.writeShard(
+                        int k = (int) (b.indices()[0] / shardSize);
+                        writeShard(
                                 out,
-                                shard,
-                                b.size(),
-                                e.logits().toFloatArray(),
+                                missing.get(k),
+                                train.size(),
+                                shardSize,
+                                b.indices(),
+                                e,
                                 splits.numClasses(),
-                                e.map().toFloatArray(),
                                 mapShape);
+                        done[k] = true;
                     }
+                }
+            }
+            for (int k = 0; k < done.length; k++) {
+                if (!done[k]) { // every image of the shard was unreadable
+                    writeShard(
+                            out,
+                            missing.get(k),
+                            train.size(),
+                            shardSize,
+                            new long[0],
+                            null,
+                            splits.numClasses(),
+                            mapShape);
                 }
             }
             ObjectNode index = plan.deepCopy();
@@ -120,8 +144,37 @@ public final class Precompute {
             FrozenTeacherStore.writeIndex(out, index);
             int written = missing.size();
             int skipped = (train.size() + shardSize - 1) / shardSize - written;
-            return new Result(written, skipped, train.size());
+            return new Result(written, skipped, train.size(), unreadable == null ? 0 : unreadable.count());
         }
+    }
+
+    /**
+     * Writes shard {@code shard}: the rows of the samples at {@code positions} (positions among the missing samples,
+     * so the row is {@code position % shardSize}) from {@code e}, zeros for the rows of samples skipped as unreadable.
+     */
+    private static void writeShard(
+            Path out,
+            int shard,
+            int samples,
+            int shardSize,
+            long[] positions,
+            Explained e,
+            int classes,
+            int[] mapShape) {
+        int rows = Math.min(shardSize, samples - shard * shardSize);
+        int perMap = mapShape[0] * mapShape[1] * mapShape[2];
+        float[] logits = new float[rows * classes];
+        float[] maps = new float[rows * perMap];
+        if (e != null) {
+            float[] l = e.logits().toFloatArray();
+            float[] m = e.map().toFloatArray();
+            for (int j = 0; j < positions.length; j++) {
+                int row = (int) (positions[j] % shardSize);
+                System.arraycopy(l, j * classes, logits, row * classes, classes);
+                System.arraycopy(m, j * perMap, maps, row * perMap, perMap);
+            }
+        }
+        FrozenTeacherStore.writeShard(out, shard, rows, logits, classes, maps, mapShape);
     }
 
     /** Writes the plan, or checks that an earlier run's index has the same plan (then its shards are reused). */
