@@ -34,7 +34,7 @@ public final class FewShotSuite {
             columns.add(new ReproTable.Column("k=" + k + " top-1", true));
             columns.add(new ReproTable.Column("k=" + k + " agreement", true));
         }
-        ReproTable table = new ReproTable(columns);
+        ReproTable table = r.table(columns);
         for (ReproFamily family : List.of(ReproFamily.STANDARD, ReproFamily.BCOS)) {
             Path teacher = family.teacher(r);
             Map<Integer, Map<String, List<String>>> chosen = new HashMap<>();

@@ -5,6 +5,7 @@ import e2kd.data.FewShot;
 import e2kd.data.ImageFolder;
 import e2kd.data.LabeledDataset;
 import e2kd.data.PerClass;
+import e2kd.data.VocDataset;
 import e2kd.data.Waterbirds;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,9 +15,11 @@ import java.util.stream.IntStream;
 /**
  * The three splits of a run: training and validation subsets of the training data ({@link FewShot}, the config's
  * seed; {@code shots_per_class} and {@code val_per_class} each a count, a fraction, or {@code all} training images)
- * and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to its first
- * {@code test_limit} samples. With {@code val_per_class: own} an image folder validates on all of {@code val} and
- * tests on {@code test}. A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits: the shots come
+ * and the test split (Fashion-MNIST test, or an image folder's or a PASCAL VOC folder's {@code val}), optionally
+ * truncated to its first {@code test_limit} samples. With {@code val_per_class: own} an image folder or VOC folder
+ * validates on all of {@code val} and tests on {@code test}. A VOC folder's splits are the id lists
+ * {@code ImageSets/Main/train.txt}, {@code val.txt} and {@code test.txt}; its few-shot counts go by each image's
+ * label (its largest object's class). A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits: the shots come
  * from its train split, the validation images from its val split ({@code own}: all of it), the test split is its
  * test split.
  * {@code trainIndices[i]} is training sample i's index in the full training data (the Waterbirds train split; how
@@ -61,20 +64,21 @@ public record Splits(
             test = f.test();
         } else {
             if (c.dataDir().isBlank()) {
-                throw new IllegalArgumentException("config data=image-folder needs data_dir (or --data DIR)");
+                throw new IllegalArgumentException("config data=" + c.data() + " needs data_dir (or --data DIR)");
             }
             Path root = Path.of(c.dataDir());
-            ImageFolder train = ImageFolder.open(root, "train", c.skipBadImages());
-            ImageFolder val = ImageFolder.open(root, "val", c.skipBadImages());
-            skipped.addAll(train.skippedFiles());
-            skipped.addAll(val.skippedFiles());
-            trainSource = train;
-            test = val;
+            java.util.function.Function<String, LabeledDataset> split = TrainConfig.VOC.equals(c.data())
+                    ? name -> VocDataset.open(root, name)
+                    : name -> {
+                        ImageFolder folder = ImageFolder.open(root, name, c.skipBadImages());
+                        skipped.addAll(folder.skippedFiles());
+                        return folder;
+                    };
+            trainSource = split.apply("train");
+            test = split.apply("val");
             if (c.ownValidation()) {
-                ImageFolder own = ImageFolder.open(root, "test", c.skipBadImages());
-                skipped.addAll(own.skippedFiles());
-                ownVal = val;
-                test = own;
+                ownVal = test;
+                test = split.apply("test");
             }
         }
         if (ownVal != null) {
