@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.Distiller;
+import e2kd.distill.Labelling;
 import e2kd.distill.Objective;
 import e2kd.explain.Explainers;
 import e2kd.nn.Model;
@@ -98,7 +99,7 @@ public final class SyntheticDistillation implements AutoCloseable {
                             student,
                             Explainers.create("auto", student),
                             Objective.of(
-                                    Method.E2KD.defaultLoss(1, lambda, 0, guidedEvery),
+                                    Method.E2KD.defaultLoss(Labelling.SINGLE_LABEL, 1, lambda, 0, guidedEvery),
                                     new CriterionContext(student, teacher, base, batch)))));
         }
         Adam adam = new Adam(0, false);

@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
         if (b < 1 || s < 1) {
             throw new IllegalArgumentException("--batch=" + b + " and --size=" + s + " must be positive");
         }
-        java.io.PrintStream text = output.json ? System.err : System.out;
+        java.io.PrintStream text = output.text();
         text.printf(
                 Locale.ROOT,
                 "case %s: batch %d, %dx%d px, %d warm-up + %d timed steps%s%n",
@@ -125,17 +125,32 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private int compare(BenchCase c, int b, int s) {
-        System.out.printf(Locale.ROOT, "data parallel: %d replicas x 1 libtorch thread%n", devices);
+        java.io.PrintStream text = output.text();
+        text.printf(Locale.ROOT, "data parallel: %d replicas x 1 libtorch thread%n", devices);
         Bench.Result parallel = Bench.run(
-                c, steps, warmup, b, s, 1, devices, null, ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
-        System.out.printf(Locale.ROOT, "one replica x %d libtorch threads%n", devices);
+                c, steps, warmup, b, s, 1, devices, null, ms -> text.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        text.printf(Locale.ROOT, "one replica x %d libtorch threads%n", devices);
         Bench.Result single = Bench.run(
-                c, steps, warmup, b, s, devices, 1, null, ms -> System.out.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
-        System.out.printf(Locale.ROOT, "data_parallel_images_per_second=%.2f%n", parallel.imagesPerSecond());
-        System.out.printf(Locale.ROOT, "one_replica_images_per_second=%.2f%n", single.imagesPerSecond());
-        System.out.printf(
-                Locale.ROOT, "scaling_efficiency=%.3f%n", parallel.imagesPerSecond() / single.imagesPerSecond());
-        System.out.printf(Locale.ROOT, "images_per_second=%.2f%n", parallel.imagesPerSecond());
+                c, steps, warmup, b, s, devices, 1, null, ms -> text.printf(Locale.ROOT, "step_ms=%.1f%n", ms));
+        double efficiency = parallel.imagesPerSecond() / single.imagesPerSecond();
+        output.print(
+                JsonOption.object()
+                        .put("case", c.label())
+                        .put("batch", b)
+                        .put("size", s)
+                        .put("devices", devices)
+                        .put("data_parallel_images_per_second", parallel.imagesPerSecond())
+                        .put("one_replica_images_per_second", single.imagesPerSecond())
+                        .put("scaling_efficiency", efficiency)
+                        .put("images_per_second", parallel.imagesPerSecond()),
+                String.format(
+                        Locale.ROOT,
+                        "data_parallel_images_per_second=%.2f%none_replica_images_per_second=%.2f%n"
+                                + "scaling_efficiency=%.3f%nimages_per_second=%.2f",
+                        parallel.imagesPerSecond(),
+                        single.imagesPerSecond(),
+                        efficiency,
+                        parallel.imagesPerSecond()));
         return 0;
     }
 }

@@ -24,9 +24,9 @@ final class ConfigOptions {
 
     @Option(
             names = "--data",
-            description =
-                    "fashion-mnist (the embedded subset) or a data folder, its layout told by its "
-                            + "files as eval does: Waterbirds (metadata.csv), Fashion-MNIST IDX files, else an image folder (SPLIT/CLASS/…).")
+            description = "fashion-mnist (the embedded subset) or a data folder, its layout told by its files as eval "
+                    + "does: PASCAL VOC (JPEGImages + Annotations, multi-label), Waterbirds (metadata.csv), "
+                    + "Fashion-MNIST IDX files, else an image folder (SPLIT/CLASS/…).")
     String data;
 
     @Option(
@@ -65,12 +65,7 @@ final class ConfigOptions {
         if ("fashion-mnist".equals(data)) {
             return List.of("data=fashion-mnist", "data_dir=");
         }
-        DataLayout layout = DataLayout.of(Path.of(data));
-        if (layout == DataLayout.VOC) {
-            throw new IllegalArgumentException("--data " + data + " is a PASCAL VOC folder: training on VOC is not "
-                    + "supported (eval --data reads it)");
-        }
-        return List.of("data=" + layout.configValue, "data_dir=" + data);
+        return List.of("data=" + DataLayout.of(Path.of(data)).configValue, "data_dir=" + data);
     }
 
     /** Defaults, then {@code base} (a run's config.yaml, or null), preset, file, --data, --set, the other options, then {@code commandSets}. */

@@ -55,6 +55,9 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE.ckpt", description = "Checkpoint to write.")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         if ((weights == null) == (file == null)) {
@@ -64,8 +67,17 @@ final class ConvertCommand implements Callable<Integer> {
             Model m = Pretrained.read(weights != null ? weights : file, model, options, manager);
             InputContract contract = Models.contract(model, size);
             ModelCheckpoint.save(out, m, contract, null, Map.of());
-            System.out.println(model + " " + m.spec().options().asMap() + ", "
-                    + m.spec().numClasses() + " classes, " + contract.encoding() + " input -> " + out);
+            com.fasterxml.jackson.databind.node.ObjectNode result = JsonOption.object()
+                    .put("model", model)
+                    .put("classes", m.spec().numClasses())
+                    .put("encoding", String.valueOf(contract.encoding()))
+                    .put("size", contract.size())
+                    .put("out", out.toString());
+            m.spec().options().asMap().forEach(result.putObject("options")::put);
+            output.print(
+                    result,
+                    model + " " + m.spec().options().asMap() + ", " + m.spec().numClasses() + " classes, "
+                            + contract.encoding() + " input -> " + out);
         }
         return 0;
     }

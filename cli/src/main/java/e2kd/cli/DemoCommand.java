@@ -81,6 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
                     + ". --quick never checks.")
     boolean noCheck;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Option(
             names = "--threads",
             defaultValue = "1",
@@ -147,7 +150,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "[5/5] evaluating teacher and students on %d test scenes%n",
                 FashionMnist.CLASS_NAMES.size() * tests);
         DemoResults results = DemoResults.evaluate(student, teacher, runs);
-        PrintStream stdout = System.out;
+        PrintStream stdout = output.text();
         results.print(stdout);
         stdout.println(results.claim(quick));
         Path report = out.resolve("report.html");
@@ -159,6 +162,9 @@ public final class DemoCommand implements Callable<Integer> {
         byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json);
         AtomicFiles.write(out.resolve("demo.json"), o -> o.write(bytes));
         stdout.printf(Locale.ROOT, "results: %s (%.0f s)%n", out.resolve("demo.json"), seconds);
+        if (output.json) {
+            JsonOption.print(json);
+        }
         return results;
     }
 

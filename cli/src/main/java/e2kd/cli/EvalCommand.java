@@ -31,9 +31,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity
- * (null without a teacher). Optional sections, present only when the data supports them: {@code localization}
- * (energy pointing game, data with boxes) and {@code groups} (per-group, worst-group, in- and out-of-distribution
+ * {@code e2kd eval}: metrics of a model as JSON on stdout (with or without {@code --json}). Always: top1, top5 (a
+ * prediction among the image's classes counts, on multi-label data any of them), agreement and
+ * explanation_similarity (null without a teacher). Optional sections, present only when the data supports them:
+ * {@code localization} (energy pointing game for every class of each image, overall and {@code per_class}; data with
+ * boxes) and {@code groups} (per-group, worst-group, in- and out-of-distribution
  * top-1; data with a place label per image, Waterbirds layout) and {@code shift_consistency} (explanation
  * shift-consistency of student and teacher, per shift and mean; by default when the model or teacher is a ViT).
  */
@@ -41,14 +43,15 @@ import picocli.CommandLine.Parameters;
         name = "eval",
         mixinStandardHelpOptions = true,
         description = "Evaluate a run or checkpoint: top-1/top-5, agreement and explanation similarity with a teacher,"
-                + " EPG when the data has boxes, group accuracy on Waterbirds-layout data. JSON on stdout.")
+                + " EPG per class when the data has boxes (PASCAL VOC: every class of each image), group accuracy on"
+                + " Waterbirds-layout data. JSON on stdout (--json or not).")
 final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(
             index = "0",
-            paramLabel = "RUN_DIR|CHECKPOINT",
-            description = "Run directory (its best.ckpt) or checkpoint.")
+            paramLabel = "RUN_DIR|CHECKPOINT|FILE.pth",
+            description = "Run directory (its best.ckpt), e2kd checkpoint, or PyTorch state dict with --model ID.")
     Path model;
 
     @Option(
@@ -105,6 +108,10 @@ final class EvalCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     DeviceOption device;
 
+    /** Accepted like every command's; eval prints JSON either way. */
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         device.apply();
@@ -134,7 +141,7 @@ final class EvalCommand implements Callable<Integer> {
                     .skipUnreadable(skipped)
                     .prefetch(1);
             if (d.dataset() instanceof BoxedDataset boxed) {
-                loader.maps(i -> boxed.boxes(i).mask());
+                loader.maps(boxed.classMasks());
             }
             Explainer studentExplainer = Explainers.create("auto", student.model());
             Model teacherModel = t == null ? null : t.model();
@@ -167,6 +174,13 @@ final class EvalCommand implements Callable<Integer> {
                 loc.put("epg", r.localization().epg());
                 loc.put("teacher_epg", r.localization().teacherEpg());
                 loc.put("count", r.localization().count());
+                ObjectNode perClass = loc.putObject("per_class");
+                for (EvalResult.ClassEpg c : r.localization().perClass()) {
+                    perClass.putObject(d.dataset().classNames().get(c.cls()))
+                            .put("epg", c.epg())
+                            .put("teacher_epg", c.teacherEpg())
+                            .put("count", c.count());
+                }
             }
             if (groups != null) {
                 GroupJson.write(out.putObject("groups"), groups);

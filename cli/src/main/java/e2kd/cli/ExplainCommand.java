@@ -2,10 +2,11 @@ package e2kd.cli;
 
 import e2kd.api.Explanation;
 import e2kd.api.Explanations;
+import e2kd.io.CheckpointArchive;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,24 +16,20 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Explain one image: B-cos W(x) or GradCAM, written as .npy (raw float32 map) or .png (picture).")
 final class ExplainCommand implements Callable<Integer> {
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    @Option(
+            names = {"--weights", "--checkpoint"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The model: a run directory (its best.ckpt), an e2kd checkpoint, or a PyTorch state dict "
+                    + "(.pth) for --model ID, as train --weights reads it. --checkpoint is the older spelling.")
+    Path weights;
 
-    static final class Source {
-        @Option(names = "--checkpoint", required = true, description = "An e2kd checkpoint (.ckpt) or run directory.")
-        Path checkpoint;
-
-        @ArgGroup(exclusive = false)
-        Bare bare;
-    }
-
-    static final class Bare {
-        @Option(names = "--model", required = true, description = "Model id (e.g. resnet34, bcos_resnet18).")
-        String model;
-
-        @Option(names = "--weights", required = true, description = "PyTorch state dict (.pth) for --model.")
-        Path weights;
-    }
+    @Option(
+            names = "--model",
+            paramLabel = "ID",
+            description = "Model id of a PyTorch file (resnet18/34/50, densenet121/169, vit_ti/vit_s and their bcos_ "
+                    + "variants; options read off the weights); a checkpoint names its own.")
+    String model;
 
     @Option(names = "--image", required = true, description = "Image file (JPEG or PNG).")
     Path image;
@@ -42,7 +39,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     @Option(
             names = "--preprocess",
-            description = "For bare weights: imagenet (shorter side 256, centre crop 224, "
+            description = "For a PyTorch file: imagenet (shorter side 256, centre crop 224, "
                     + "the default) or none (the image as it is).")
     String preprocess;
 
@@ -66,13 +63,12 @@ final class ExplainCommand implements Callable<Integer> {
         if (!name.endsWith(".png") && !name.endsWith(".npy")) {
             throw new IllegalArgumentException("--out " + out + " must end in .npy or .png");
         }
-        if (source.checkpoint != null && preprocess != null) {
+        boolean checkpoint = Files.isDirectory(weights) || CheckpointArchive.isCheckpoint(weights);
+        if (checkpoint && preprocess != null) {
             throw new IllegalArgumentException(
-                    "--preprocess is for bare weights; a checkpoint brings its own input " + "contract");
+                    "--preprocess is for a PyTorch file; a checkpoint brings its own input contract");
         }
-        try (Explanations model = source.checkpoint != null
-                ? Explanations.load(source.checkpoint)
-                : preprocessed(Explanations.load(source.bare.weights, source.bare.model))) {
+        try (Explanations model = preprocessed(Explanations.load(weights, this.model))) {
             Explanation e = model.explain(image, classIndex);
             e.save(out);
             if (output.json) {

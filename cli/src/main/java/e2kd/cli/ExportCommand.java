@@ -29,13 +29,24 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE.pth", description = "State dict to write.")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         Path checkpoint = Files.isDirectory(source) ? source.resolve("best.ckpt") : source;
         try (NDManager manager = Devices.newManager()) {
             Model model = ModelCheckpoint.load(checkpoint, manager).model();
             PthWriter.write(StateDicts.of(model), out);
-            System.out.println(model.spec().id() + ", " + model.stateDict().size() + " tensors -> " + out);
+            int tensors = model.stateDict().size();
+            output.print(
+                    JsonOption.object()
+                            .put("model", model.spec().id())
+                            .put("classes", model.spec().numClasses())
+                            .put("checkpoint", checkpoint.toString())
+                            .put("tensors", tensors)
+                            .put("out", out.toString()),
+                    model.spec().id() + ", " + tensors + " tensors -> " + out);
         }
         return 0;
     }

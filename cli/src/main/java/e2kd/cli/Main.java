@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
             SoakCommand.class,
             BenchCommand.class,
             ReproduceCommand.class,
-            SweepCommand.class
+            SweepCommand.class,
+            ConfigCommand.class
         })
 public final class Main {
     @Option(

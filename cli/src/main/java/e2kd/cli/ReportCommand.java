@@ -20,10 +20,17 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The HTML file to write.")
     Path out;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         RunReports.write(out, runs);
-        System.out.println("wrote " + out);
+        com.fasterxml.jackson.databind.node.ObjectNode result =
+                JsonOption.object().put("out", out.toString());
+        com.fasterxml.jackson.databind.node.ArrayNode listed = result.putArray("runs");
+        runs.forEach(run -> listed.add(run.toString()));
+        output.print(result, "wrote " + out);
         return 0;
     }
 }

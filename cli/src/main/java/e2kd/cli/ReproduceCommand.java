@@ -1,5 +1,6 @@
 package e2kd.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.experiments.BaselinesSuite;
 import e2kd.experiments.FewShotSuite;
 import e2kd.experiments.FrozenSuite;
@@ -58,7 +59,9 @@ final class ReproduceCommand implements Callable<Integer> {
 
     @Option(
             names = "--data",
-            description = "Fashion-MNIST IDX folder (default " + "/usr/share/datasets/fashion-mnist).")
+            description = "Fashion-MNIST IDX folder (default /usr/share/datasets/fashion-mnist); for --suite "
+                    + "localization also a PASCAL VOC folder (JPEGImages, Annotations, ImageSets/Main/train.txt and "
+                    + "val.txt), which runs the multi-label VOC experiment on it.")
     Path data;
 
     @Option(
@@ -82,6 +85,9 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "(default: Fashion-MNIST's 28; 56 gives 7 × 7 layer-4 GradCAM maps, as the paper's at 224 px). "
                     + "Teachers and runs of another size are kept apart (fmnist-std-56px, ...).")
     Integer size;
+
+    @picocli.CommandLine.Mixin
+    JsonOption output;
 
     @Override
     public Integer call() throws IOException {
@@ -127,8 +133,18 @@ final class ReproduceCommand implements Callable<Integer> {
         Path file = out.resolve(suite + ".md");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         AtomicFiles.write(file, o -> o.write(bytes));
-        System.out.print(text);
-        System.out.println("table: " + file);
+        output.text().print(text);
+        ObjectNode result = JsonOption.object()
+                .put("suite", suite)
+                .put("command", command(r))
+                .put("seeds", r.seeds)
+                .put("quick", quick)
+                .put("seconds", seconds)
+                .put("file", file.toString());
+        result.set("table", r.tableJson());
+        r.selections().forEach(result.putArray("selected")::add);
+        r.teacherTimes().forEach(result.putArray("teachers")::add);
+        output.print(result, "table: " + file);
         return 0;
     }
 

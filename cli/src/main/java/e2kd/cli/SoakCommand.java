@@ -33,6 +33,9 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--every", defaultValue = "100", description = "Report every N steps (default ${DEFAULT-VALUE}).")
     int every;
 
+    @picocli.CommandLine.Mixin
+    JsonOption output;
+
     @Override
     public Integer call() {
         if (steps < 1 || batch < 1 || width < 1 || every < 1) {
@@ -41,14 +44,15 @@ final class SoakCommand implements Callable<Integer> {
         if (!List.of("bcos_resnet18", "resnet18").contains(model)) {
             throw new IllegalArgumentException("--model must be bcos_resnet18 or resnet18, not '" + model + "'");
         }
-        System.out.println("step  live_arrays  rss_mib  loss  skipped");
+        java.io.PrintStream text = output.text();
+        text.println("step  live_arrays  rss_mib  loss  skipped");
         List<Soak.Sample> samples = Soak.run(
                 model,
                 steps,
                 batch,
                 width,
                 every,
-                s -> System.out.printf(
+                s -> text.printf(
                         "%5d  %11d  %7.1f  %.4f  %d%n",
                         s.step(), s.liveArrays(), s.rssKiB() / 1024.0, s.loss(), s.skippedSteps()));
         // After warm-up (allocator pools, JIT): step 200 of a long run, the middle of a short one. RSS moves up and
@@ -64,20 +68,45 @@ final class SoakCommand implements Callable<Integer> {
         List<Soak.Sample> later = after.subList(after.size() / 2, after.size());
         Soak.Sample first = after.get(0);
         Soak.Sample last = after.get(after.size() - 1);
-        System.out.printf(
-                "live arrays: %d at step %d, %d at step %d%n",
-                first.liveArrays(), first.step(), last.liveArrays(), last.step());
         long before = peak(earlier);
-        System.out.printf(
-                "rss growth after step %d: %+.2f%% (peak %.1f MiB in steps %d-%d, %.1f MiB in steps %d-%d)%n",
-                first.step(),
-                100.0 * (peak(later) - before) / before,
-                before / 1024.0,
-                earlier.get(0).step(),
-                earlier.get(earlier.size() - 1).step(),
-                peak(later) / 1024.0,
-                later.get(0).step(),
-                last.step());
+        double growth = 100.0 * (peak(later) - before) / before;
+        com.fasterxml.jackson.databind.node.ObjectNode result = JsonOption.object()
+                .put("model", model)
+                .put("steps", steps)
+                .put("batch", batch)
+                .put("width", width)
+                .put("warm_step", first.step())
+                .put("live_arrays_first", first.liveArrays())
+                .put("live_arrays_last", last.liveArrays())
+                .put("rss_peak_earlier_mib", before / 1024.0)
+                .put("rss_peak_later_mib", peak(later) / 1024.0)
+                .put("rss_growth_percent", growth);
+        com.fasterxml.jackson.databind.node.ArrayNode rows = result.putArray("samples");
+        for (Soak.Sample s : samples) {
+            rows.addObject()
+                    .put("step", s.step())
+                    .put("live_arrays", s.liveArrays())
+                    .put("rss_mib", s.rssKiB() / 1024.0)
+                    .put("loss", s.loss())
+                    .put("skipped_steps", s.skippedSteps());
+        }
+        output.print(
+                result,
+                String.format(
+                        "live arrays: %d at step %d, %d at step %d%n"
+                                + "rss growth after step %d: %+.2f%% (peak %.1f MiB in steps %d-%d, %.1f MiB in steps %d-%d)",
+                        first.liveArrays(),
+                        first.step(),
+                        last.liveArrays(),
+                        last.step(),
+                        first.step(),
+                        growth,
+                        before / 1024.0,
+                        earlier.get(0).step(),
+                        earlier.get(earlier.size() - 1).step(),
+                        peak(later) / 1024.0,
+                        later.get(0).step(),
+                        last.step()));
         return 0;
     }
 

@@ -48,12 +48,39 @@ class DataOptionsTest {
 
         Path voc = Files.createDirectories(tmp.resolve("voc/JPEGImages"));
         Files.createDirectories(voc.resolveSibling("Annotations"));
-        String error =
-                Cli.oneLineError("train", "--dry-run", "--data", voc.getParent().toString());
-        assertTrue(error.contains(voc.getParent() + " is a PASCAL VOC folder"), error);
-        error = Cli.oneLineError(
+        c = new YAMLMapper()
+                .readTree(Cli.stdout(
+                        "distill", "--dry-run", "--data", voc.getParent().toString(), "--method", "kd"));
+        assertEquals("voc", c.get("data").asText());
+        assertEquals("sigmoid_kd", c.at("/loss/0/name").asText(), "VOC is multi-label: KD on sigmoids");
+        assertEquals(
+                "voc", dryRun("--data", voc.getParent().toString()).get("data").asText());
+        String error = Cli.oneLineError(
                 "distill", "--dry-run", "--data", tmp.resolve("missing").toString(), "--method", "kd");
         assertTrue(error.contains("missing is neither fashion-mnist nor a folder"), error);
+    }
+
+    /** config show prints what --dry-run prints, as YAML or JSON, and a run folder's config with --set on top. */
+    @Test
+    void configShowResolvesLikeTrainAndReadsRunFolders() throws IOException {
+        Path folder = Cli.imageFolder(tmp.resolve("folder"), Map.of("train", 1, "val", 1), "a", "b");
+        String[] options = {"--preset", "fmnist-e2kd", "--data", folder.toString(), "--set", "lambda=3"};
+        String yaml = Cli.stdout(Cli.args(new String[] {"config", "show"}, options));
+        assertEquals(Cli.stdout(Cli.args(new String[] {"distill", "--dry-run"}, options)), yaml);
+        JsonNode json =
+                new ObjectMapper().readTree(Cli.stdout(Cli.args(new String[] {"config", "show", "--json"}, options)));
+        assertEquals(new YAMLMapper().readTree(yaml), json);
+        assertEquals(3.0, json.at("/loss/1/weight").asDouble(), json.toString());
+
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("config.yaml"), yaml);
+        JsonNode again = new YAMLMapper().readTree(Cli.stdout("config", "show", run.toString(), "--set", "epochs=3"));
+        assertEquals(3, again.get("epochs").asInt());
+        assertEquals(folder.toString(), again.get("data_dir").asText());
+        String missing = Cli.oneLineError("config", "show", tmp.resolve("none").toString());
+        assertTrue(missing.contains("none") && missing.contains("not a run folder"), missing);
+        assertTrue(Cli.oneLineError("config", "show", "--set", "nonsense=1").contains("unknown config key 'nonsense'"));
+        assertEquals(2, Main.run("config"));
     }
 
     /** A config file naming {@code folder} as an image folder. */

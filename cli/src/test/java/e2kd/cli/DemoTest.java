@@ -66,7 +66,9 @@ class DemoTest {
 
     @Test
     void retrainTeacherTrainsItFromLabelsOnIndependentBackgrounds(@TempDir Path out) throws IOException {
-        demo("--quick", "--retrain-teacher", "--test-per-class", "1", "--out", out.toString());
+        String printed =
+                demo("--quick", "--retrain-teacher", "--test-per-class", "1", "--json", "--out", out.toString());
+        assertEquals(JSON.readTree(out.resolve("demo.json").toFile()), JSON.readTree(printed), "--json: demo.json");
         String config = Files.readString(out.resolve("teacher/config.yaml"));
         assertTrue(config.contains("method: \"labels\"") && config.contains("data: \"waterbirds\""), config);
         assertTrue(Files.isRegularFile(out.resolve("teacher/best.ckpt")));

@@ -27,6 +27,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -285,8 +286,12 @@ class EvalExplainReportTest {
         String single = Files.readString(teacher.resolve("report.html"), StandardCharsets.UTF_8);
         assertTrue(single.contains("<svg") && single.contains("data:image/png;base64,"), "teacher report");
         Path both = tmp.resolve("both.html");
-        Result r = run("report", teacher.toString(), student.toString(), "--out", both.toString());
+        Result r = run("report", "--json", teacher.toString(), student.toString(), "--out", both.toString());
         assertEquals(0, r.code, r.err);
+        JsonNode printed = JSON.readTree(r.out);
+        assertEquals(both.toString(), printed.path("out").asText(), r.out);
+        assertEquals(
+                List.of(teacher.toString(), student.toString()), JSON.convertValue(printed.path("runs"), List.class));
         String html = Files.readString(both, StandardCharsets.UTF_8);
         for (String column : new String[] {
             ">input<", ">teacher<", ">student<", "validation agreement", "explanation similarity", ">kd<"

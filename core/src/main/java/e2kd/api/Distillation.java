@@ -3,6 +3,7 @@ package e2kd.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.data.LabeledDataset;
 import e2kd.distill.CriterionSpec;
+import e2kd.distill.Labelling;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Method;
 import e2kd.train.Progress;
@@ -31,7 +32,8 @@ import java.util.stream.Collectors;
  *         .run(Path.of("runs/api"));
  * }</pre>
  * Anything not set comes from the config defaults (docs: README, "Objectives"); {@link #set} takes any config key.
- * Without terms the objective is e²KD's with the config's τ and λ.
+ * Without terms the objective is e²KD's with the config's τ and λ, its KD term the one of the data's labelling
+ * ({@code sigmoid_kd} for multi-label data sets, METHOD.md §7).
  */
 public final class Distillation {
     private final Map<String, Object> sets = new LinkedHashMap<>();
@@ -112,10 +114,21 @@ public final class Distillation {
         List<String> assignments = new ArrayList<>();
         sets.forEach((key, value) -> assignments.add(key + "=" + value));
         if (!terms.isEmpty()) {
-            assignments.add(
-                    "loss=[" + terms.stream().map(t -> flow(t.toMap())).collect(Collectors.joining(", ")) + "]");
+            assignments.add(loss(terms));
         }
         TrainConfig config = ConfigLoader.defaults().set(assignments).resolve();
+        if (terms.isEmpty() && splits != null) {
+            // the caller's data, not the config's data value, tells whether it is multi-label (METHOD.md §7)
+            List<CriterionSpec> expanded = Method.parse(config.method())
+                    .defaultLoss(
+                            Labelling.of(splits.train()),
+                            config.tau(),
+                            config.lambda(),
+                            config.gamma(),
+                            config.guidedEvery());
+            assignments.add(loss(expanded));
+            config = ConfigLoader.defaults().set(assignments).resolve();
+        }
         Trainer trainer =
                 splits == null ? new Trainer(config, out, progress) : new Trainer(config, out, progress, c -> splits);
         try {
@@ -123,6 +136,11 @@ public final class Distillation {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The assignment {@code loss=[...]} of {@code terms}. */
+    private static String loss(List<CriterionSpec> terms) {
+        return "loss=[" + terms.stream().map(t -> flow(t.toMap())).collect(Collectors.joining(", ")) + "]";
     }
 
     /** A term as a YAML flow mapping. */

@@ -16,11 +16,10 @@ import e2kd.nn.CamModel;
 import e2kd.nn.Devices;
 import e2kd.nn.InputContract;
 import e2kd.nn.Model;
-import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.weights.ModelCheckpoint;
-import e2kd.nn.weights.Pretrained;
 import e2kd.train.Encodings;
+import e2kd.train.ModelFiles;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -68,12 +67,27 @@ public final class Explanations implements AutoCloseable {
         }
     }
 
-    /** A PyTorch state dict (.pth) of model {@code modelId}, options read off the weights. */
-    public static Explanations load(Path pth, String modelId) {
+    /**
+     * A PyTorch state dict (.pth) of model {@code modelId}, options read off the weights, at 224 px; or, whatever
+     * {@code modelId} (null or blank, or the id the checkpoint records), a run directory or an e2kd checkpoint.
+     *
+     * @throws IllegalArgumentException when {@code modelId} names another model than a checkpoint holds
+     */
+    public static Explanations load(Path file, String modelId) {
+        String id = modelId == null ? "" : modelId;
         NDManager manager = Devices.newManager();
         try {
-            Model model = Pretrained.read(pth, modelId, Map.of(), manager);
-            return of(manager, model, Models.contract(modelId, 224), new EvalTransform(256, 224));
+            ModelFiles.Source source = ModelFiles.load(file.toString(), id, Map.of(), 224, "--model", manager);
+            String held = source.model().spec().id();
+            if (!id.isBlank() && !id.equals(held)) {
+                throw new IllegalArgumentException(
+                        file + " holds " + held + ", not --model " + id + " (a checkpoint names its own model)");
+            }
+            return of(
+                    manager,
+                    source.model(),
+                    source.input(),
+                    EvalTransform.standard(source.input().size()));
         } catch (RuntimeException e) {
             manager.close();
             throw e;

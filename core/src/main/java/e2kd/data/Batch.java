@@ -53,7 +53,10 @@ public final class Batch implements AutoCloseable {
         return labels;
     }
 
-    /** Soft targets, {@code (B,K)} float32: one-hot, or mixed when mixup is on; rows sum to 1. */
+    /**
+     * Each sample's classes as a {@code (B,K)} float32 0/1 row ({@link LabeledDataset#classes}: one-hot, several ones
+     * for multi-label data), mixed when mixup is on.
+     */
     public NDArray targets() {
         return targets;
     }

@@ -83,6 +83,11 @@ public final class DataLoader {
         return new EpochIterator(this, epoch, manager, prefetch);
     }
 
+    /** The data set iterated. */
+    public LabeledDataset dataset() {
+        return dataset;
+    }
+
     /** Whether batches carry paired maps ({@link Builder#maps}). */
     public boolean hasMaps() {
         return maps != null;
@@ -172,7 +177,12 @@ public final class DataLoader {
             row++;
         }
         int numClasses = dataset.classNames().size();
-        float[] targets = Mixup.oneHot(labels, numClasses);
+        float[] targets = new float[b * numClasses];
+        for (int k = 0; k < b; k++) {
+            for (int c : dataset.classes(order[start + k])) {
+                targets[k * numClasses + c] = 1f;
+            }
+        }
         if (mixup != null) {
             Mixup.Draw draw = mixup.draw(b, Seeds.random(seed, Seeds.MIXUP, epoch, batchIndex));
             images = Mixup.mix(images, draw);

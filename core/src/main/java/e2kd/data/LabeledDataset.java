@@ -19,6 +19,23 @@ public interface LabeledDataset {
     /** Class names; label {@code k} is {@code classNames().get(k)}. */
     List<String> classNames();
 
+    /**
+     * Every class of sample {@code index}, ascending and distinct: the label alone unless the data set is
+     * {@link #multiLabel()}; then all classes present, the label among them. A batch's targets are these as 0/1 rows.
+     */
+    default int[] classes(int index) {
+        return new int[] {label(index)};
+    }
+
+    /**
+     * Whether a sample may have several classes (PASCAL VOC's objects): each is then a right answer and a positive
+     * target, and {@link #label} is one of them that stands for the sample where one class is needed (few-shot
+     * splits). What follows for training and evaluation is decided in one place, {@code e2kd.distill.Labelling}.
+     */
+    default boolean multiLabel() {
+        return false;
+    }
+
     /** All labels, {@code (N)}; cheap, no image is decoded. */
     default int[] labels() {
         int[] out = new int[size()];

@@ -58,13 +58,4 @@ public record Mixup(double alpha) {
         }
         return out;
     }
-
-    /** One-hot targets {@code (B, numClasses)} for {@code labels} {@code (B)}. */
-    public static float[] oneHot(int[] labels, int numClasses) {
-        float[] out = new float[labels.length * numClasses];
-        for (int i = 0; i < labels.length; i++) {
-            out[i * numClasses + labels[i]] = 1f;
-        }
-        return out;
-    }
 }

@@ -8,7 +8,7 @@ package e2kd.data;
  * @param labels class of each sample, {@code (B)}
  * @param images encoded images, {@code (B,C,H,W)} row-major
  * @param imageShape {@code {C,H,W}}
- * @param targets soft targets, {@code (B,K)} row-major (one-hot unless mixup was applied)
+ * @param targets each sample's classes as 0/1 rows, {@code (B,K)} row-major (mixed when mixup was applied)
  * @param numClasses {@code K}
  * @param maps explanation maps {@code (B,C',H,W)}, or null without maps
  * @param mapChannels {@code C'} (0 without maps)

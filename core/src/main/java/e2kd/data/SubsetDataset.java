@@ -44,4 +44,14 @@ public final class SubsetDataset implements LabeledDataset {
     public List<String> classNames() {
         return source.classNames();
     }
+
+    @Override
+    public int[] classes(int index) {
+        return source.classes(indices[index]);
+    }
+
+    @Override
+    public boolean multiLabel() {
+        return source.multiLabel();
+    }
 }

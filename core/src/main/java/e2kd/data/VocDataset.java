@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Pascal VOC layout as a single-label dataset with boxes: {@code root/JPEGImages/<file>} and {@code
+ * Pascal VOC layout as a multi-label dataset with boxes: {@code root/JPEGImages/<file>} and {@code
  * root/Annotations/<id>.xml} ({@link VocAnnotation}), the ids from {@code
  * root/ImageSets/Main/<split>.txt}, or every annotation (sorted) when the split is {@code all}.
- * Classes are the 20 VOC classes in their usual (alphabetical) order. An image's label is the class
- * of its largest object (the first one on ties); its boxes for the energy pointing game are all
- * boxes of that class. Annotations are parsed once, at open.
+ * Classes are the 20 VOC classes in their usual (alphabetical) order. An image's classes are those
+ * of all its objects (difficult ones included); its label, which stands for it where one class is
+ * needed (few-shot splits), is the class of its largest object (the first one on ties), and {@link
+ * #boxes(int)} are that class's boxes; {@link #boxes(int, int)} gives any class's. Annotations are
+ * parsed once, at open.
  */
 public final class VocDataset implements BoxedDataset {
     /** The 20 Pascal VOC classes; label k is entry k. */
@@ -43,12 +45,12 @@ public final class VocDataset implements BoxedDataset {
 
     private final List<Path> images;
     private final int[] labels;
-    private final List<ImageBoxes> boxes;
+    private final List<VocAnnotation> annotations;
 
-    private VocDataset(List<Path> images, int[] labels, List<ImageBoxes> boxes) {
+    private VocDataset(List<Path> images, int[] labels, List<VocAnnotation> annotations) {
         this.images = List.copyOf(images);
         this.labels = labels;
-        this.boxes = List.copyOf(boxes);
+        this.annotations = List.copyOf(annotations);
     }
 
     /** Whether {@code root} looks like the VOC layout (has JPEGImages and Annotations). */
@@ -94,7 +96,7 @@ public final class VocDataset implements BoxedDataset {
         }
         List<Path> images = new ArrayList<>();
         int[] labels = new int[files.size()];
-        List<ImageBoxes> boxes = new ArrayList<>();
+        List<VocAnnotation> parsed = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path file = files.get(i);
             if (!Files.isRegularFile(file)) {
@@ -114,18 +116,11 @@ public final class VocDataset implements BoxedDataset {
                     largest = o;
                 }
             }
-            String label = largest.name();
-            labels[i] = CLASSES.indexOf(label);
-            boxes.add(new ImageBoxes(
-                    a.height(),
-                    a.width(),
-                    a.objects().stream()
-                            .filter(o -> o.name().equals(label))
-                            .map(VocAnnotation.VocObject::box)
-                            .toList()));
+            labels[i] = CLASSES.indexOf(largest.name());
+            parsed.add(a);
             images.add(root.resolve("JPEGImages").resolve(a.filename()));
         }
-        return new VocDataset(images, labels, boxes);
+        return new VocDataset(images, labels, parsed);
     }
 
     private static long area(Box b) {
@@ -139,7 +134,34 @@ public final class VocDataset implements BoxedDataset {
 
     @Override
     public ImageBoxes boxes(int index) {
-        return boxes.get(index);
+        return boxes(index, labels[index]);
+    }
+
+    @Override
+    public ImageBoxes boxes(int index, int cls) {
+        VocAnnotation a = annotations.get(index);
+        String name = CLASSES.get(cls);
+        return new ImageBoxes(
+                a.height(),
+                a.width(),
+                a.objects().stream()
+                        .filter(o -> o.name().equals(name))
+                        .map(VocAnnotation.VocObject::box)
+                        .toList());
+    }
+
+    @Override
+    public int[] classes(int index) {
+        return annotations.get(index).objects().stream()
+                .mapToInt(o -> CLASSES.indexOf(o.name()))
+                .distinct()
+                .sorted()
+                .toArray();
+    }
+
+    @Override
+    public boolean multiLabel() {
+        return true;
     }
 
     @Override

@@ -17,6 +17,7 @@ public final class Criteria {
 
     static {
         register(KdCriterion.FACTORY);
+        register(KdCriterion.SIGMOID);
         register(ExplanationCriterion.FACTORY);
         register(GroundTruthCriterion.FACTORY);
         register(AtCriterion.FACTORY);

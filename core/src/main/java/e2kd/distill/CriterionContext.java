@@ -15,6 +15,7 @@ import e2kd.nn.Model;
  * @param seed          the run's seed, from which a criterion derives its own randomness (e.g. per step)
  * @param trainLabels   the class of each training sample, indexed like {@link CriterionInput#indices()}, or null
  *                      where unknown
+ * @param labelling     whether the data is single- or multi-label
  */
 public record CriterionContext(
         Model student,
@@ -23,10 +24,11 @@ public record CriterionContext(
         long trainSize,
         int stepsPerEpoch,
         long seed,
-        int[] trainLabels) {
-    /** A context without steps per epoch, seed or training labels. */
+        int[] trainLabels,
+        Labelling labelling) {
+    /** A context of single-label data without steps per epoch, seed or training labels. */
     public CriterionContext(Model student, Model teacher, NDManager manager, long trainSize) {
-        this(student, teacher, manager, trainSize, 0, 0, null);
+        this(student, teacher, manager, trainSize, 0, 0, null, Labelling.SINGLE_LABEL);
     }
 
     /** The 1-based epoch of 0-based step {@code step}; fails when steps per epoch are unknown. */

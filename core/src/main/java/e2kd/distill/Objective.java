@@ -3,7 +3,6 @@ package e2kd.distill;
 import ai.djl.ndarray.NDArray;
 import e2kd.distill.criteria.ExplanationCriterion;
 import e2kd.distill.criteria.GroundTruthCriterion;
-import e2kd.distill.criteria.KdCriterion;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Scalars;
 import java.util.ArrayList;
@@ -43,12 +42,13 @@ public final class Objective {
     }
 
     /**
-     * The terms of paper Eq. 3 as {@code loss:} entries: kd (τ), then explanation (λ, every {@code every}-th step)
-     * when λ > 0, then ground_truth (γ) when γ > 0.
+     * The terms of paper Eq. 3 as {@code loss:} entries: the labelling's KD term (τ; kd, or sigmoid_kd on multi-label
+     * data), then explanation (λ, every {@code every}-th step) when λ > 0, then ground_truth (γ) when γ > 0.
      */
-    public static List<CriterionSpec> e2kdTerms(double tau, double lambda, double gamma, int every) {
+    public static List<CriterionSpec> e2kdTerms(
+            Labelling labelling, double tau, double lambda, double gamma, int every) {
         List<CriterionSpec> terms = new ArrayList<>();
-        terms.add(new CriterionSpec(KdCriterion.FACTORY.name(), 1, Map.of("tau", tau)));
+        terms.add(labelling.kd(tau));
         if (lambda > 0) {
             terms.add(new CriterionSpec(ExplanationCriterion.FACTORY.name(), lambda, Map.of("every", every)));
         }
@@ -65,7 +65,7 @@ public final class Objective {
 
     /** e²KD's objective L_KD + λ·L_exp (λ = 0: plain KD), explanation on every step. */
     public static Objective e2kd(double tau, double lambda) {
-        return of(e2kdTerms(tau, lambda, 0, 1), new CriterionContext(null, null, null, 0));
+        return of(e2kdTerms(Labelling.SINGLE_LABEL, tau, lambda, 0, 1), new CriterionContext(null, null, null, 0));
     }
 
     public List<Term> terms() {

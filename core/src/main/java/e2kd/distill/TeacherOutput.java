@@ -4,13 +4,14 @@ import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
 /**
- * What the student is distilled from, per batch: the teacher's logits (B, C), its top-1 classes (B), its
- * explanation for them (null when no active criterion needs it) and the features the criteria asked for. Live or
- * precomputed (frozen e²KD, which stores no features).
+ * What the student is distilled from, per batch: the teacher's logits (B, C), the class explained per sample (B)
+ * ({@link Labelling#explained}: its top-1, or on multi-label data the labelled class it scores highest), its
+ * explanation for that class (null when no active criterion needs it) and the features the criteria asked for. Live
+ * or precomputed (frozen e²KD, which stores no features).
  */
-public record TeacherOutput(NDArray logits, NDArray top1, NDArray map, Map<String, NDArray> features) {
-    public TeacherOutput(NDArray logits, NDArray top1, NDArray map) {
-        this(logits, top1, map, Map.of());
+public record TeacherOutput(NDArray logits, NDArray explained, NDArray map, Map<String, NDArray> features) {
+    public TeacherOutput(NDArray logits, NDArray explained, NDArray map) {
+        this(logits, explained, map, Map.of());
     }
 
     /** Feature {@code name}; fails naming it when it was not asked for. */

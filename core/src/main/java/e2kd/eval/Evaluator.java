@@ -2,10 +2,12 @@ package e2kd.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import e2kd.data.Batch;
 import e2kd.data.DataLoader;
 import e2kd.data.EpochIterator;
+import e2kd.distill.Labelling;
 import e2kd.distill.criteria.ExplanationLoss;
 import e2kd.explain.ClassChoice;
 import e2kd.explain.Contributions;
@@ -13,12 +15,16 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.nn.Model;
 import e2kd.nn.ops.Autograd;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Accuracy (top-1, top-5), agreement, explanation similarity and, when the loader carries box masks as maps
- * (B, 1, H, W) (see {@code e2kd.data.BoxedDataset}), the energy pointing game of a student (eval mode) over a
- * loader. Explanations are computed with the graph recorded (Input×Gradient needs it) and freed with each batch.
+ * (B, S, H, W) (channel j: the boxes of the sample's j-th class, {@code e2kd.data.BoxedDataset#classMasks}), the energy
+ * pointing game of a student (eval mode) over a loader, per class and overall. Accuracy counts a prediction among the
+ * sample's classes (the batch's targets); the teacher's explained class comes from the data's {@link Labelling}.
+ * Explanations are computed with the graph recorded (Input×Gradient needs it) and freed with each batch.
  */
 public final class Evaluator {
     private Evaluator() {}
@@ -50,35 +56,42 @@ public final class Evaluator {
             NDManager manager) {
         boolean wasTraining = student.isTraining();
         student.setTraining(false);
-        Sums sums = new Sums();
+        Labelling labelling = Labelling.of(loader.dataset());
+        Sums sums = new Sums(loader.dataset().classNames().size());
         try (EpochIterator it = loader.epoch(0, manager)) {
             while (it.hasNext()) {
                 try (Batch b = it.next()) {
                     NDArray x = b.images();
-                    NDArray labels = b.labels();
                     sums.count += b.size();
                     NDArray logits;
                     if (teacher == null) {
                         logits = Autograd.noGrad(() -> student.forward(x));
                     } else {
-                        Explained t = Autograd.recording(() -> teacherExplainer.explain(x, ClassChoice.top1()));
+                        ClassChoice explained = labelling.explained(b.targets());
+                        Explained t = Autograd.recording(() -> teacherExplainer.explain(x, explained));
                         Explained s =
                                 Autograd.recording(() -> studentExplainer.explain(x, ClassChoice.fixed(t.classes())));
                         logits = s.logits();
-                        sums.agree += matches(logits, t.classes());
+                        sums.agree += matches(logits, t.logits().argMax(1));
                         sums.similarity += ExplanationLoss.cosine(t.map(), s.map())
                                 .sum()
                                 .toType(DataType.FLOAT64, false)
                                 .getDouble();
                     }
-                    sums.top1 += matches(logits, labels);
-                    sums.top5 += Accuracy.topK(logits, labels, 5);
+                    sums.top1 += Accuracy.top1(logits, b.targets());
+                    sums.top5 += Accuracy.topK(logits, b.targets(), 5);
                     Optional<NDArray> masks = b.maps();
                     if (masks.isPresent() && studentExplainer != null) {
-                        NDArray inside = masks.get().squeeze(1).gte(0.5f).toType(DataType.FLOAT32, false);
-                        sums.studentEpg.add(epg(studentExplainer, x, labels, inside));
-                        if (teacher != null) {
-                            sums.teacherEpg.add(epg(teacherExplainer, x, labels, inside));
+                        NDArray inside = masks.get().gte(0.5f).toType(DataType.FLOAT32, false);
+                        int[][] slots =
+                                slots(b.targets(), (int) inside.getShape().get(1));
+                        for (int j = 0; j < slots.length; j++) {
+                            NDArray classes = b.manager().create(toLongs(slots[j]));
+                            NDArray mask = inside.get(new NDIndex(":, {}", j));
+                            sums.student.add(slots[j], epg(studentExplainer, x, classes, mask));
+                            if (teacher != null) {
+                                sums.teacher.add(slots[j], epg(teacherExplainer, x, classes, mask));
+                            }
                         }
                     }
                 }
@@ -89,9 +102,39 @@ public final class Evaluator {
         return sums.result(loader.hasMaps() && studentExplainer != null, teacher != null);
     }
 
-    /** Per-sample EPG of the explanation for the labelled class; masks (B, H, W) are 0/1 after the transform. */
-    private static double[] epg(Explainer explainer, NDArray x, NDArray labels, NDArray inside) {
-        Explained e = Autograd.recording(() -> explainer.explain(x, ClassChoice.fixed(labels)));
+    /**
+     * Slot j holds each sample's j-th class (ascending, as its target row lists them), or −1 where it has fewer; as
+     * many slots as the most classes any sample of the batch has, at most {@code channels}.
+     */
+    private static int[][] slots(NDArray targets, int channels) {
+        int rows = (int) targets.getShape().get(0);
+        int classes = (int) targets.getShape().get(1);
+        float[] t = targets.toType(DataType.FLOAT32, false).toFloatArray();
+        int[][] out = new int[channels][rows];
+        int used = 0;
+        for (int[] slot : out) {
+            java.util.Arrays.fill(slot, -1);
+        }
+        for (int r = 0; r < rows; r++) {
+            int j = 0;
+            for (int c = 0; c < classes && j < channels; c++) {
+                if (t[r * classes + c] > 0) {
+                    out[j++][r] = c;
+                }
+            }
+            used = Math.max(used, j);
+        }
+        return java.util.Arrays.copyOf(out, used);
+    }
+
+    private static long[] toLongs(int[] classes) {
+        // a sample without this slot is explained for class 0; its result is dropped (PerClass#add)
+        return java.util.Arrays.stream(classes).mapToLong(c -> Math.max(c, 0)).toArray();
+    }
+
+    /** Per-sample EPG of the explanation for {@code classes} (B); masks (B, H, W) are 0/1 after the transform. */
+    private static double[] epg(Explainer explainer, NDArray x, NDArray classes, NDArray inside) {
+        Explained e = Autograd.recording(() -> explainer.explain(x, ClassChoice.fixed(classes)));
         return EnergyPointingGame.perSample(Contributions.of(explainer, e, x), inside);
     }
 
@@ -102,17 +145,33 @@ public final class Evaluator {
         long agree;
         double similarity;
         int count;
-        final Mean studentEpg = new Mean();
-        final Mean teacherEpg = new Mean();
+        final PerClass student;
+        final PerClass teacher;
+
+        Sums(int classes) {
+            student = new PerClass(classes);
+            teacher = new PerClass(classes);
+        }
 
         EvalResult result(boolean localized, boolean withTeacher) {
             if (count == 0) {
                 throw new IllegalArgumentException("evaluation split is empty");
             }
-            EvalResult.Localization localization = localized
-                    ? new EvalResult.Localization(
-                            studentEpg.value(), withTeacher ? teacherEpg.value() : null, studentEpg.n)
-                    : null;
+            EvalResult.Localization localization = null;
+            if (localized) {
+                List<EvalResult.ClassEpg> perClass = new ArrayList<>();
+                for (int c = 0; c < student.byClass.length; c++) {
+                    if (student.byClass[c].n > 0) {
+                        perClass.add(new EvalResult.ClassEpg(
+                                c,
+                                student.byClass[c].value(),
+                                withTeacher ? teacher.byClass[c].value() : null,
+                                student.byClass[c].n));
+                    }
+                }
+                localization = new EvalResult.Localization(
+                        student.all.value(), withTeacher ? teacher.all.value() : null, student.all.n, perClass);
+            }
             return new EvalResult(
                     top1 / (double) count,
                     top5 / (double) count,
@@ -123,18 +182,37 @@ public final class Evaluator {
         }
     }
 
-    /** Mean of the finite values added. */
+    /** Mean EPG over all (sample, class) pairs and per class. */
+    private static final class PerClass {
+        final Mean all = new Mean();
+        final Mean[] byClass;
+
+        PerClass(int classes) {
+            byClass = new Mean[classes];
+            for (int c = 0; c < classes; c++) {
+                byClass[c] = new Mean();
+            }
+        }
+
+        /** Adds sample i's value for class {@code classes[i]}; skips samples without a class here (−1) and NaNs. */
+        void add(int[] classes, double[] values) {
+            for (int i = 0; i < values.length; i++) {
+                if (classes[i] >= 0 && !Double.isNaN(values[i])) {
+                    all.add(values[i]);
+                    byClass[classes[i]].add(values[i]);
+                }
+            }
+        }
+    }
+
+    /** Mean of the values added. */
     private static final class Mean {
         double sum;
         int n;
 
-        void add(double[] values) {
-            for (double v : values) {
-                if (!Double.isNaN(v)) {
-                    sum += v;
-                    n++;
-                }
-            }
+        void add(double value) {
+            sum += value;
+            n++;
         }
 
         Double value() {

@@ -43,7 +43,7 @@ public final class BaselinesSuite {
         int shots = r.count(50, 3);
         List<ReproTable.Column> columns =
                 COLUMNS.stream().map(c -> new ReproTable.Column(c, true)).toList();
-        ReproTable table = new ReproTable(columns);
+        ReproTable table = r.table(columns);
         for (ReproFamily family : List.of(ReproFamily.STANDARD, ReproFamily.BCOS)) {
             Path teacher = family.teacher(r);
             String name = family.title() + ", k=" + shots;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /** What a {@code --data} folder holds, told by its files; the same rules for {@code train}, {@code distill} and {@code eval}. */
 public enum DataLayout {
     /** Annotations/ and JPEGImages/. */
-    VOC("voc"),
+    VOC(e2kd.train.TrainConfig.VOC),
     /** metadata.csv. */
     WATERBIRDS("waterbirds"),
     /** Fashion-MNIST's IDX files (t10k-images-idx3-ubyte, gzipped or not). */

@@ -44,7 +44,7 @@ public final class FewShotSuite {
             columns.add(new ReproTable.Column("k=" + k + " top-1", true));
             columns.add(new ReproTable.Column("k=" + k + " agreement", true));
         }
-        ReproTable table = new ReproTable(columns);
+        ReproTable table = r.table(columns);
         for (ReproFamily family : chosen) {
             Path teacher = family.teacher(r);
             Map<Integer, Map<String, List<String>>> selected = new HashMap<>();

@@ -32,8 +32,8 @@ public final class FrozenSuite {
         ReproFamily family = ReproFamily.BCOS;
         Path teacher = family.teacher(r);
         int shots = r.count(50, 3);
-        ReproTable table = new ReproTable(
-                List.of(new ReproTable.Column("test top-1", true), new ReproTable.Column("agreement", true)));
+        ReproTable table =
+                r.table(List.of(new ReproTable.Column("test top-1", true), new ReproTable.Column("agreement", true)));
         // the same name as fewshot's selection, so a shared --out reuses those runs
         Map<String, List<String>> chosen = r.selectTauLambda(
                 family.title() + ", k=" + shots, (method, c) -> family.student(r, teacher, method, shots, 1, c));

@@ -7,6 +7,7 @@ import e2kd.data.CompositeScenes;
 import e2kd.data.DataLoader;
 import e2kd.data.Encoding;
 import e2kd.data.EvalTransform;
+import e2kd.data.VocDataset;
 import e2kd.data.Waterbirds;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
@@ -23,12 +24,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * {@code reproduce --suite localization} (paper Table 5, PASCAL VOC EPG in miniature): Fashion-MNIST items at random
- * positions on cluttered 40 px canvases ({@link CompositeScenes#localization}) with their boxes; a B-cos teacher
- * trained from labels, KD and e²KD students of few shots per class; energy pointing game of W(x)·x inside the item's
- * box on the test scenes ({@link Evaluator}), and test top-1.
+ * {@code reproduce --suite localization} (paper Table 5, PASCAL VOC EPG): a B-cos teacher trained from labels, KD and
+ * e²KD students; energy pointing game of W(x)·x inside the explained class's boxes on the test images
+ * ({@link Evaluator}), and test top-1. By default in miniature: Fashion-MNIST items at random positions on cluttered
+ * 40 px canvases ({@link CompositeScenes#localization}) with their boxes, few shots per class. With {@code --data} a
+ * PASCAL VOC folder: the VOC experiment itself, multi-label (METHOD.md §7), trained on its {@code train} list and
+ * evaluated on its {@code val} list, EPG for every class of each image.
  */
 public final class LocalizationSuite {
     /** 35 px crops of the 40 px canvases (the evaluation resizes to 35 / 0.875 = 40 and takes the centre). */
@@ -37,9 +41,45 @@ public final class LocalizationSuite {
     private static final String[] METHODS = {Method.KD.id(), Method.E2KD.id()};
     private static final String[] ROWS = {"KD student", "e2KD student"};
 
+    /**
+     * One variant of the suite: its name, teacher run, students' settings, test images with boxes, input size and
+     * the table's caption.
+     */
+    private record Setup(
+            String name,
+            Path teacher,
+            List<String> studentSets,
+            Supplier<BoxedDataset> test,
+            int imageSize,
+            String caption) {}
+
     private LocalizationSuite() {}
 
     public static String run(ReproRuns r) throws IOException {
+        Path voc = r.vocData();
+        Setup s = voc == null ? scenes(r) : voc(r, voc);
+        ReproTable table =
+                r.table(List.of(new ReproTable.Column("EPG", false), new ReproTable.Column("test top-1", true)));
+        Map<String, List<String>> chosen = r.selectTauLambda(s.name(), (method, c) -> student(r, s, method, 1, c));
+        for (int seed = 1; seed <= r.seeds; seed++) {
+            for (int m = 0; m < METHODS.length; m++) {
+                TrainConfig c = student(r, s, METHODS[m], seed, chosen.get(METHODS[m]));
+                r.log.printf(Locale.ROOT, "%s: %s, seed %d%n", s.name(), ROWS[m], seed);
+                Path dir = r.train(r.out.resolve("runs/" + s.name() + "/" + METHODS[m] + "-seed" + seed), c)
+                        .dir();
+                EvalResult e = pointingGame(s, ReproRuns.best(dir), ReproRuns.best(s.teacher()), c.batch());
+                if (m == 0) {
+                    table.add("teacher", "EPG", e.localization().teacherEpg());
+                }
+                table.add(ROWS[m], "EPG", e.localization().epg());
+                table.add(ROWS[m], "test top-1", e.top1());
+            }
+        }
+        return s.caption() + table.markdown();
+    }
+
+    /** Cluttered Fashion-MNIST scenes, box = the item. */
+    private static Setup scenes(ReproRuns r) throws IOException {
         int teacherShots = r.count(300, 10);
         int val = r.count(10, 2);
         int tests = r.count(50, 3);
@@ -60,69 +100,81 @@ public final class LocalizationSuite {
                                 "val_per_class=" + val,
                                 "epochs=" + r.epochs(10),
                                 "data_dir=" + scenes)));
-        ReproTable table =
-                new ReproTable(List.of(new ReproTable.Column("EPG", false), new ReproTable.Column("test top-1", true)));
-        Map<String, List<String>> chosen =
-                r.selectTauLambda("localization", (method, c) -> student(r, teacher, scenes, method, 1, c));
-        for (int seed = 1; seed <= r.seeds; seed++) {
-            for (int m = 0; m < METHODS.length; m++) {
-                TrainConfig c = student(r, teacher, scenes, METHODS[m], seed, chosen.get(METHODS[m]));
-                r.log.printf(Locale.ROOT, "localization: %s, seed %d%n", ROWS[m], seed);
-                Path dir = r.train(r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed), c)
-                        .dir();
-                EvalResult e = pointingGame(scenes, ReproRuns.best(dir), ReproRuns.best(teacher), c.batch());
-                if (m == 0) {
-                    table.add("teacher", "EPG", e.localization().teacherEpg());
-                }
-                table.add(ROWS[m], "EPG", e.localization().epg());
-                table.add(ROWS[m], "test top-1", e.top1());
-            }
-        }
-        return String.format(
-                        Locale.ROOT,
-                        "Cluttered scenes (a Fashion-MNIST item over fragments of others, 40 px "
-                                + "canvases, box = the item): energy pointing game (share of positive W(x)·x inside the box) on %d "
-                                + "test scenes per class; teacher %s, students %s; top-1 in %%. The teacher is one model on the same "
-                                + "test scenes for every seed, so its ± is 0 by construction.%n%n",
-                        tests,
-                        r.teacherOptions(),
-                        r.studentOptions())
-                + table.markdown();
+        List<String> students = List.of(
+                "image_size=" + IMAGE_SIZE,
+                "shots_per_class=" + r.count(20, 5),
+                "val_per_class=" + r.count(10, 2),
+                "data_dir=" + scenes);
+        Supplier<BoxedDataset> test = () -> BoxList.read(scenes.resolve("boxes.csv"))
+                .attach(Waterbirds.open(scenes).split(Waterbirds.TEST));
+        String caption = String.format(
+                Locale.ROOT,
+                "Cluttered scenes (a Fashion-MNIST item over fragments of others, 40 px "
+                        + "canvases, box = the item): energy pointing game (share of positive W(x)·x inside the box) on %d "
+                        + "test scenes per class; teacher %s, students %s; top-1 in %%. The teacher is one model on the same "
+                        + "test scenes for every seed, so its ± is 0 by construction.%n%n",
+                tests,
+                r.teacherOptions(),
+                r.studentOptions());
+        return new Setup("localization", teacher, students, test, IMAGE_SIZE, caption);
     }
 
-    private static TrainConfig student(
-            ReproRuns r, Path teacher, Path scenes, String method, int seed, List<String> extra) {
-        List<String> sets = new ArrayList<>(List.of(
+    /** A PASCAL VOC folder: multi-label training on {@code train}, EPG per class on {@code val}. */
+    private static Setup voc(ReproRuns r, Path voc) throws IOException {
+        int size = r.count(64, 32);
+        List<String> data = List.of(
+                "data=" + TrainConfig.VOC,
+                "data_dir=" + voc,
+                "image_size=" + size,
+                "shots_per_class=all",
+                "val_per_class=" + r.count(10, 1));
+        List<String> teacherSets = new ArrayList<>(data);
+        teacherSets.addAll(List.of("model_options=" + r.teacherOptions(), "epochs=" + r.epochs(30)));
+        Path teacher = r.teacher("localization-voc-bcos", r.config("demo-teacher", teacherSets));
+        Supplier<BoxedDataset> test = () -> VocDataset.open(voc, "val");
+        String caption = String.format(
+                Locale.ROOT,
+                "PASCAL VOC (%s, multi-label: BCE from labels, KD on per-class sigmoids, the labelled class the teacher "
+                        + "scores highest explained): energy pointing game (share of positive W(x)·x inside the class's "
+                        + "boxes) for every class of each of the %d val images, %d px; teacher %s, students %s; top-1 "
+                        + "(the top class is one of the image's) in %%. The teacher is one model on the same images for "
+                        + "every seed, so its ± is 0 by construction.%n%n",
+                voc,
+                test.get().size(),
+                size,
+                r.teacherOptions(),
+                r.studentOptions());
+        return new Setup("localization-voc", teacher, data, test, size, caption);
+    }
+
+    private static TrainConfig student(ReproRuns r, Setup s, String method, int seed, List<String> extra) {
+        List<String> sets = new ArrayList<>(s.studentSets());
+        sets.addAll(List.of(
                 "model_options=" + r.studentOptions(),
-                "image_size=" + IMAGE_SIZE,
                 "seed=" + seed,
                 "epochs=" + r.epochs(30),
                 "eval_every=" + r.count(5, 1),
                 "warmup_epochs=" + r.count(2, 0),
-                "shots_per_class=" + r.count(20, 5),
-                "val_per_class=" + r.count(10, 2),
-                "data_dir=" + scenes,
-                "teacher=" + teacher,
+                "teacher=" + s.teacher(),
                 "method=" + method));
         sets.addAll(extra);
         return r.config("demo-student", sets);
     }
 
-    /** Student metrics, EPG of student and teacher on the test scenes with their boxes. */
-    private static EvalResult pointingGame(Path scenes, Path student, Path teacher, int batch) {
-        Waterbirds test = Waterbirds.open(scenes).split(Waterbirds.TEST);
-        BoxedDataset boxed = BoxList.read(scenes.resolve("boxes.csv")).attach(test);
+    /** Student metrics, EPG of student and teacher on the test images with their boxes (each class's). */
+    private static EvalResult pointingGame(Setup s, Path student, Path teacher, int batch) {
+        BoxedDataset boxed = s.test().get();
         DataLoader loader = DataLoader.builder(boxed, batch)
-                .augmentation(EvalTransform.standard(IMAGE_SIZE))
+                .augmentation(EvalTransform.standard(s.imageSize()))
                 .encoding(Encoding.bcos())
-                .maps(i -> boxed.boxes(i).mask())
+                .maps(boxed.classMasks())
                 .prefetch(1)
                 .build();
         try (NDManager manager = Devices.newManager()) {
-            Model s = ModelCheckpoint.load(student, manager).model();
+            Model st = ModelCheckpoint.load(student, manager).model();
             Model t = ModelCheckpoint.load(teacher, manager).model();
             return Evaluator.evaluate(
-                    s, Explainers.create("auto", s), t, Explainers.create("auto", t), loader, manager);
+                    st, Explainers.create("auto", st), t, Explainers.create("auto", t), loader, manager);
         }
     }
 }

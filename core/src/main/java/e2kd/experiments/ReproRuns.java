@@ -43,10 +43,11 @@ public final class ReproRuns {
     private static final String THREADS = "threads:";
     private final List<String> teacherTimes = new ArrayList<>();
     private final List<String> selections = new ArrayList<>();
+    private ReproTable table;
     private final Map<String, Finished> finishedRuns = new HashMap<>();
     private double teacherSeconds;
 
-    /** @param data Fashion-MNIST IDX folder, or null: the Debian set ({@link FashionMnist#DEFAULT_DIR}), with --tiny the embedded subset */
+    /** @param data Fashion-MNIST IDX folder (a PASCAL VOC folder for the localization suite), or null: the Debian set ({@link FashionMnist#DEFAULT_DIR}), with --tiny the embedded subset */
     public ReproRuns(Path out, boolean quick, boolean tiny, int seeds, int threads, Path data, PrintStream log) {
         this.out = out;
         this.quick = quick;
@@ -59,6 +60,7 @@ public final class ReproRuns {
 
     /** The source images (loaded once). */
     FashionMnist fashionMnist() {
+        requireFashionMnist();
         if (fashionMnist == null) {
             fashionMnist = data != null
                     ? FashionMnist.load(data)
@@ -67,9 +69,22 @@ public final class ReproRuns {
         return fashionMnist;
     }
 
+    /** The {@code --data} folder when it is in the PASCAL VOC layout, else null. */
+    Path vocData() {
+        return data != null && DataLayout.of(data) == DataLayout.VOC ? data : null;
+    }
+
     /** The {@code data_dir} of a {@code data: fashion-mnist} run ("" for the embedded subset). */
     String fashionMnistDir() {
+        requireFashionMnist();
         return data != null ? data.toString() : tiny ? "" : FashionMnist.DEFAULT_DIR.toString();
+    }
+
+    private void requireFashionMnist() {
+        if (vocData() != null) {
+            throw new IllegalArgumentException(
+                    "--data " + data + " is a PASCAL VOC folder, which only --suite localization reads");
+        }
     }
 
     /** {@code full}, or 2 with --quick. */
@@ -198,6 +213,17 @@ public final class ReproRuns {
                 100 * GridSearch.validationTop1(summaries.get(best)),
                 String.join(" ", axes)));
         return combinations.get(best);
+    }
+
+    /** The suite's results table, new (its JSON is {@link #tableJson()}). */
+    ReproTable table(List<ReproTable.Column> columns) {
+        table = new ReproTable(columns);
+        return table;
+    }
+
+    /** The suite's results table as JSON (empty before {@link #table} is called). */
+    public JsonNode tableJson() {
+        return table == null ? JSON.createObjectNode() : table.json();
     }
 
     /** One line per {@link #select} call: what won, on which grid. */

@@ -1,5 +1,8 @@
 package e2kd.experiments;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,12 +57,38 @@ final class ReproTable {
         return out.toString();
     }
 
+    /**
+     * The table as JSON: {@code columns} (headings) and {@code rows}, per row and column {@code mean}, {@code std} and
+     * {@code seeds} as fractions (not percent); a cell without values is absent.
+     */
+    ObjectNode json() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode headings = out.putArray("columns");
+        columns.forEach(c -> headings.add(c.heading()));
+        ObjectNode rows = out.putObject("rows");
+        cells.forEach((row, values) -> {
+            ObjectNode r = rows.putObject(row);
+            values.forEach((column, v) ->
+                    r.putObject(column).put("mean", mean(v)).put("std", std(v)).put("seeds", v.size()));
+        });
+        return out;
+    }
+
     private static String cell(List<Double> values, boolean percent) {
         double scale = percent ? 100 : 1;
-        double mean = values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        return String.format(
+                Locale.ROOT, percent ? "%.1f ± %.1f" : "%.3f ± %.3f", scale * mean(values), scale * std(values));
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    /** The sample standard deviation over seeds, 0 for one seed. */
+    private static double std(List<Double> values) {
+        double mean = mean(values);
         double squares =
                 values.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();
-        double std = values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
-        return String.format(Locale.ROOT, percent ? "%.1f ± %.1f" : "%.3f ± %.3f", scale * mean, scale * std);
+        return values.size() > 1 ? Math.sqrt(squares / (values.size() - 1)) : 0;
     }
 }

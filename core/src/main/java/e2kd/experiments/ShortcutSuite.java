@@ -58,7 +58,7 @@ public final class ShortcutSuite {
                     teacherConfig.seed());
         }
         Path teacher = r.teacher("shortcut-bcos", teacherConfig);
-        ReproTable table = new ReproTable(COLUMNS);
+        ReproTable table = r.table(COLUMNS);
         Map<String, List<String>> chosen = Map.of();
         for (int seed = 1; seed <= r.seeds; seed++) {
             int shots = r.count(20, 5);

@@ -56,7 +56,7 @@ public final class VitSuite {
         List<String> vit = List.of("model=bcos_vit_ti", "model_options=" + studentOptions(r));
         Map<String, List<String>> chosen = r.selectTauLambda(
                 "vit", (method, c) -> ReproFamily.BCOS.student(r, teacher, method, shots, 1, ReproRuns.concat(vit, c)));
-        ReproTable table = new ReproTable(List.of(
+        ReproTable table = r.table(List.of(
                 new ReproTable.Column(TOP1, true),
                 new ReproTable.Column(AGREEMENT, true),
                 new ReproTable.Column(SIMILARITY, false),

@@ -28,7 +28,10 @@ public enum ModelFamily {
         return inChannels;
     }
 
-    /** The label loss of training from labels and of the optional ground-truth term. */
+    /**
+     * The label loss of training from labels and of the optional ground-truth term on single-label data (multi-label
+     * data: {@code e2kd.distill.Labelling}).
+     */
     public GroundTruthLoss groundTruthLoss() {
         return groundTruthLoss;
     }

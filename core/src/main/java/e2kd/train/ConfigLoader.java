@@ -123,6 +123,11 @@ public final class ConfigLoader {
         }
     }
 
+    /** A resolved config as a JSON tree with the YAML's keys. */
+    public static com.fasterxml.jackson.databind.JsonNode toTree(TrainConfig config) {
+        return YAML.valueToTree(config);
+    }
+
     /** The YAML text of a resolved config (for a run's config.yaml). */
     public static String toYaml(TrainConfig config) {
         try {

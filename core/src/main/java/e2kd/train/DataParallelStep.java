@@ -82,18 +82,31 @@ public final class DataParallelStep implements AutoCloseable {
         this.backward = replicaBackward;
     }
 
-    /** A step with the live teacher: each replica's distiller teaches its own rows. */
+    /** A step with the live teacher, without targets (single-label terms). */
     public StepResult live(NDArray x, NDArray labels, long[] indices, long step, double lr) {
-        return run(x, labels, indices, null, true, step, lr);
+        return live(x, labels, null, indices, step, lr);
+    }
+
+    /** A step with the live teacher: each replica's distiller teaches its own rows; targets: class rows (B, C). */
+    public StepResult live(NDArray x, NDArray labels, NDArray targets, long[] indices, long step, double lr) {
+        return run(x, labels, targets, indices, null, true, step, lr);
     }
 
     /** A step against given whole-batch teacher outputs (precomputed; null when none are read). */
-    StepResult given(NDArray x, NDArray labels, long[] indices, TeacherOutput whole, long step, double lr) {
-        return run(x, labels, indices, whole, false, step, lr);
+    StepResult given(
+            NDArray x, NDArray labels, NDArray targets, long[] indices, TeacherOutput whole, long step, double lr) {
+        return run(x, labels, targets, indices, whole, false, step, lr);
     }
 
     private StepResult run(
-            NDArray x, NDArray labels, long[] indices, TeacherOutput whole, boolean live, long step, double lr) {
+            NDArray x,
+            NDArray labels,
+            NDArray targets,
+            long[] indices,
+            TeacherOutput whole,
+            boolean live,
+            long step,
+            double lr) {
         int rows = Math.toIntExact(x.getShape().get(0));
         int active = Math.min(rows, replicas.size());
         List<NDManager> scopes = new ArrayList<>();
@@ -110,13 +123,14 @@ public final class DataParallelStep implements AutoCloseable {
                 scopes.add(scope);
                 NDArray xPart = part(x, from, size, scope);
                 NDArray labelsPart = part(labels, from, size, scope);
+                NDArray targetsPart = targets == null ? null : part(targets, from, size, scope);
                 long[] indicesPart = indices == null ? null : Arrays.copyOfRange(indices, from, from + size);
                 TeacherOutput teacherPart = live ? null : part(whole, from, size, scope);
                 Map<String, NDArray> params = parameters.get(r);
                 int index = r;
                 running.add(threads.get(r).submit(() -> {
-                    TeacherOutput t = live ? replica.distiller().teach(xPart, step) : teacherPart;
-                    LossParts parts = replica.distiller().loss(xPart, labelsPart, indicesPart, t, step);
+                    TeacherOutput t = live ? replica.distiller().teach(xPart, targetsPart, step) : teacherPart;
+                    LossParts parts = replica.distiller().loss(xPart, labelsPart, targetsPart, indicesPart, t, step);
                     Autograd.zeroGradients(params.values());
                     backward.accept(index, parts.total());
                     return parts;
@@ -257,7 +271,7 @@ public final class DataParallelStep implements AutoCloseable {
         whole.features().forEach((name, f) -> features.put(name, part(f, from, size, scope)));
         return new TeacherOutput(
                 part(whole.logits(), from, size, scope),
-                part(whole.top1(), from, size, scope),
+                part(whole.explained(), from, size, scope),
                 whole.map() == null ? null : part(whole.map(), from, size, scope),
                 features);
     }

@@ -49,9 +49,19 @@ public final class DistillStep {
         return run(x, labels, null, distiller.teach(x, step), step, lr);
     }
 
-    /** Runs step {@code step} against given teacher outputs (live or precomputed; null when none are read). */
+    /** Runs step {@code step} against given teacher outputs, without targets (single-label terms). */
     public StepResult run(NDArray x, NDArray labels, long[] indices, TeacherOutput teacher, long step, double lr) {
-        LossParts parts = distiller.loss(x, labels, indices, teacher, step);
+        return run(x, labels, null, indices, teacher, step, lr);
+    }
+
+    /**
+     * Runs step {@code step} against given teacher outputs (live or precomputed; null when none are read).
+     *
+     * @param targets the batch's class rows (B, C)
+     */
+    public StepResult run(
+            NDArray x, NDArray labels, NDArray targets, long[] indices, TeacherOutput teacher, long step, double lr) {
+        LossParts parts = distiller.loss(x, labels, targets, indices, teacher, step);
         double total = LossParts.value(parts.total());
         boolean applied = update.apply(parts.total(), lr);
         return new StepResult(total, parts.values(), !applied);

@@ -1,6 +1,7 @@
 package e2kd.train;
 
 import e2kd.distill.CriterionSpec;
+import e2kd.distill.Labelling;
 import e2kd.distill.Objective;
 import java.util.Arrays;
 import java.util.List;
@@ -61,13 +62,14 @@ public enum Method {
     }
 
     /**
-     * The terms this method means: ground_truth alone for labels; otherwise {@link Objective#e2kdTerms} (paper
-     * Eq. 3), without the explanation term for the KD methods.
+     * The terms this method means on data of {@code labelling}: ground_truth alone for labels; otherwise
+     * {@link Objective#e2kdTerms} (paper Eq. 3), without the explanation term for the KD methods.
      */
-    public List<CriterionSpec> defaultLoss(double tau, double lambda, double gamma, int guidedEvery) {
+    public List<CriterionSpec> defaultLoss(
+            Labelling labelling, double tau, double lambda, double gamma, int guidedEvery) {
         if (teacher == TeacherSource.NONE) {
             return List.of(Objective.groundTruth(1));
         }
-        return Objective.e2kdTerms(tau, explains ? lambda : 0, gamma, guidedEvery);
+        return Objective.e2kdTerms(labelling, tau, explains ? lambda : 0, gamma, guidedEvery);
     }
 }

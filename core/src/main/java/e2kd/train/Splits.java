@@ -5,6 +5,7 @@ import e2kd.data.FewShot;
 import e2kd.data.ImageFolder;
 import e2kd.data.LabeledDataset;
 import e2kd.data.PerClass;
+import e2kd.data.VocDataset;
 import e2kd.data.Waterbirds;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
@@ -12,9 +13,11 @@ import java.util.stream.IntStream;
 /**
  * The three splits of a run: training and validation subsets of the training data ({@link FewShot}, the config's
  * seed; {@code shots_per_class} and {@code val_per_class} each a count, a fraction, or {@code all} training images)
- * and the test split (Fashion-MNIST test, or an image folder's {@code val}), optionally truncated to its first
- * {@code test_limit} samples. With {@code val_per_class: own} an image folder validates on all of {@code val} and
- * tests on {@code test}. A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits: the shots come
+ * and the test split (Fashion-MNIST test, or an image folder's or a PASCAL VOC folder's {@code val}), optionally
+ * truncated to its first {@code test_limit} samples. With {@code val_per_class: own} an image folder or VOC folder
+ * validates on all of {@code val} and tests on {@code test}. A VOC folder's splits are the id lists
+ * {@code ImageSets/Main/train.txt}, {@code val.txt} and {@code test.txt}; its few-shot counts go by each image's
+ * label (its largest object's class). A Waterbirds-layout folder ({@code data: waterbirds}) has its own splits: the shots come
  * from its train split, the validation images from its val split ({@code own}: all of it), the test split is its
  * test split.
  * {@code trainIndices[i]} is training sample i's index in the full training data (the Waterbirds train split; how
@@ -52,14 +55,17 @@ public record Splits(LabeledDataset train, LabeledDataset val, LabeledDataset te
             test = f.test();
         } else {
             if (c.dataDir().isBlank()) {
-                throw new IllegalArgumentException("config data=image-folder needs data_dir (or --data DIR)");
+                throw new IllegalArgumentException("config data=" + c.data() + " needs data_dir (or --data DIR)");
             }
             Path root = Path.of(c.dataDir());
-            trainSource = ImageFolder.open(root, "train");
-            test = ImageFolder.open(root, "val");
+            java.util.function.Function<String, LabeledDataset> split = TrainConfig.VOC.equals(c.data())
+                    ? name -> VocDataset.open(root, name)
+                    : name -> ImageFolder.open(root, name);
+            trainSource = split.apply("train");
+            test = split.apply("val");
             if (c.ownValidation()) {
                 ownVal = test;
-                test = ImageFolder.open(root, "test");
+                test = split.apply("test");
             }
         }
         if (ownVal != null) {

@@ -3,6 +3,7 @@ package e2kd.train;
 import e2kd.data.PerClass;
 import e2kd.distill.Criteria;
 import e2kd.distill.CriterionSpec;
+import e2kd.distill.Labelling;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.Set;
  * classes than the data has. {@code workers}: image-decoding threads of the training loader (results do not depend
  * on it). {@code loss}: the objective as a list of terms ({@code - {name: kd, weight: 1, tau: 4}}, names from
  * {@link Criteria}); when the config gives none it is filled in from {@code method} and its keys when resolved.
+ * {@code data}: {@code fashion-mnist}, {@code image-folder}, {@code waterbirds} or {@code voc} (PASCAL VOC,
+ * multi-label: methods kd and e2kd then mean {@code sigmoid_kd}, labels train with binary cross-entropy, METHOD.md §7).
  * {@code device}: {@code auto} (a GPU when DJL sees one, else the CPU), {@code cpu}, {@code gpu} or {@code gpu:N}
  * ({@link e2kd.nn.Devices}). {@code devices}: data-parallel replicas, a count N (N replicas of the CPU, or GPUs 0 to
  * N-1) or a list of GPU numbers ({@link DataParallelStep}); 1 trains on the run's device alone.
@@ -78,7 +81,10 @@ public record TrainConfig(
         String devices) {
     private static final String OWN = "own";
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
-    public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
+    /** The {@code data} value of the PASCAL VOC layout, the multi-label format. */
+    public static final String VOC = "voc";
+
+    public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds", VOC);
 
     public TrainConfig {
         Method parsed = Method.parse(method);
@@ -169,9 +175,17 @@ public record TrainConfig(
      */
     public List<CriterionSpec> lossTerms() {
         if (loss.isEmpty()) {
-            return Method.parse(method).defaultLoss(tau, lambda, gamma, guidedEvery);
+            return Method.parse(method).defaultLoss(labelling(), tau, lambda, gamma, guidedEvery);
         }
         return loss.stream().map(CriterionSpec::fromMap).toList();
+    }
+
+    /**
+     * Whether the data {@code data} names is multi-label (PASCAL VOC), as known before it is opened: what methods kd
+     * and e2kd expand to. A run's label loss and explained class follow the opened data set ({@code Trainer}).
+     */
+    public Labelling labelling() {
+        return Labelling.of(VOC.equals(data));
     }
 
     /** The model options as a map (from {@code "stem=small,base=8"}). */

@@ -17,8 +17,10 @@ import e2kd.data.SkippedImages;
 import e2kd.data.TrainAugmentation;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.Distiller;
+import e2kd.distill.Labelling;
 import e2kd.distill.Needs;
 import e2kd.distill.Objective;
+import e2kd.distill.TeacherOutput;
 import e2kd.eval.EvalResult;
 import e2kd.eval.Evaluator;
 import e2kd.explain.Explainer;
@@ -103,6 +105,7 @@ public final class Trainer {
             throw new IllegalArgumentException(
                     "--classes " + config.numClasses() + " does not match the data, which has " + classes + " classes");
         }
+        Labelling labelling = Labelling.of(splits.train());
         ModelFamily family = Models.family(config.model());
         InputContract contract = family.contract(config.imageSize());
         if (resume && !Files.exists(run.last())) {
@@ -112,7 +115,8 @@ public final class Trainer {
         DataParallelStep parallel = null;
         try (NDManager base = Devices.newManager();
                 FrozenTeacher frozen = config.frozen()
-                        ? FrozenTeacher.open(Path.of(config.frozenDir()), splits.trainIndices(), classes, explainerName)
+                        ? FrozenTeacher.open(
+                                Path.of(config.frozenDir()), splits.trainIndices(), classes, explainerName, labelling)
                         : null) {
             Model teacher = null;
             Explainer teacherExplainer = null;
@@ -133,7 +137,7 @@ public final class Trainer {
             } else {
                 student = initialStudent(classes, base);
             }
-            Objective objective = objective(student, teacher, frozen != null, splits.train(), base);
+            Objective objective = objective(student, teacher, frozen != null, splits.train(), labelling, base);
             run.start(config);
             if (saved != null) {
                 run.trimMetrics(saved.path("epoch").asInt());
@@ -142,7 +146,7 @@ public final class Trainer {
             Explainer studentExplainer = teacher == null ? null : Explainers.create(config.explainer(), student);
             Optimizer optimizer = optimizer();
             Distiller distiller = new Distiller(
-                    frozen == null ? teacher : null, teacherExplainer, student, studentExplainer, objective);
+                    frozen == null ? teacher : null, teacherExplainer, student, studentExplainer, objective, labelling);
             DistillStep distill = new DistillStep(distiller, student, optimizer, clipping(family));
             parallel = devices.size() == 1
                     ? null
@@ -155,6 +159,7 @@ public final class Trainer {
                             frozen != null,
                             teacherPath,
                             splits,
+                            labelling,
                             contract,
                             base);
             TrainingLoop.BatchStep step = step(distill, parallel, distiller, frozen);
@@ -250,22 +255,17 @@ public final class Trainer {
     /** The loop's step: on the run's device alone, or data-parallel over the replicas. */
     private static TrainingLoop.BatchStep step(
             DistillStep distill, DataParallelStep parallel, Distiller distiller, FrozenTeacher frozen) {
-        if (parallel == null) {
-            return frozen == null
-                    ? (b, s, lr) ->
-                            distill.run(b.images(), b.labels(), b.indices(), distiller.teach(b.images(), s), s, lr)
-                    : (b, s, lr) -> distill.run(
-                            b.images(),
-                            b.labels(),
-                            b.indices(),
-                            frozen.output(b, distiller.needsExplanation(s)),
-                            s,
-                            lr);
+        if (parallel != null && frozen == null) {
+            return (b, s, lr) -> parallel.live(b.images(), b.labels(), b.targets(), b.indices(), s, lr);
         }
-        return frozen == null
-                ? (b, s, lr) -> parallel.live(b.images(), b.labels(), b.indices(), s, lr)
-                : (b, s, lr) -> parallel.given(
-                        b.images(), b.labels(), b.indices(), frozen.output(b, distiller.needsExplanation(s)), s, lr);
+        java.util.function.BiFunction<e2kd.data.Batch, Long, TeacherOutput> teacher = frozen == null
+                ? (b, s) -> distiller.teach(b.images(), b.targets(), s)
+                : (b, s) -> frozen.output(b, distiller.needsExplanation(s));
+        return parallel == null
+                ? (b, s, lr) ->
+                        distill.run(b.images(), b.labels(), b.targets(), b.indices(), teacher.apply(b, s), s, lr)
+                : (b, s, lr) ->
+                        parallel.given(b.images(), b.labels(), b.targets(), b.indices(), teacher.apply(b, s), s, lr);
     }
 
     /**
@@ -281,6 +281,7 @@ public final class Trainer {
             boolean frozen,
             String teacherPath,
             Splits splits,
+            Labelling labelling,
             InputContract contract,
             NDManager base) {
         List<DataParallelStep.Replica> replicas = new ArrayList<>();
@@ -295,13 +296,13 @@ public final class Trainer {
                 teacher = loaded.model();
                 teacherExplainer = loaded.explainer(config.explainer());
             }
-            Objective objective = objective(copy, teacher, frozen, splits.train(), m);
+            Objective objective = objective(copy, teacher, frozen, splits.train(), labelling, m);
             Explainer explainer = teacher == null ? null : Explainers.create(config.explainer(), copy);
             copy.setTraining(true);
             replicas.add(new DataParallelStep.Replica(
                     device,
                     copy,
-                    new Distiller(frozen ? null : teacher, teacherExplainer, copy, explainer, objective)));
+                    new Distiller(frozen ? null : teacher, teacherExplainer, copy, explainer, objective, labelling)));
         }
         return new DataParallelStep(replicas, optimizer, clipping);
     }
@@ -310,13 +311,14 @@ public final class Trainer {
      * The run's objective from its {@code loss} terms, checked against where the teacher's outputs come from: terms
      * that read the teacher need one, and a frozen teacher stores logits and maps, no features.
      */
-    private Objective objective(Model student, Model teacher, boolean frozen, LabeledDataset train, NDManager base) {
+    private Objective objective(
+            Model student, Model teacher, boolean frozen, LabeledDataset train, Labelling labelling, NDManager base) {
         // the train loader below never drops a last partial batch
         int stepsPerEpoch = DataLoader.batchesPerEpoch(train.size(), config.batch(), false);
         Objective objective = Objective.of(
                 config.lossTerms(),
                 new CriterionContext(
-                        student, teacher, base, train.size(), stepsPerEpoch, config.seed(), train.labels()));
+                        student, teacher, base, train.size(), stepsPerEpoch, config.seed(), train.labels(), labelling));
         if (teacher == null && objective.anyNeeds(Needs::teacher)) {
             throw new IllegalArgumentException("config loss " + config.lossTerms() + " reads a teacher but method "
                     + config.method() + " has none; use method kd, e2kd or a -frozen one with --teacher");

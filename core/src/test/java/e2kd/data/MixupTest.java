@@ -19,7 +19,11 @@ class MixupTest {
             int[] sorted = draw.partner().clone();
             Arrays.sort(sorted);
             assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7}, sorted);
-            float[] targets = Mixup.mix(Mixup.oneHot(labels, 10), draw);
+            float[] oneHot = new float[labels.length * 10];
+            for (int i = 0; i < labels.length; i++) {
+                oneHot[i * 10 + labels[i]] = 1;
+            }
+            float[] targets = Mixup.mix(oneHot, draw);
             for (int i = 0; i < labels.length; i++) {
                 float sum = 0;
                 for (int k = 0; k < 10; k++) {

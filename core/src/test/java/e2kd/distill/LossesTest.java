@@ -44,7 +44,7 @@ class LossesTest {
             double z = Math.exp(2) + 1 + Math.exp(-1);
             assertEquals(
                     -Math.log(Math.exp(2) / z),
-                    GroundTruthLoss.CROSS_ENTROPY.of(logits, label).getDouble(),
+                    GroundTruthLoss.CROSS_ENTROPY.of(logits, label, null).getDouble(),
                     1e-12);
             // targets (1, 1/3, 1/3); BCE(z, t) = −t log σ(z) − (1−t) log(1−σ(z))
             double[] t = {1, 1.0 / 3, 1.0 / 3};
@@ -56,7 +56,9 @@ class LossesTest {
             }
             assertEquals(
                     sum / 3,
-                    GroundTruthLoss.UNIFORM_OFF_LABEL_BCE.of(logits, label).getDouble(),
+                    GroundTruthLoss.UNIFORM_OFF_LABEL_BCE
+                            .of(logits, label, null)
+                            .getDouble(),
                     1e-12);
         }
     }

@@ -66,7 +66,7 @@ class TeacherFrozenTest {
                 assertFalse(t.map().hasGradient() || t.logits().hasGradient());
                 teacher.parameters().forEach((name, p) -> assertFalse(p.hasGradient(), "teacher parameter " + name));
                 float[] map = t.map().toFloatArray();
-                long c = t.top1().getLong(1);
+                long c = t.explained().getLong(1);
                 float h = 1e-2f;
                 for (int index : new int[] {432 + 5, 432 + 144 + 77, 432 + 300}) {
                     float[] plus = x.toFloatArray();

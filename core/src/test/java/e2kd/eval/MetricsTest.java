@@ -35,11 +35,39 @@ class MetricsTest {
                         5, 5, 5, 4, 5, 4, 4
                     },
                     new Shape(4, 7));
-            NDArray labels = m.create(new long[] {6, 2, 0, 3});
+            NDArray labels = m.create(new long[] {6, 2, 0, 3}).oneHot(7);
             assertEquals(3, Accuracy.topK(logits, labels, 5));
             assertEquals(1, Accuracy.topK(logits, labels, 1));
             assertEquals(4, Accuracy.topK(logits, labels, 7));
+            assertEquals(1, Accuracy.top1(logits, labels)); // row 3's argmax is class 0, the first of the tie
             assertThrows(IllegalArgumentException.class, () -> Accuracy.topK(logits, labels, 0));
+        }
+    }
+
+    /** Multi-label rows: a prediction counts when it is any of the row's classes. */
+    @Test
+    void topKOfSeveralClassesByHand() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(
+                    new float[] {
+                        7, 6, 5, 4, 3, 1, 2,
+                        9, 8, 5, 7, 6, 1, 0
+                    },
+                    new Shape(2, 7));
+            // row 0: classes 5 and 6 (logits 1 and 2): the better, 6, has 5 logits above it -> top-6, not top-5;
+            // row 1: classes 1 and 6: 1 is the 2nd largest -> top-2, and not top-1 (argmax is class 0)
+            NDArray targets = m.create(
+                    new float[] {
+                        0, 0, 0, 0, 0, 1, 1,
+                        0, 1, 0, 0, 0, 0, 1
+                    },
+                    new Shape(2, 7));
+            assertEquals(0, Accuracy.top1(logits, targets));
+            assertEquals(1, Accuracy.topK(logits, targets, 2));
+            assertEquals(1, Accuracy.topK(logits, targets, 5));
+            assertEquals(2, Accuracy.topK(logits, targets, 6));
+            NDArray first = m.create(new float[] {1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0}, new Shape(2, 7));
+            assertEquals(1, Accuracy.top1(logits, first)); // row 0's argmax 0 is labelled, row 1's is not
         }
     }
 

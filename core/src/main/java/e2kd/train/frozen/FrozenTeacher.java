@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import e2kd.data.Batch;
 import e2kd.data.Image;
+import e2kd.distill.Labelling;
 import e2kd.distill.TeacherOutput;
 import e2kd.io.E2kdIoException;
 import e2kd.train.Splits;
@@ -19,18 +20,21 @@ public final class FrozenTeacher implements AutoCloseable {
     private final FrozenTeacherStore store;
     private final int[] rows;
     private final int explanationRank;
+    private final Labelling labelling;
 
-    private FrozenTeacher(FrozenTeacherStore store, int[] rows) {
+    private FrozenTeacher(FrozenTeacherStore store, int[] rows, Labelling labelling) {
         this.store = store;
         this.rows = rows;
         this.explanationRank = store.explanationShape().length;
+        this.labelling = labelling;
     }
 
     /**
      * @param trainIndices source index of each training sample ({@link Splits#trainIndices()})
      * @param explainer    the student's explainer, which must be the one the maps were computed with
+     * @param labelling    the data's, which chooses the explained class as {@link Precompute} chose it
      */
-    public static FrozenTeacher open(Path dir, int[] trainIndices, int classes, String explainer) {
+    public static FrozenTeacher open(Path dir, int[] trainIndices, int classes, String explainer, Labelling labelling) {
         FrozenTeacherStore store = FrozenTeacherStore.open(dir);
         try {
             Path index = FrozenTeacherStore.indexFile(dir);
@@ -47,7 +51,7 @@ public final class FrozenTeacher implements AutoCloseable {
             for (int i = 0; i < rows.length; i++) {
                 rows[i] = store.row(trainIndices[i]);
             }
-            return new FrozenTeacher(store, rows);
+            return new FrozenTeacher(store, rows, labelling);
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -64,7 +68,10 @@ public final class FrozenTeacher implements AutoCloseable {
         return i -> store.map(rows[i]);
     }
 
-    /** The stored logits (B, classes) of the batch, their top-1 and, with {@code withMap}, the augmented maps. */
+    /**
+     * The stored logits (B, classes) of the batch, the class explained (their top-1, or on multi-label data the
+     * labelled class of highest logit) and, with {@code withMap}, the augmented maps.
+     */
     public TeacherOutput output(Batch b, boolean withMap) {
         long[] indices = b.indices();
         int classes = store.classes();
@@ -80,7 +87,7 @@ public final class FrozenTeacher implements AutoCloseable {
                 map = map.squeeze(1); // GradCAM maps are (B, H, W)
             }
         }
-        return new TeacherOutput(z, z.argMax(1), map);
+        return new TeacherOutput(z, labelling.explained(b.targets()).choose(z), map);
     }
 
     @Override

@@ -10,7 +10,7 @@ import e2kd.data.EpochIterator;
 import e2kd.data.GeometricTransform;
 import e2kd.data.LabeledDataset;
 import e2kd.data.SkippedImages;
-import e2kd.explain.ClassChoice;
+import e2kd.distill.Labelling;
 import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.io.E2kdIoException;
@@ -29,8 +29,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code e2kd precompute}: the teacher's logits and its explanation for its top-1 class, computed once (no graph)
- * for every training sample of a config, into a {@link FrozenTeacherStore}. Each image is seen whole, resized to
+ * {@code e2kd precompute}: the teacher's logits and its explanation for its top-1 class (on multi-label data the
+ * labelled class it scores highest, {@link Labelling#explained}), computed once (no graph) for every training sample of
+ * a config, into a {@link FrozenTeacherStore}. Each image is seen whole, resized to
  * {@code image_size} × {@code image_size}, so that the stored map covers the image and the training loader can give
  * it the image's own crop and flip. Re-running with the same plan skips the shards already written.
  */
@@ -58,6 +59,7 @@ public final class Precompute {
         Devices.use(Devices.parse(config.device()));
         Splits splits = Splits.open(config);
         LabeledDataset train = splits.train();
+        Labelling labelling = Labelling.of(train);
         try (NDManager base = Devices.newManager()) {
             Teachers.Loaded teacher =
                     Teachers.load(teacherPath, config, splits.train().classNames(), base);
@@ -111,7 +113,8 @@ public final class Precompute {
             try (EpochIterator it = loader.epoch(0, base)) {
                 while (it.hasNext()) {
                     try (Batch b = it.next()) {
-                        Explained e = Autograd.noGrad(() -> explainer.explain(b.images(), ClassChoice.top1()));
+                        Explained e =
+                                Autograd.noGrad(() -> explainer.explain(b.images(), labelling.explained(b.targets())));
                         int k = (int) (b.indices()[0] / shardSize);
                         writeShard(
                                 out,

@@ -19,6 +19,7 @@ import e2kd.Options;
 import e2kd.distill.Criteria;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.CriterionSpec;
+import e2kd.distill.Labelling;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
@@ -142,7 +143,8 @@ class CrdCriterionTest {
         Model student = Models.create("resnet18", 3, Options.parse("stem=small,base=2"), m);
         Model teacher = Models.create("resnet18", 3, Options.parse("stem=small,base=3"), m);
         int[] labels = {0, 1, 2, 0, 1, 2, 0, 0};
-        CriterionContext context = new CriterionContext(student, teacher, m, labels.length, 1, 3, labels);
+        CriterionContext context =
+                new CriterionContext(student, teacher, m, labels.length, 1, 3, labels, Labelling.SINGLE_LABEL);
         CrdCriterion crd = (CrdCriterion) Criteria.create(new CriterionSpec("crd", 0.8, Map.of()), context);
         assertEquals(labels.length - 4, crd.negatives(), "16384 asked for, 4 samples outside class 0");
         Map<String, NDArray> state = crd.module().orElseThrow().stateDict();

@@ -17,6 +17,7 @@ import e2kd.distill.Criterion;
 import e2kd.distill.CriterionContext;
 import e2kd.distill.CriterionInput;
 import e2kd.distill.CriterionSpec;
+import e2kd.distill.Labelling;
 import e2kd.distill.StudentOutput;
 import e2kd.distill.TeacherOutput;
 import e2kd.nn.Model;
@@ -96,7 +97,8 @@ class ReviewKdCriterionTest {
         student.toFloatType(DataType.FLOAT64);
         teacher.toFloatType(DataType.FLOAT64);
         Criterion c = Criteria.create(
-                new CriterionSpec("reviewkd", 1, Map.of()), new CriterionContext(student, teacher, m, 6, 2, 0, null));
+                new CriterionSpec("reviewkd", 1, Map.of()),
+                new CriterionContext(student, teacher, m, 6, 2, 0, null, Labelling.SINGLE_LABEL));
         assertTrue(c.needs().studentFeatures().contains(firstLevel), c.needs().toString());
         assertTrue(c.needs().studentFeatures().contains("pooled"), c.needs().toString());
         c.module().orElseThrow().toFloatType(DataType.FLOAT64);
@@ -136,7 +138,7 @@ class ReviewKdCriterionTest {
     void warmupCountsEpochsFromOneAsTheTrainersLoop() {
         Model student = Models.create("resnet18", 3, Options.parse("stem=small,base=2"), m);
         Model teacher = Models.create("resnet18", 3, Options.parse("stem=small,base=2"), m);
-        CriterionContext context = new CriterionContext(student, teacher, m, 16, 4, 0, null);
+        CriterionContext context = new CriterionContext(student, teacher, m, 16, 4, 0, null, Labelling.SINGLE_LABEL);
         ReviewKdCriterion three = (ReviewKdCriterion)
                 Criteria.create(new CriterionSpec("reviewkd", 1, Map.of("warmup_epochs", 3)), context);
         double[] expected =

@@ -16,6 +16,7 @@ import e2kd.data.EpochIterator;
 import e2kd.data.FashionMnist;
 import e2kd.data.LabeledDataset;
 import e2kd.data.TrainAugmentation;
+import e2kd.distill.Labelling;
 import e2kd.distill.TeacherOutput;
 import e2kd.io.E2kdIoException;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ class FrozenTeacherTest {
         // Training order differs from the stored order: rows are found by source index.
         int[] shuffled = {1000, 5, 777, 41, 17, 1234, 300, 40, 99, 512, 301};
         LabeledDataset visit = source.subset(shuffled);
-        try (FrozenTeacher frozen = FrozenTeacher.open(dir, shuffled, 10, "bcos");
+        try (FrozenTeacher frozen = FrozenTeacher.open(dir, shuffled, 10, "bcos", Labelling.SINGLE_LABEL);
                 NDManager m = NDManager.newBaseManager()) {
             DataLoader loader = DataLoader.builder(visit, 4)
                     .shuffle(true)
@@ -119,12 +120,14 @@ class FrozenTeacherTest {
     void missingSampleAndUnfinishedPrecomputeAreOneLineErrors() {
         LabeledDataset source = FashionMnist.embedded().train();
         writeStoreOfImages(source, new int[] {1, 2, 3}, 2);
-        E2kdIoException e =
-                assertThrows(E2kdIoException.class, () -> FrozenTeacher.open(dir, new int[] {1, 4}, 10, "bcos"));
+        E2kdIoException e = assertThrows(
+                E2kdIoException.class,
+                () -> FrozenTeacher.open(dir, new int[] {1, 4}, 10, "bcos", Labelling.SINGLE_LABEL));
         assertTrue(
                 e.getMessage().contains("index.json") && e.getMessage().contains("training sample 4"), e.getMessage());
-        E2kdIoException other =
-                assertThrows(E2kdIoException.class, () -> FrozenTeacher.open(dir, new int[] {1}, 10, "gradcam"));
+        E2kdIoException other = assertThrows(
+                E2kdIoException.class,
+                () -> FrozenTeacher.open(dir, new int[] {1}, 10, "gradcam", Labelling.SINGLE_LABEL));
         assertTrue(other.getMessage().contains("explainer bcos"), other.getMessage());
         ObjectNode index = (ObjectNode) FrozenTeacherStore.readIndex(dir);
         index.put("complete", false);
