@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.data.BoxedDataset;
@@ -14,13 +15,16 @@ import e2kd.eval.Predictions;
 import e2kd.eval.ShiftConsistency;
 import e2kd.experiments.EvalData;
 import e2kd.experiments.GroupJson;
+import e2kd.experiments.Provenance;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
+import e2kd.io.CheckpointArchive;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.Devices;
 import e2kd.nn.Model;
 import e2kd.train.Encodings;
 import e2kd.train.ModelFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,7 +35,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code e2kd eval}: metrics of a model as JSON on stdout. Always: top1, top5, agreement and explanation_similarity
- * (null without a teacher). Optional sections, present only when the data supports them: {@code localization}
+ * (null without a teacher), and {@code provenance}: the training config and summary the checkpoint carries (null when
+ * it carries none). Optional sections, present only when the data supports them: {@code localization}
  * (energy pointing game, data with boxes) and {@code groups} (per-group, worst-group, in- and out-of-distribution
  * top-1; data with a place label per image, Waterbirds layout) and {@code shift_consistency} (explanation
  * shift-consistency of student and teacher, per shift and mean; by default when the model or teacher is a ViT).
@@ -139,6 +144,7 @@ final class EvalCommand implements Callable<Integer> {
             ObjectNode out = JSON.createObjectNode();
             out.put("model", student.model().spec().id());
             out.put("checkpoint", model.toString());
+            out.set("provenance", provenance(model));
             out.put("teacher", teacher.teacher);
             out.put("data", d.description());
             out.put("split", d.split());
@@ -184,6 +190,15 @@ final class EvalCommand implements Callable<Integer> {
             shift.put("student", student.perShift()[i]);
             shift.put("teacher", teacher == null ? null : teacher.perShift()[i]);
         }
+    }
+
+    /**
+     * How the model was trained when its checkpoint records it ({@link Provenance}: config and summary), else null
+     * (also for a PyTorch file).
+     */
+    private static JsonNode provenance(Path model) {
+        Path file = Files.isDirectory(model) ? model.resolve("best.ckpt") : model;
+        return CheckpointArchive.isCheckpoint(file) ? Provenance.of(file) : null;
     }
 
     private static void checkClasses(Model m, EvalData d, Path source) {
