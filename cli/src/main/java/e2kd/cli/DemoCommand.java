@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code e2kd demo}: KD vs e²KD when the students' few training images carry a background shortcut the teacher does
  * not use (the paper's Waterbirds experiment, Sec. 4.2, in miniature). Uses the committed teacher
- * ({@code e2kd/demo/teacher.ckpt}, made by {@code --retrain-teacher}) and the presets {@code demo-teacher},
- * {@code demo-student} (and {@code demo-quick} on top for {@code --quick}).
+ * ({@code e2kd/demo/teacher.ckpt}, made by {@code --retrain-teacher}; its config and summary are inside it) and the
+ * presets {@code demo-teacher}, {@code demo-student} (its τ, epochs and λ chosen on validation scenes by
+ * {@code reproduce --suite demo}) and {@code demo-quick} on top for {@code --quick}.
  */
 @Command(
         name = "demo",
@@ -62,7 +63,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Train the teacher with 'demo-teacher' on background-"
                     + "independent scenes instead of using the committed one (OUT/teacher/best.ckpt carries the run's config "
                     + "and summary; copy it to "
-                    + "src/main/resources" + TEACHER_RESOURCE + " to commit it).")
+                    + "demo-data/src/main/resources" + TEACHER_RESOURCE + " to commit it).")
     boolean retrainTeacher;
 
     @Option(names = "--teacher", description = "Use this teacher checkpoint instead of the committed one.")
@@ -129,8 +130,8 @@ public final class DemoCommand implements Callable<Integer> {
         TrainConfig student = studentConfig(Method.E2KD, teacher);
         log.printf(
                 Locale.ROOT,
-                "[2/5] writing student scenes to %s: %d training + %d validation images per class, "
-                        + "each class always on its own background; %d test images per class on random backgrounds%n",
+                "[2/5] writing student scenes to %s: %d training images per class, each class always on its own "
+                        + "background; %d validation and %d test images per class on random backgrounds%n",
                 out.resolve("scenes"),
                 student.shots().fixedCount("shots_per_class"),
                 student.validation().fixedCount("val_per_class"),
@@ -201,14 +202,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Path committedTeacher(PrintStream log) throws IOException {
         Path target = out.resolve("teacher.ckpt");
-        try (InputStream in = DemoCommand.class.getResourceAsStream(TEACHER_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the committed demo teacher (classpath " + TEACHER_RESOURCE
-                        + ") is missing; run 'e2kd demo --retrain-teacher'");
-            }
-            byte[] bytes = in.readAllBytes();
-            AtomicFiles.write(target, o -> o.write(bytes));
-        }
+        byte[] bytes = committedTeacherBytes();
+        AtomicFiles.write(target, o -> o.write(bytes));
         log.printf(
                 Locale.ROOT,
                 "[1/5] teacher: the committed one (%s, made by 'e2kd demo --retrain-teacher'; %s), " + "copied to %s%n",
@@ -216,6 +211,17 @@ public final class DemoCommand implements Callable<Integer> {
                 Provenance.describe(Provenance.of(target)),
                 target);
         return target;
+    }
+
+    /** The committed demo teacher's checkpoint file, as bytes. */
+    static byte[] committedTeacherBytes() throws IOException {
+        try (InputStream in = DemoCommand.class.getResourceAsStream(TEACHER_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the committed demo teacher (classpath " + TEACHER_RESOURCE
+                        + ") is missing; run 'e2kd demo --retrain-teacher'");
+            }
+            return in.readAllBytes();
+        }
     }
 
     private Path trainTeacher(int tests, PrintStream log) throws IOException {

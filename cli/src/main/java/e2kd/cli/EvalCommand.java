@@ -1,6 +1,7 @@
 package e2kd.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.data.BoxedDataset;
@@ -15,13 +16,16 @@ import e2kd.eval.Predictions;
 import e2kd.eval.ShiftConsistency;
 import e2kd.experiments.EvalData;
 import e2kd.experiments.GroupJson;
+import e2kd.experiments.Provenance;
 import e2kd.explain.Explainer;
 import e2kd.explain.Explainers;
+import e2kd.io.CheckpointArchive;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.Devices;
 import e2kd.nn.Model;
 import e2kd.train.Encodings;
 import e2kd.train.ModelFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +37,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code e2kd eval}: metrics of a model as JSON on stdout (with or without {@code --json}). Always: top1, top5 (a
  * prediction among the image's classes counts, on multi-label data any of them), agreement and
- * explanation_similarity (null without a teacher). Optional sections, present only when the data supports them:
+ * explanation_similarity (null without a teacher), and {@code provenance}: the training config and summary the
+ * checkpoint carries (null when it carries none). Optional sections, present only when the data supports them:
  * {@code localization} (energy pointing game for every class of each image, overall and {@code per_class}; data with
  * boxes) and {@code groups} (per-group, worst-group, in- and out-of-distribution
  * top-1; data with a place label per image, Waterbirds layout) and {@code shift_consistency} (explanation
@@ -155,6 +160,7 @@ final class EvalCommand implements Callable<Integer> {
             ObjectNode out = JSON.createObjectNode();
             out.put("model", student.model().spec().id());
             out.put("checkpoint", model.toString());
+            out.set("provenance", provenance(model));
             out.put("teacher", teacher.teacher);
             out.put("data", d.description());
             out.put("split", d.split());
@@ -213,6 +219,15 @@ final class EvalCommand implements Callable<Integer> {
             shift.put("student", student.perShift()[i]);
             shift.put("teacher", teacher == null ? null : teacher.perShift()[i]);
         }
+    }
+
+    /**
+     * How the model was trained when its checkpoint records it ({@link Provenance}: config and summary), else null
+     * (also for a PyTorch file).
+     */
+    private static JsonNode provenance(Path model) {
+        Path file = Files.isDirectory(model) ? model.resolve("best.ckpt") : model;
+        return CheckpointArchive.isCheckpoint(file) ? Provenance.of(file) : null;
     }
 
     private static void checkClasses(Model m, EvalData d, Path source) {

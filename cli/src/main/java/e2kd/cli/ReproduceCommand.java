@@ -2,6 +2,7 @@ package e2kd.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.experiments.BaselinesSuite;
+import e2kd.experiments.DemoSuite;
 import e2kd.experiments.FewShotSuite;
 import e2kd.experiments.FrozenSuite;
 import e2kd.experiments.LocalizationSuite;
@@ -13,6 +14,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -29,12 +33,15 @@ import picocli.CommandLine.Option;
         name = "reproduce",
         mixinStandardHelpOptions = true,
         description = "Run a suite of the paper's experiments in miniature (fewshot, shortcut, localization, frozen, "
-                + "baselines, vit) and write DIR/<suite>.md with mean ± std over seeds.")
+                + "baselines, vit) and write DIR/<suite>.md with mean ± std over seeds; 'demo' chooses the demo's "
+                + "settings on validation scenes (scripts/select_demo_settings.sh).")
 final class ReproduceCommand implements Callable<Integer> {
     @Option(
             names = "--suite",
             required = true,
-            description = "fewshot, shortcut, localization, frozen, baselines or vit.")
+            description = "fewshot, shortcut, localization, frozen, baselines, vit or demo (the demo's settings, "
+                    + "on the embedded Fashion-MNIST subset and the committed demo teacher whatever --data and --tiny "
+                    + "say).")
     String suite;
 
     @Option(
@@ -107,9 +114,10 @@ final class ReproduceCommand implements Callable<Integer> {
             case "frozen" -> FrozenSuite.run(r);
             case "baselines" -> BaselinesSuite.run(r);
             case "vit" -> VitSuite.run(r);
+            case "demo" -> DemoSuite.run(r, demoTeacher());
             default ->
                 throw new IllegalArgumentException("--suite " + suite + " is not a suite; expected fewshot, "
-                        + "shortcut, localization, frozen, baselines or vit");
+                        + "shortcut, localization, frozen, baselines, vit or demo");
         };
         double seconds = (System.nanoTime() - started) / 1e9 - r.teacherSeconds();
         String selected = r.selections().isEmpty()
@@ -146,6 +154,26 @@ final class ReproduceCommand implements Callable<Integer> {
         r.teacherTimes().forEach(result.putArray("teachers")::add);
         output.print(result, "table: " + file);
         return 0;
+    }
+
+    /**
+     * The committed demo teacher, copied to {@code DIR/teachers/demo-HASH.ckpt}: named by its content, so that runs
+     * distilled from another teacher are never reused for this one (their config names another file).
+     */
+    private Path demoTeacher() throws IOException {
+        byte[] bytes = DemoCommand.committedTeacherBytes();
+        String hash;
+        try {
+            hash = HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+                    .substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA-256 in this JVM", e);
+        }
+        Path target = out.resolve("teachers/demo-" + hash + ".ckpt");
+        Files.createDirectories(target.getParent());
+        AtomicFiles.write(target, o -> o.write(bytes));
+        return target;
     }
 
     private String command(ReproRuns r) {

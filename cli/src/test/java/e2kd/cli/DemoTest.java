@@ -38,11 +38,19 @@ class DemoTest {
         assertTrue(json.path("quick").asBoolean());
         assertEquals(3, json.path("rows").size());
         // in distribution = a test scene on its own class's background (y == place in metadata.csv)
-        List<String[]> tests = Files.readAllLines(out.resolve("scenes/metadata.csv")).stream()
+        List<String[]> scenes = Files.readAllLines(out.resolve("scenes/metadata.csv")).stream()
                 .skip(1)
                 .map(l -> l.split(","))
-                .filter(f -> f[3].equals("2"))
                 .toList();
+        List<String[]> tests = scenes.stream().filter(f -> f[3].equals("2")).toList();
+        List<String[]> train = scenes.stream().filter(f -> f[3].equals("0")).toList();
+        List<String[]> val = scenes.stream().filter(f -> f[3].equals("1")).toList();
+        assertEquals(30, train.size());
+        assertTrue(train.stream().allMatch(f -> f[1].equals(f[2])), "every training scene on its class's background");
+        assertEquals(20, val.size());
+        assertTrue(
+                val.stream().filter(f -> f[1].equals(f[2])).count() < 10,
+                "validation scenes on backgrounds independent of the class, as the settings were chosen");
         assertEquals(30, tests.size());
         long in = tests.stream().filter(f -> f[1].equals(f[2])).count();
         assertTrue(in < 15, in + " of 30 test scenes on their own background: backgrounds are not independent");

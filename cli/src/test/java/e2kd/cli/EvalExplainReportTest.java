@@ -100,6 +100,7 @@ class EvalExplainReportTest {
         assertTrue(json.path("top5").asDouble() >= json.path("top1").asDouble()
                 && json.path("top5").asDouble() <= 1);
         assertFalse(json.has("localization"), "no boxes, no localization section: " + r.out);
+        assertTrue(json.path("provenance").isNull(), "a run's best.ckpt records no provenance: " + r.out);
 
         JsonNode alone = JSON.readTree(run("eval", student.toString()).out);
         assertTrue(

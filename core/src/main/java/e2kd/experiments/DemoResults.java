@@ -156,6 +156,30 @@ public final class DemoResults {
                 && rows.get(2).similarity() > rows.get(1).similarity();
     }
 
+    /** The columns {@link #addTo} fills: the printed table's, as a {@code reproduce} table. */
+    static final List<ReproTable.Column> COLUMNS = List.of(
+            new ReproTable.Column("top-1 ID", true),
+            new ReproTable.Column("top-1 OOD", true),
+            new ReproTable.Column("agreement", true),
+            new ReproTable.Column("expl. sim.", false));
+
+    /** Adds this seed's rows (the teacher's as "teacher") to {@code table}, whose columns are {@link #COLUMNS}. */
+    void addTo(ReproTable table) {
+        for (Row row : rows) {
+            String name = row.agreement() == null ? "teacher" : row.name();
+            add(table, name, "top-1 ID", row.groups().inDistribution());
+            add(table, name, "top-1 OOD", row.groups().outOfDistribution());
+            add(table, name, "agreement", row.agreement());
+            add(table, name, "expl. sim.", row.similarity());
+        }
+    }
+
+    private static void add(ReproTable table, String row, String column, Double value) {
+        if (value != null) {
+            table.add(row, column, value);
+        }
+    }
+
     /** demo.json's content: the rows and the claim. */
     public ObjectNode json(boolean quick) {
         ObjectNode root = JSON.createObjectNode();

@@ -299,6 +299,11 @@ public final class ReproRuns {
         return teacherSeconds;
     }
 
+    /** Records a teacher the suite did not train (for {@link #teacherTimes()}). */
+    void noteTeacher(String line) {
+        teacherTimes.add(line);
+    }
+
     /** One entry per teacher used: its name and training time, or "cached". */
     public List<String> teacherTimes() {
         return teacherTimes;

@@ -24,11 +24,6 @@ public final class ShortcutSuite {
     private static final String[] METHODS = {Method.KD.id(), Method.E2KD.id(), Method.KD.id(), Method.E2KD.id()};
     private static final double[] MIXUP = {0, 0, 1, 1};
     private static final String[] ROWS = {"KD", "e2KD", "KD + mixup", "e2KD + mixup"};
-    private static final List<ReproTable.Column> COLUMNS = List.of(
-            new ReproTable.Column("top-1 ID", true),
-            new ReproTable.Column("top-1 OOD", true),
-            new ReproTable.Column("agreement", true),
-            new ReproTable.Column("expl. sim.", false));
 
     private ShortcutSuite() {}
 
@@ -58,7 +53,7 @@ public final class ShortcutSuite {
                     teacherConfig.seed());
         }
         Path teacher = r.teacher("shortcut-bcos", teacherConfig);
-        ReproTable table = r.table(COLUMNS);
+        ReproTable table = r.table(DemoResults.COLUMNS);
         Map<String, List<String>> chosen = Map.of();
         for (int seed = 1; seed <= r.seeds; seed++) {
             int shots = r.count(20, 5);
@@ -66,16 +61,7 @@ public final class ShortcutSuite {
             Path scenes = r.out.resolve("scenes/shortcut-students-seed" + seed);
             // validation scenes background-independent as in real Waterbirds (balanced val split), so τ, λ and the
             // best epoch are chosen on data without the shortcut, never on the test split
-            DemoScenes.write(
-                    scenes,
-                    r.fashionMnist(),
-                    CompositeScenes.shortcut(seed),
-                    shots,
-                    val,
-                    tests,
-                    DemoScenes.STUDENT_CORRELATION,
-                    DemoScenes.TEST_CORRELATION,
-                    seed);
+            DemoScenes.student(scenes, r.fashionMnist(), shots, val, tests, seed);
             int studentSeed = seed;
             Function<List<String>, TrainConfig> student = extra -> {
                 List<String> sets = new ArrayList<>(List.of(
@@ -110,14 +96,7 @@ public final class ShortcutSuite {
                 r.log.printf(Locale.ROOT, "shortcut: %s, seed %d%n", ROWS[m], seed);
                 runs.add(new DemoResults.Run(ROWS[m], r.train(dir, last).dir()));
             }
-            for (DemoResults.Row row :
-                    DemoResults.evaluate(last, ReproRuns.best(teacher), runs).rows()) {
-                String name = row.agreement() == null ? "teacher" : row.name();
-                add(table, name, "top-1 ID", row.groups().inDistribution());
-                add(table, name, "top-1 OOD", row.groups().outOfDistribution());
-                add(table, name, "agreement", row.agreement());
-                add(table, name, "expl. sim.", row.similarity());
-            }
+            DemoResults.evaluate(last, ReproRuns.best(teacher), runs).addTo(table);
         }
         return String.format(
                         Locale.ROOT,
@@ -129,11 +108,5 @@ public final class ShortcutSuite {
                         r.teacherOptions(),
                         r.studentOptions())
                 + table.markdown();
-    }
-
-    private static void add(ReproTable table, String row, String column, Double value) {
-        if (value != null) {
-            table.add(row, column, value);
-        }
     }
 }
