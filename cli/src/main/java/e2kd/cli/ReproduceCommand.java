@@ -7,6 +7,7 @@ import e2kd.experiments.LocalizationSuite;
 import e2kd.experiments.ReproRuns;
 import e2kd.experiments.ShortcutSuite;
 import e2kd.experiments.VitSuite;
+import e2kd.experiments.Workers;
 import e2kd.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -66,13 +68,21 @@ final class ReproduceCommand implements Callable<Integer> {
             description = "libtorch intra-op threads (default ${DEFAULT-VALUE}).")
     int threads;
 
+    @Mixin
+    SparkOption spark;
+
     @Override
     public Integer call() throws IOException {
         if (seeds < 1 || threads < 1) {
             throw new IllegalArgumentException("--seeds and --threads must be at least 1");
         }
-        ReproRuns r = new ReproRuns(out, quick, tiny, quick ? 1 : seeds, threads, data, System.err);
         Files.createDirectories(out);
+        try (Workers workers = spark.workers("reproduce " + suite, threads)) {
+            return reproduce(new ReproRuns(out, quick, tiny, quick ? 1 : seeds, threads, data, workers, System.err));
+        }
+    }
+
+    private int reproduce(ReproRuns r) throws IOException {
         long started = System.nanoTime();
         String body = switch (suite) {
             case "fewshot" -> FewShotSuite.run(r);

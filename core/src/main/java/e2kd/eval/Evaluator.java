@@ -13,6 +13,9 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.nn.Model;
 import e2kd.nn.ops.Autograd;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,9 +51,24 @@ public final class Evaluator {
             Explainer teacherExplainer,
             DataLoader loader,
             NDManager manager) {
+        return tally(student, studentExplainer, teacher, teacherExplainer, loader, manager)
+                .result();
+    }
+
+    /**
+     * What {@link #evaluate} sums, batch by batch: the tallies of consecutive parts of a data set, each over whole
+     * batches, {@linkplain Tally#then joined} in order, give the evaluation of the whole bit for bit.
+     */
+    public static Tally tally(
+            Model student,
+            Explainer studentExplainer,
+            Model teacher,
+            Explainer teacherExplainer,
+            DataLoader loader,
+            NDManager manager) {
         boolean wasTraining = student.isTraining();
         student.setTraining(false);
-        Sums sums = new Sums();
+        Tally sums = new Tally(loader.hasMaps() && studentExplainer != null, teacher != null);
         try (EpochIterator it = loader.epoch(0, manager)) {
             while (it.hasNext()) {
                 try (Batch b = it.next()) {
@@ -66,10 +84,10 @@ public final class Evaluator {
                                 Autograd.recording(() -> studentExplainer.explain(x, ClassChoice.fixed(t.classes())));
                         logits = s.logits();
                         sums.agree += matches(logits, t.classes());
-                        sums.similarity += ExplanationLoss.cosine(t.map(), s.map())
+                        sums.similarity.add(ExplanationLoss.cosine(t.map(), s.map())
                                 .sum()
                                 .toType(DataType.FLOAT64, false)
-                                .getDouble();
+                                .getDouble());
                     }
                     sums.top1 += matches(logits, labels);
                     sums.top5 += Accuracy.topK(logits, labels, 5);
@@ -86,7 +104,7 @@ public final class Evaluator {
         } finally {
             student.setTraining(wasTraining);
         }
-        return sums.result(loader.hasMaps() && studentExplainer != null, teacher != null);
+        return sums;
     }
 
     /** Per-sample EPG of the explanation for the labelled class; masks (B, H, W) are 0/1 after the transform. */
@@ -95,50 +113,84 @@ public final class Evaluator {
         return EnergyPointingGame.perSample(Contributions.of(explainer, e, x), inside);
     }
 
-    /** Running totals over batches. */
-    private static final class Sums {
+    /**
+     * The sums of an evaluation: counts, and per batch in order the explanation similarity and the per-sample EPGs,
+     * so that joined parts add up in the order one pass would.
+     */
+    public static final class Tally implements Serializable {
+        private final boolean localized;
+        private final boolean withTeacher;
         long top1;
         long top5;
         long agree;
-        double similarity;
         int count;
-        final Mean studentEpg = new Mean();
-        final Mean teacherEpg = new Mean();
+        final List<Double> similarity = new ArrayList<>();
+        final List<double[]> studentEpg = new ArrayList<>();
+        final List<double[]> teacherEpg = new ArrayList<>();
 
-        EvalResult result(boolean localized, boolean withTeacher) {
+        Tally(boolean localized, boolean withTeacher) {
+            this.localized = localized;
+            this.withTeacher = withTeacher;
+        }
+
+        /** This part followed by {@code next}, the part of the samples after it. */
+        public Tally then(Tally next) {
+            Tally both = new Tally(localized, withTeacher);
+            for (Tally t : List.of(this, next)) {
+                both.top1 += t.top1;
+                both.top5 += t.top5;
+                both.agree += t.agree;
+                both.count += t.count;
+                both.similarity.addAll(t.similarity);
+                both.studentEpg.addAll(t.studentEpg);
+                both.teacherEpg.addAll(t.teacherEpg);
+            }
+            return both;
+        }
+
+        public EvalResult result() {
             if (count == 0) {
                 throw new IllegalArgumentException("evaluation split is empty");
             }
+            double similaritySum = 0;
+            for (double batch : similarity) {
+                similaritySum += batch;
+            }
             EvalResult.Localization localization = localized
                     ? new EvalResult.Localization(
-                            studentEpg.value(), withTeacher ? teacherEpg.value() : null, studentEpg.n)
+                            mean(studentEpg), withTeacher ? mean(teacherEpg) : null, finite(studentEpg))
                     : null;
             return new EvalResult(
                     top1 / (double) count,
                     top5 / (double) count,
                     withTeacher ? agree / (double) count : null,
-                    withTeacher ? similarity / count : null,
+                    withTeacher ? similaritySum / count : null,
                     localization,
                     count);
         }
-    }
 
-    /** Mean of the finite values added. */
-    private static final class Mean {
-        double sum;
-        int n;
-
-        void add(double[] values) {
-            for (double v : values) {
-                if (!Double.isNaN(v)) {
-                    sum += v;
-                    n++;
+        /** Mean of the finite values; null when there are none. */
+        private static Double mean(List<double[]> batches) {
+            double sum = 0;
+            for (double[] batch : batches) {
+                for (double v : batch) {
+                    if (!Double.isNaN(v)) {
+                        sum += v;
+                    }
                 }
             }
+            int n = finite(batches);
+            return n == 0 ? null : sum / n;
         }
 
-        Double value() {
-            return n == 0 ? null : sum / n;
+        private static int finite(List<double[]> batches) {
+            int n = 0;
+            for (double[] batch : batches) {
+                for (double v : batch) {
+                    n += Double.isNaN(v) ? 0 : 1;
+                }
+            }
+            return n;
         }
     }
 }

@@ -64,20 +64,30 @@ public final class LocalizationSuite {
                 new ReproTable(List.of(new ReproTable.Column("EPG", false), new ReproTable.Column("test top-1", true)));
         Map<String, List<String>> chosen =
                 r.selectTauLambda("localization", (method, c) -> student(r, teacher, scenes, method, 1, c));
+        ReproRuns.Batch<Map.Entry<Integer, TrainConfig>> runs = r.batch();
         for (int seed = 1; seed <= r.seeds; seed++) {
             for (int m = 0; m < METHODS.length; m++) {
                 TrainConfig c = student(r, teacher, scenes, METHODS[m], seed, chosen.get(METHODS[m]));
-                r.log.printf(Locale.ROOT, "localization: %s, seed %d%n", ROWS[m], seed);
-                Path dir = r.train(r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed), c)
-                        .dir();
-                EvalResult e = pointingGame(scenes, ReproRuns.best(dir), ReproRuns.best(teacher), c.batch());
-                if (m == 0) {
-                    table.add("teacher", "EPG", e.localization().teacherEpg());
-                }
-                table.add(ROWS[m], "EPG", e.localization().epg());
-                table.add(ROWS[m], "test top-1", e.top1());
+                runs.add(
+                        Map.entry(m, c),
+                        r.out.resolve("runs/localization/" + METHODS[m] + "-seed" + seed),
+                        c,
+                        ROWS[m] + ", seed " + seed);
             }
         }
+        runs.train("localization", (key, run) -> {
+            int m = key.getKey();
+            EvalResult e = pointingGame(
+                    scenes,
+                    ReproRuns.best(run.dir()),
+                    ReproRuns.best(teacher),
+                    key.getValue().batch());
+            if (m == 0) {
+                table.add("teacher", "EPG", e.localization().teacherEpg());
+            }
+            table.add(ROWS[m], "EPG", e.localization().epg());
+            table.add(ROWS[m], "test top-1", e.top1());
+        });
         return String.format(
                         Locale.ROOT,
                         "Cluttered scenes (a Fashion-MNIST item over fragments of others, 40 px "

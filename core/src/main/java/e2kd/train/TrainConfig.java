@@ -75,10 +75,19 @@ public record TrainConfig(
         String classMap,
         int workers,
         String device,
-        String devices) {
+        String devices)
+        implements java.io.Serializable {
     private static final String OWN = "own";
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds");
+
+    /** The keys that name files or folders a run reads, with their values: what a run on another machine needs. */
+    public static final Map<String, java.util.function.Function<TrainConfig, String>> INPUTS = Map.of(
+            "data_dir", TrainConfig::dataDir,
+            "teacher", TrainConfig::teacher,
+            "init", TrainConfig::init,
+            "frozen_dir", TrainConfig::frozenDir,
+            "class_map", TrainConfig::classMap);
 
     public TrainConfig {
         Method parsed = Method.parse(method);

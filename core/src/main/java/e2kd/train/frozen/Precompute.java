@@ -14,18 +14,19 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.io.E2kdIoException;
 import e2kd.nn.Devices;
-import e2kd.nn.Model;
 import e2kd.nn.ops.Autograd;
 import e2kd.train.Splits;
 import e2kd.train.Teachers;
 import e2kd.train.TrainConfig;
 import e2kd.train.Trainer;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * {@code e2kd precompute}: the teacher's logits and its explanation for its top-1 class, computed once (no graph)
@@ -39,37 +40,104 @@ public final class Precompute {
     /** What a run did: shards written now, shards found complete, samples in all. */
     public record Result(int written, int skipped, int samples) {}
 
+    /**
+     * What a precompute into a folder does: the plan its index records and the shards still missing there.
+     *
+     * @param index   index.json's content (without "complete")
+     * @param missing the shards to compute, ascending
+     */
+    public record Plan(ObjectNode index, List<Integer> missing) {
+        public int samples() {
+            return index.path("samples").asInt();
+        }
+
+        public int shardSize() {
+            return index.path("shard_size").asInt();
+        }
+    }
+
+    /** The teacher's outputs for one shard: logits (n, classes) and maps (n, C', H, W), row-major. */
+    public record Shard(int shard, int n, float[] logits, int classes, float[] maps, int[] mapShape)
+            implements Serializable {}
+
     private Precompute() {}
 
     /**
+     * Computes every missing shard of {@code out} in this process, writing each as it is done.
+     *
      * @param teacherPath a run directory (its best.ckpt), a checkpoint file or a PyTorch file (config teacher_model)
      * @param shardSize   samples per shard
      */
     public static Result run(TrainConfig config, String teacherPath, Path out, int shardSize) {
-        if (shardSize < 1) {
-            throw new IllegalArgumentException("shard size " + shardSize + " must be at least 1");
+        try (Teacher t = Teacher.open(config, teacherPath)) {
+            Plan plan = t.plan(config, t.file(), out, shardSize);
+            t.compute(plan.missing(), shardSize, shard -> write(out, shard));
+            return finish(out, plan);
         }
-        Trainer.useThreads(config.threads());
-        Devices.use(Devices.parse(config.device()));
-        Splits splits = Splits.open(config);
-        LabeledDataset train = splits.train();
-        try (NDManager base = Devices.newManager()) {
-            Teachers.Loaded teacher =
-                    Teachers.load(teacherPath, config, splits.train().classNames(), base);
-            Model model = teacher.model();
-            Explainer explainer = teacher.explainer(config.explainer());
-            int size = config.imageSize();
-            long[] explanationShape = "gradcam".equals(explainer.name())
-                    ? new long[] {size, size}
-                    : new long[] {teacher.input().channels(), size, size};
-            int[] mapShape = explanationShape.length == 2
+    }
+
+    /** Writes a computed shard into {@code out}. */
+    public static void write(Path out, Shard s) {
+        FrozenTeacherStore.writeShard(out, s.shard(), s.n(), s.logits(), s.classes(), s.maps(), s.mapShape());
+    }
+
+    /** Marks the store complete once every shard of {@code plan} is written. */
+    public static Result finish(Path out, Plan plan) {
+        ObjectNode index = plan.index().deepCopy();
+        index.put("complete", true);
+        FrozenTeacherStore.writeIndex(out, index);
+        int written = plan.missing().size();
+        int skipped = (plan.samples() + plan.shardSize() - 1) / plan.shardSize() - written;
+        return new Result(written, skipped, plan.samples());
+    }
+
+    /** The training split and the teacher with its explainer, opened once for a plan and for computing shards. */
+    public static final class Teacher implements AutoCloseable {
+        private final Splits splits;
+        private final NDManager base;
+        private final Teachers.Loaded teacher;
+        private final Explainer explainer;
+        private final int size;
+        private final int[] mapShape;
+
+        private Teacher(TrainConfig config, String teacherPath) {
+            Trainer.useThreads(config.threads());
+            Devices.use(Devices.parse(config.device()));
+            splits = Splits.open(config);
+            base = Devices.newManager();
+            teacher = Teachers.load(teacherPath, config, splits.train().classNames(), base);
+            explainer = teacher.explainer(config.explainer());
+            size = config.imageSize();
+            mapShape = "gradcam".equals(explainer.name())
                     ? new int[] {1, size, size}
-                    : new int[] {(int) explanationShape[0], size, size};
+                    : new int[] {teacher.input().channels(), size, size};
+        }
+
+        public static Teacher open(TrainConfig config, String teacherPath) {
+            return new Teacher(config, teacherPath);
+        }
+
+        /** The teacher's weights file, absolute. */
+        public String file() {
+            return teacher.file().toAbsolutePath().toString();
+        }
+
+        /**
+         * The plan of a precompute into {@code out}, for the data {@code config} names and the teacher named
+         * {@code teacherName}; writes it there, or checks it is the one already there.
+         */
+        public Plan plan(TrainConfig config, String teacherName, Path out, int shardSize) {
+            if (shardSize < 1) {
+                throw new IllegalArgumentException("shard size " + shardSize + " must be at least 1");
+            }
+            LabeledDataset train = splits.train();
+            long[] explanationShape =
+                    "gradcam".equals(explainer.name()) ? new long[] {size, size} : new long[] {mapShape[0], size, size};
             ObjectNode plan = JSON.createObjectNode();
             plan.put("format", FrozenTeacherStore.FORMAT);
             plan.put("version", 1);
-            plan.put("teacher", teacher.file().toAbsolutePath().toString());
-            plan.put("teacher_model", model.spec().id());
+            plan.put("teacher", teacherName);
+            plan.put("teacher_model", teacher.model().spec().id());
             plan.put("explainer", explainer.name());
             plan.put("classes", splits.numClasses());
             plan.put("data", config.data());
@@ -82,16 +150,27 @@ public final class Precompute {
             plan.set("source_indices", JSON.valueToTree(splits.trainIndices()));
             checkSamePlan(out, plan);
             List<Integer> missing = new ArrayList<>();
-            List<Integer> samples = new ArrayList<>();
             for (int shard = 0; shard * shardSize < train.size(); shard++) {
                 if (!Files.exists(FrozenTeacherStore.logitsFile(out, shard))) {
                     missing.add(shard);
-                    for (int i = shard * shardSize; i < Math.min(train.size(), (shard + 1) * shardSize); i++) {
-                        samples.add(i);
-                    }
                 }
             }
-            // Every shard but the last is full, so batch k of the missing samples is exactly missing shard k.
+            return new Plan(plan, missing);
+        }
+
+        /**
+         * Computes {@code shards} (ascending) of {@code shardSize} samples each, handing each to {@code sink} as it is
+         * done. A shard is one batch, so its numbers do not depend on which other shards are computed with it.
+         */
+        public void compute(List<Integer> shards, int shardSize, Consumer<Shard> sink) {
+            LabeledDataset train = splits.train();
+            List<Integer> samples = new ArrayList<>();
+            for (int shard : shards) {
+                for (int i = shard * shardSize; i < Math.min(train.size(), (shard + 1) * shardSize); i++) {
+                    samples.add(i);
+                }
+            }
+            // Every shard but the last is full, so batch k of these samples is exactly shard k of the list.
             DataLoader loader = DataLoader.builder(
                             train.subset(
                                     samples.stream().mapToInt(Integer::intValue).toArray()),
@@ -100,27 +179,26 @@ public final class Precompute {
                     .encoding(teacher.encoding())
                     .prefetch(1)
                     .build();
+            int classes = splits.numClasses();
             try (EpochIterator it = loader.epoch(0, base)) {
-                for (int shard : missing) {
+                for (int shard : shards) {
                     try (Batch b = it.next()) {
                         Explained e = Autograd.noGrad(() -> explainer.explain(b.images(), ClassChoice.top1()));
-                        FrozenTeacherStore.writeShard(
-                                out,
+                        sink.accept(new Shard(
                                 shard,
                                 b.size(),
                                 e.logits().toFloatArray(),
-                                splits.numClasses(),
+                                classes,
                                 e.map().toFloatArray(),
-                                mapShape);
+                                mapShape));
                     }
                 }
             }
-            ObjectNode index = plan.deepCopy();
-            index.put("complete", true);
-            FrozenTeacherStore.writeIndex(out, index);
-            int written = missing.size();
-            int skipped = (train.size() + shardSize - 1) / shardSize - written;
-            return new Result(written, skipped, train.size());
+        }
+
+        @Override
+        public void close() {
+            base.close();
         }
     }
 
