@@ -1,5 +1,7 @@
 package e2kd.cli;
 
+import e2kd.experiments.ShardedPrecompute;
+import e2kd.experiments.Workers;
 import e2kd.train.TrainConfig;
 import e2kd.train.frozen.Precompute;
 import java.nio.file.Path;
@@ -34,8 +36,11 @@ final class PrecomputeCommand implements Callable<Integer> {
     @Option(names = "--shard-size", defaultValue = "256", description = "Samples per shard (default ${DEFAULT-VALUE}).")
     int shardSize;
 
+    @Mixin
+    SparkOption spark;
+
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
         if (teacher.teacher == null) {
             throw new IllegalArgumentException(
                     "give --teacher FILE (run directory, checkpoint, or PyTorch file with " + "--teacher-model ID)");
@@ -43,7 +48,14 @@ final class PrecomputeCommand implements Callable<Integer> {
         List<String> sets = new java.util.ArrayList<>(teacher.sets());
         DistillCommand.add(sets, "explainer", explainer);
         TrainConfig resolved = config.resolve(null, sets);
-        Precompute.Result r = Precompute.run(resolved, teacher.teacher, out, shardSize);
+        Precompute.Result r;
+        if (spark.master == null) {
+            r = Precompute.run(resolved, teacher.teacher, out, shardSize);
+        } else {
+            try (Workers workers = spark.workers("precompute", resolved.threads())) {
+                r = ShardedPrecompute.run(resolved, teacher.teacher, out, shardSize, workers);
+            }
+        }
         if (output.json) {
             JsonOption.print(JsonOption.object()
                     .put("samples", r.samples())

@@ -9,6 +9,7 @@ import e2kd.experiments.LocalizationSuite;
 import e2kd.experiments.ReproRuns;
 import e2kd.experiments.ShortcutSuite;
 import e2kd.experiments.VitSuite;
+import e2kd.experiments.Workers;
 import e2kd.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -93,8 +95,11 @@ final class ReproduceCommand implements Callable<Integer> {
                     + "Teachers and runs of another size are kept apart (fmnist-std-56px, ...).")
     Integer size;
 
-    @picocli.CommandLine.Mixin
+    @Mixin
     JsonOption output;
+
+    @Mixin
+    SparkOption spark;
 
     @Override
     public Integer call() throws IOException {
@@ -104,8 +109,13 @@ final class ReproduceCommand implements Callable<Integer> {
         if ((families != null || size != null) && !"fewshot".equals(suite)) {
             throw new IllegalArgumentException("--family and --size apply to --suite fewshot only, not " + suite);
         }
-        ReproRuns r = new ReproRuns(out, quick, tiny, quick ? 1 : seeds, threads, data, System.err);
         Files.createDirectories(out);
+        try (Workers workers = spark.workers("reproduce " + suite, threads)) {
+            return reproduce(new ReproRuns(out, quick, tiny, quick ? 1 : seeds, threads, data, workers, System.err));
+        }
+    }
+
+    private int reproduce(ReproRuns r) throws IOException {
         long started = System.nanoTime();
         String body = switch (suite) {
             case "fewshot" -> FewShotSuite.run(r, families == null ? List.of() : families, size == null ? 0 : size);

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import e2kd.experiments.GridSearch;
+import e2kd.experiments.Runs;
+import e2kd.experiments.Workers;
 import e2kd.io.AtomicFiles;
-import e2kd.train.Progress;
-import e2kd.train.TrainConfig;
-import e2kd.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code e2kd sweep}: trains one run per combination of the grid's values (on top of the usual config options) and
  * selects the combination with the best validation top-1 ({@code best_val_top1} of summary.json; the test split is
- * never used to choose), as the paper tuned τ and λ. Writes {@code DIR/sweep.json} and prints the winner.
+ * never used to choose), as the paper tuned τ and λ. Writes {@code DIR/sweep.json} and prints the winner. A finished
+ * run of the same config in its folder is reused, a killed one resumes; with {@code --spark} each run is a task.
  */
 @Command(
         name = "sweep",
@@ -44,26 +44,36 @@ final class SweepCommand implements Callable<Integer> {
     @Mixin
     JsonOption output;
 
+    @Mixin
+    SparkOption spark;
+
     @Override
     public Integer call() throws IOException {
         ObjectNode result = JSON.createObjectNode();
         ArrayNode runs = result.putArray("runs");
+        List<List<String>> combinations = GridSearch.combinations(grid);
+        List<Runs.Planned> planned = new ArrayList<>();
+        for (List<String> c : combinations) {
+            planned.add(
+                    new Runs.Planned(out.resolve(String.join(",", c)), config.resolve(null, c), String.join(" ", c)));
+        }
+        List<Runs.Finished> finished;
+        try (Workers workers = spark.workers("sweep", planned.get(0).config().threads())) {
+            finished = new Runs(workers, System.err).train("sweep", planned);
+        }
         List<JsonNode> summaries = new ArrayList<>();
-        for (List<String> c : GridSearch.combinations(grid)) {
-            TrainConfig resolved = config.resolve(null, c);
-            Path dir = out.resolve(String.join(",", c));
-            System.err.println("sweep: " + String.join(" ", c));
-            JsonNode summary = new Trainer(resolved, dir, Progress.quiet()).run(false, 0);
+        for (int i = 0; i < planned.size(); i++) {
+            JsonNode summary = finished.get(i).summary();
             summaries.add(summary);
             ObjectNode run = runs.addObject();
-            run.put("values", String.join(" ", c));
-            run.put("run", dir.toString());
+            run.put("values", planned.get(i).label());
+            run.put("run", planned.get(i).dir().toString());
             run.put("val_top1", GridSearch.validationTop1(summary));
             (output.json ? System.err : System.out)
                     .printf(
                             Locale.ROOT,
                             "%-30s val top-1 %.1f%%%n",
-                            String.join(" ", c),
+                            planned.get(i).label(),
                             100 * run.path("val_top1").asDouble());
         }
         JsonNode winner = runs.get(GridSearch.best(summaries));

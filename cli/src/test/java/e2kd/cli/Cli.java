@@ -136,34 +136,46 @@ final class Cli {
         return all.toArray(String[]::new);
     }
 
-    /** Runs a command that must succeed (exit 0); returns what it printed on stdout. */
-    static String stdout(String... args) {
+    /** What a command printed on stdout and stderr, and its exit code. */
+    record Output(int code, String out, String err) {}
+
+    /** Runs a command, capturing what it prints. */
+    static Output run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         int code;
         try {
             code = Main.run(args);
         } finally {
-            System.setOut(old);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
         }
-        assertEquals(0, code, String.join(" ", args));
-        return out.toString(StandardCharsets.UTF_8);
+        return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Runs a command that must succeed (exit 0); returns what it printed on stdout. */
+    static String stdout(String... args) {
+        Output o = run(args);
+        assertEquals(0, o.code(), String.join(" ", args) + "\n" + o.err());
+        return o.out();
+    }
+
+    /** Runs a command that must succeed (exit 0); returns what it printed on stderr. */
+    static String stderr(String... args) {
+        Output o = run(args);
+        assertEquals(0, o.code(), String.join(" ", args) + "\n" + o.err());
+        return o.err();
     }
 
     /** Runs a command that must fail with exit 2 and a one-line message on stderr; returns that line. */
     static String oneLineError(String... args) {
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream old = System.err;
-        System.setErr(new PrintStream(err, true));
-        int code;
-        try {
-            code = Main.run(args);
-        } finally {
-            System.setErr(old);
-        }
-        String text = err.toString().strip();
-        assertEquals(2, code, text);
+        Output o = run(args);
+        String text = o.err().strip();
+        assertEquals(2, o.code(), text);
         assertFalse(text.contains("\n"), text);
         return text;
     }

@@ -15,6 +15,7 @@ import e2kd.explain.Explained;
 import e2kd.explain.Explainer;
 import e2kd.nn.Model;
 import e2kd.nn.ops.Autograd;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -54,10 +55,28 @@ public final class Evaluator {
             Explainer teacherExplainer,
             DataLoader loader,
             NDManager manager) {
+        return tally(student, studentExplainer, teacher, teacherExplainer, loader, manager)
+                .result();
+    }
+
+    /**
+     * What {@link #evaluate} sums, batch by batch: the tallies of consecutive parts of a data set, each over whole
+     * batches, {@linkplain Tally#then joined} in order, give the evaluation of the whole bit for bit.
+     */
+    public static Tally tally(
+            Model student,
+            Explainer studentExplainer,
+            Model teacher,
+            Explainer teacherExplainer,
+            DataLoader loader,
+            NDManager manager) {
         boolean wasTraining = student.isTraining();
         student.setTraining(false);
         Labelling labelling = Labelling.of(loader.dataset());
-        Sums sums = new Sums(loader.dataset().classNames().size());
+        Tally sums = new Tally(
+                loader.hasMaps() && studentExplainer != null,
+                teacher != null,
+                loader.dataset().classNames().size());
         try (EpochIterator it = loader.epoch(0, manager)) {
             while (it.hasNext()) {
                 try (Batch b = it.next()) {
@@ -73,10 +92,10 @@ public final class Evaluator {
                                 Autograd.recording(() -> studentExplainer.explain(x, ClassChoice.fixed(t.classes())));
                         logits = s.logits();
                         sums.agree += matches(logits, t.logits().argMax(1));
-                        sums.similarity += ExplanationLoss.cosine(t.map(), s.map())
+                        sums.similarity.add(ExplanationLoss.cosine(t.map(), s.map())
                                 .sum()
                                 .toType(DataType.FLOAT64, false)
-                                .getDouble();
+                                .getDouble());
                     }
                     sums.top1 += Accuracy.top1(logits, b.targets());
                     sums.top5 += Accuracy.topK(logits, b.targets(), 5);
@@ -88,9 +107,9 @@ public final class Evaluator {
                         for (int j = 0; j < slots.length; j++) {
                             NDArray classes = b.manager().create(toLongs(slots[j]));
                             NDArray mask = inside.get(new NDIndex(":, {}", j));
-                            sums.student.add(slots[j], epg(studentExplainer, x, classes, mask));
+                            sums.studentEpg.add(new Epgs(slots[j], epg(studentExplainer, x, classes, mask)));
                             if (teacher != null) {
-                                sums.teacher.add(slots[j], epg(teacherExplainer, x, classes, mask));
+                                sums.teacherEpg.add(new Epgs(slots[j], epg(teacherExplainer, x, classes, mask)));
                             }
                         }
                     }
@@ -99,7 +118,7 @@ public final class Evaluator {
         } finally {
             student.setTraining(wasTraining);
         }
-        return sums.result(loader.hasMaps() && studentExplainer != null, teacher != null);
+        return sums;
     }
 
     /**
@@ -138,27 +157,58 @@ public final class Evaluator {
         return EnergyPointingGame.perSample(Contributions.of(explainer, e, x), inside);
     }
 
-    /** Running totals over batches. */
-    private static final class Sums {
+    /** One slot of one batch: per sample the class explained (−1: none) and its EPG. */
+    private record Epgs(int[] classes, double[] values) implements Serializable {}
+
+    /**
+     * The sums of an evaluation: counts, and per batch in order the explanation similarity and the per-sample EPGs,
+     * so that joined parts add up in the order one pass would.
+     */
+    public static final class Tally implements Serializable {
+        private final boolean localized;
+        private final boolean withTeacher;
+        private final int classes;
         long top1;
         long top5;
         long agree;
-        double similarity;
         int count;
-        final PerClass student;
-        final PerClass teacher;
+        final List<Double> similarity = new ArrayList<>();
+        final List<Epgs> studentEpg = new ArrayList<>();
+        final List<Epgs> teacherEpg = new ArrayList<>();
 
-        Sums(int classes) {
-            student = new PerClass(classes);
-            teacher = new PerClass(classes);
+        Tally(boolean localized, boolean withTeacher, int classes) {
+            this.localized = localized;
+            this.withTeacher = withTeacher;
+            this.classes = classes;
         }
 
-        EvalResult result(boolean localized, boolean withTeacher) {
+        /** This part followed by {@code next}, the part of the samples after it. */
+        public Tally then(Tally next) {
+            Tally both = new Tally(localized, withTeacher, classes);
+            for (Tally t : List.of(this, next)) {
+                both.top1 += t.top1;
+                both.top5 += t.top5;
+                both.agree += t.agree;
+                both.count += t.count;
+                both.similarity.addAll(t.similarity);
+                both.studentEpg.addAll(t.studentEpg);
+                both.teacherEpg.addAll(t.teacherEpg);
+            }
+            return both;
+        }
+
+        public EvalResult result() {
             if (count == 0) {
                 throw new IllegalArgumentException("evaluation split is empty");
             }
+            double similaritySum = 0;
+            for (double batch : similarity) {
+                similaritySum += batch;
+            }
             EvalResult.Localization localization = null;
             if (localized) {
+                PerClass student = PerClass.of(classes, studentEpg);
+                PerClass teacher = PerClass.of(classes, teacherEpg);
                 List<EvalResult.ClassEpg> perClass = new ArrayList<>();
                 for (int c = 0; c < student.byClass.length; c++) {
                     if (student.byClass[c].n > 0) {
@@ -176,7 +226,7 @@ public final class Evaluator {
                     top1 / (double) count,
                     top5 / (double) count,
                     withTeacher ? agree / (double) count : null,
-                    withTeacher ? similarity / count : null,
+                    withTeacher ? similaritySum / count : null,
                     localization,
                     count);
         }
@@ -192,6 +242,15 @@ public final class Evaluator {
             for (int c = 0; c < classes; c++) {
                 byClass[c] = new Mean();
             }
+        }
+
+        /** The means of {@code batches}, added in order. */
+        static PerClass of(int classes, List<Epgs> batches) {
+            PerClass p = new PerClass(classes);
+            for (Epgs e : batches) {
+                p.add(e.classes(), e.values());
+            }
+            return p;
         }
 
         /** Adds sample i's value for class {@code classes[i]}; skips samples without a class here (−1) and NaNs. */

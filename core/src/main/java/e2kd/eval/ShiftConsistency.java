@@ -16,6 +16,9 @@ import e2kd.explain.Explainer;
 import e2kd.nn.Model;
 import e2kd.nn.models.VitOptions;
 import e2kd.nn.ops.Autograd;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Explanation shift-consistency (METHOD.md §5): for images of H × W and a patch size p, the crop of (H − p) × (W − p)
@@ -57,28 +60,56 @@ public final class ShiftConsistency {
 
     /** Over every batch of {@code loader}. */
     public static Result of(Explainer explainer, DataLoader loader, int patch, NDManager manager) {
-        double[] sums = new double[patch * patch - 1];
+        return tally(explainer, loader, patch, manager).result();
+    }
+
+    /** What {@link #of} sums, batch by batch (joined parts give the whole bit for bit, as for the evaluator's). */
+    public static Tally tally(Explainer explainer, DataLoader loader, int patch, NDManager manager) {
+        List<double[]> batches = new ArrayList<>();
         int count = 0;
         try (EpochIterator it = loader.epoch(0, manager)) {
             while (it.hasNext()) {
                 try (Batch b = it.next()) {
-                    double[] batch = cosineSums(explainer, b.images(), patch);
-                    for (int i = 0; i < sums.length; i++) {
-                        sums[i] += batch[i];
-                    }
+                    batches.add(cosineSums(explainer, b.images(), patch));
                     count += b.size();
                 }
             }
         }
-        if (count == 0) {
-            throw new IllegalArgumentException("evaluation split is empty");
+        return new Tally(patch, batches, count);
+    }
+
+    /**
+     * Per batch in order, the sums over its images of the cosine per shift; and the number of images.
+     *
+     * @param patch   p
+     * @param batches {@link #cosineSums} of each batch
+     * @param count   images
+     */
+    public record Tally(int patch, List<double[]> batches, int count) implements Serializable {
+        /** This part followed by {@code next}, the part of the images after it. */
+        public Tally then(Tally next) {
+            List<double[]> both = new ArrayList<>(batches);
+            both.addAll(next.batches);
+            return new Tally(patch, both, count + next.count);
         }
-        double total = 0;
-        for (int i = 0; i < sums.length; i++) {
-            sums[i] /= count;
-            total += sums[i];
+
+        public Result result() {
+            if (count == 0) {
+                throw new IllegalArgumentException("evaluation split is empty");
+            }
+            double[] sums = new double[patch * patch - 1];
+            for (double[] batch : batches) {
+                for (int i = 0; i < sums.length; i++) {
+                    sums[i] += batch[i];
+                }
+            }
+            double total = 0;
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] /= count;
+                total += sums[i];
+            }
+            return new Result(patch, sums, total / sums.length, count);
         }
-        return new Result(patch, sums, total / sums.length, count);
     }
 
     /** Per shift (order of {@link Result#perShift}), the sum over the batch's images of the cosine. */

@@ -63,6 +63,7 @@ public final class BaselinesSuite {
             rows.put(Method.E2KD.id(), "e2KD");
             rows.putAll(BASELINES);
             String suffix = family == ReproFamily.STANDARD ? "" : " (extension)";
+            ReproRuns.Batch<String> runs = r.batch();
             for (int seed = 1; seed <= r.seeds; seed++) {
                 for (Map.Entry<String, String> row : rows.entrySet()) {
                     String method = BASELINES.containsKey(row.getKey()) ? Method.KD.id() : row.getKey();
@@ -70,19 +71,21 @@ public final class BaselinesSuite {
                             r, teacher, method, shots, seed, chosen.getOrDefault(row.getKey(), List.of()));
                     Path dir = r.out.resolve(String.format(
                             Locale.ROOT, "runs/baselines/%s-%s-seed%d", family.name(), row.getKey(), seed));
-                    r.log.printf(Locale.ROOT, "baselines: %s, %s, seed %d%n", family.title(), row.getValue(), seed);
-                    JsonNode summary = r.train(dir, c).summary();
                     String label = family.title() + suffix + ": " + row.getValue();
-                    table.add(label, "top-1", summary.path("top1").asDouble());
-                    if (summary.path("agreement").isNumber()) {
-                        table.add(label, "agreement", summary.path("agreement").asDouble());
-                        table.add(
-                                label,
-                                "explanation similarity",
-                                summary.path("explanation_similarity").asDouble());
-                    }
+                    runs.add(label, dir, c, label + ", seed " + seed);
                 }
             }
+            runs.train("baselines", (label, run) -> {
+                JsonNode summary = run.summary();
+                table.add(label, "top-1", summary.path("top1").asDouble());
+                if (summary.path("agreement").isNumber()) {
+                    table.add(label, "agreement", summary.path("agreement").asDouble());
+                    table.add(
+                            label,
+                            "explanation similarity",
+                            summary.path("explanation_similarity").asDouble());
+                }
+            });
         }
         return String.format(
                         Locale.ROOT,

@@ -59,15 +59,16 @@ public final class DemoSuite {
                         c -> student(r, teacher, scenes, s, shots, val, Method.E2KD, c));
                 chosen = List.of(kd, e2kd);
             }
-            List<DemoResults.Run> runs = new ArrayList<>();
+            ReproRuns.Batch<Integer> runs = r.batch();
             TrainConfig last = null;
             for (int m = 0; m < METHODS.length; m++) {
                 last = student(r, teacher, scenes, seed, shots, val, METHODS[m], chosen.get(m));
-                r.log.printf(Locale.ROOT, "demo: %s, seed %d%n", ROWS[m], seed);
                 Path dir = r.out.resolve(String.format(Locale.ROOT, "runs/demo/%s-seed%d", METHODS[m].id(), seed));
-                runs.add(new DemoResults.Run(ROWS[m], r.train(dir, last).dir()));
+                runs.add(m, dir, last, ROWS[m] + ", seed " + seed);
             }
-            DemoResults.evaluate(last, teacher, runs).addTo(table);
+            List<DemoResults.Run> trained = new ArrayList<>();
+            runs.train("demo", (m, run) -> trained.add(new DemoResults.Run(ROWS[m], run.dir())));
+            DemoResults.evaluate(last, teacher, trained).addTo(table);
         }
         return String.format(
                         Locale.ROOT,

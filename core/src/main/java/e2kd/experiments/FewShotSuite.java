@@ -55,6 +55,7 @@ public final class FewShotSuite {
                                 family.title() + ", k=" + k,
                                 (method, c) -> family.student(r, teacher, method, k, 1, c)));
             }
+            ReproRuns.Batch<String[]> runs = r.batch();
             for (int seed = 1; seed <= r.seeds; seed++) {
                 for (int k : shots) {
                     for (int m = 0; m < METHODS.length; m++) {
@@ -62,19 +63,25 @@ public final class FewShotSuite {
                                 r, teacher, METHODS[m], k, seed, selected.get(k).getOrDefault(METHODS[m], List.of()));
                         Path dir = r.out.resolve(String.format(
                                 Locale.ROOT, "runs/fewshot/%s-k%d-%s-seed%d", family.name(), k, METHODS[m], seed));
-                        r.log.printf(Locale.ROOT, "fewshot: %s, k=%d, %s, seed %d%n", family.title(), k, ROWS[m], seed);
-                        JsonNode summary = r.train(dir, c).summary();
                         String row = family.title() + ": " + ROWS[m];
-                        table.add(row, "k=" + k + " top-1", summary.path("top1").asDouble());
-                        if (summary.path("agreement").isNumber()) {
-                            table.add(
-                                    row,
-                                    "k=" + k + " agreement",
-                                    summary.path("agreement").asDouble());
-                        }
+                        runs.add(
+                                new String[] {row, "k=" + k},
+                                dir,
+                                c,
+                                String.format(Locale.ROOT, "%s, k=%d, seed %d", row, k, seed));
                     }
                 }
             }
+            runs.train("fewshot", (cell, run) -> {
+                JsonNode summary = run.summary();
+                table.add(cell[0], cell[1] + " top-1", summary.path("top1").asDouble());
+                if (summary.path("agreement").isNumber()) {
+                    table.add(
+                            cell[0],
+                            cell[1] + " agreement",
+                            summary.path("agreement").asDouble());
+                }
+            });
         }
         return String.format(
                         Locale.ROOT,

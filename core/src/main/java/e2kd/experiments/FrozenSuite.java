@@ -1,6 +1,5 @@
 package e2kd.experiments;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.train.Method;
 import e2kd.train.TrainConfig;
 import e2kd.train.frozen.Precompute;
@@ -37,6 +36,7 @@ public final class FrozenSuite {
         // the same name as fewshot's selection, so a shared --out reuses those runs
         Map<String, List<String>> chosen = r.selectTauLambda(
                 family.title() + ", k=" + shots, (method, c) -> family.student(r, teacher, method, shots, 1, c));
+        ReproRuns.Batch<Integer> runs = r.batch();
         for (int seed = 1; seed <= r.seeds; seed++) {
             Path store = r.out.resolve("runs/frozen/teacher-outputs-seed" + seed);
             for (int m = 0; m < METHODS.length; m++) {
@@ -47,15 +47,19 @@ public final class FrozenSuite {
                 TrainConfig c = family.student(r, teacher, METHODS[m].id(), shots, seed, extra);
                 if (METHODS[m] == Method.KD_FROZEN) {
                     r.log.printf(Locale.ROOT, "frozen: precomputing teacher logits and maps, seed %d%n", seed);
-                    Precompute.run(c, teacher.toString(), store, 256);
+                    ShardedPrecompute.run(c, teacher.toString(), store, 256, r.workers());
                 }
-                r.log.printf(Locale.ROOT, "frozen: %s, seed %d%n", ROWS[m], seed);
-                JsonNode summary = r.train(r.out.resolve("runs/frozen/" + METHODS[m].id() + "-seed" + seed), c)
-                        .summary();
-                table.add(ROWS[m], "test top-1", summary.path("top1").asDouble());
-                table.add(ROWS[m], "agreement", summary.path("agreement").asDouble());
+                runs.add(
+                        m,
+                        r.out.resolve("runs/frozen/" + METHODS[m].id() + "-seed" + seed),
+                        c,
+                        ROWS[m] + ", seed " + seed);
             }
         }
+        runs.train("frozen", (m, run) -> {
+            table.add(ROWS[m], "test top-1", run.summary().path("top1").asDouble());
+            table.add(ROWS[m], "agreement", run.summary().path("agreement").asDouble());
+        });
         return String.format(
                         Locale.ROOT,
                         "%s students, %d images per class of Fashion-MNIST; test top-1 and top-1 "

@@ -61,20 +61,30 @@ public final class LocalizationSuite {
         ReproTable table =
                 r.table(List.of(new ReproTable.Column("EPG", false), new ReproTable.Column("test top-1", true)));
         Map<String, List<String>> chosen = r.selectTauLambda(s.name(), (method, c) -> student(r, s, method, 1, c));
+        ReproRuns.Batch<Map.Entry<Integer, TrainConfig>> runs = r.batch();
         for (int seed = 1; seed <= r.seeds; seed++) {
             for (int m = 0; m < METHODS.length; m++) {
                 TrainConfig c = student(r, s, METHODS[m], seed, chosen.get(METHODS[m]));
-                r.log.printf(Locale.ROOT, "%s: %s, seed %d%n", s.name(), ROWS[m], seed);
-                Path dir = r.train(r.out.resolve("runs/" + s.name() + "/" + METHODS[m] + "-seed" + seed), c)
-                        .dir();
-                EvalResult e = pointingGame(s, ReproRuns.best(dir), ReproRuns.best(s.teacher()), c.batch());
-                if (m == 0) {
-                    table.add("teacher", "EPG", e.localization().teacherEpg());
-                }
-                table.add(ROWS[m], "EPG", e.localization().epg());
-                table.add(ROWS[m], "test top-1", e.top1());
+                runs.add(
+                        Map.entry(m, c),
+                        r.out.resolve("runs/" + s.name() + "/" + METHODS[m] + "-seed" + seed),
+                        c,
+                        ROWS[m] + ", seed " + seed);
             }
         }
+        runs.train(s.name(), (key, run) -> {
+            int m = key.getKey();
+            EvalResult e = pointingGame(
+                    s,
+                    ReproRuns.best(run.dir()),
+                    ReproRuns.best(s.teacher()),
+                    key.getValue().batch());
+            if (m == 0) {
+                table.add("teacher", "EPG", e.localization().teacherEpg());
+            }
+            table.add(ROWS[m], "EPG", e.localization().epg());
+            table.add(ROWS[m], "test top-1", e.top1());
+        });
         return s.caption() + table.markdown();
     }
 

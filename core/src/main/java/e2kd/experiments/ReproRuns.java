@@ -3,26 +3,19 @@ package e2kd.experiments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import e2kd.data.FashionMnist;
-import e2kd.io.E2kdIoException;
 import e2kd.train.ConfigLoader;
 import e2kd.train.Method;
-import e2kd.train.Progress;
 import e2kd.train.RunDirectory;
 import e2kd.train.TrainConfig;
-import e2kd.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * What every {@code reproduce} suite shares: the output folder, the scale ({@code --quick}: two epochs and a handful
@@ -31,6 +24,7 @@ import java.util.stream.Collectors;
  * ({@code DIR/runs/...}).
  */
 public final class ReproRuns {
+    private static final ObjectMapper JSON = new ObjectMapper();
     final Path out;
     final boolean quick;
     final boolean tiny;
@@ -39,17 +33,30 @@ public final class ReproRuns {
     private final int threads;
     private final Path data;
     private FashionMnist fashionMnist;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String THREADS = "threads:";
     private final List<String> teacherTimes = new ArrayList<>();
     private final List<String> selections = new ArrayList<>();
     private ReproTable table;
-    private final Map<String, Finished> finishedRuns = new HashMap<>();
+    private final Workers workers;
+    private final Runs runs;
     private double teacherSeconds;
 
-    /** @param data Fashion-MNIST IDX folder (a PASCAL VOC folder for the localization suite), or null: the Debian set ({@link FashionMnist#DEFAULT_DIR}), with --tiny the embedded subset */
-    public ReproRuns(Path out, boolean quick, boolean tiny, int seeds, int threads, Path data, PrintStream log) {
+    /**
+     * @param data    Fashion-MNIST IDX folder (a PASCAL VOC folder for the localization suite), or null: the Debian
+     *                set ({@link FashionMnist#DEFAULT_DIR}), with --tiny the embedded subset
+     * @param workers where the runs train
+     */
+    public ReproRuns(
+            Path out,
+            boolean quick,
+            boolean tiny,
+            int seeds,
+            int threads,
+            Path data,
+            Workers workers,
+            PrintStream log) {
         this.out = out;
+        this.workers = workers;
+        this.runs = new Runs(workers, log);
         this.quick = quick;
         this.tiny = tiny;
         this.seeds = seeds;
@@ -140,7 +147,7 @@ public final class ReproRuns {
      */
     Path teacher(String name, TrainConfig config) throws IOException {
         Path dir = out.resolve("teachers").resolve(name);
-        Finished cached = finished(dir, config);
+        Runs.Finished cached = Runs.finished(dir, config);
         if (cached != null) {
             teacherTimes.add(String.format(
                     Locale.ROOT,
@@ -158,34 +165,45 @@ public final class ReproRuns {
                 config.shots(),
                 config.epochs());
         long started = System.nanoTime();
-        train(dir, config);
+        runs.train("teacher", dir, config);
         double seconds = (System.nanoTime() - started) / 1e9;
         teacherSeconds += seconds;
         teacherTimes.add(String.format(Locale.ROOT, "%s: %.0f s", name, seconds));
         return dir;
     }
 
+    /** A new batch of runs trained together. */
+    <K> Batch<K> batch() {
+        return new Batch<>();
+    }
+
     /**
-     * Trains {@code config} into {@code dir}, unless this suite already finished a run with the same config (in
-     * {@code dir}, or elsewhere in this process: then that run is returned); a run killed part-way resumes from its
-     * last checkpoint, so an interrupted suite picks up where it stopped.
+     * Runs trained together, each as one task of the workers ({@link Runs}), each with what it stands for: a run
+     * finished in its folder, or elsewhere in this process with the same config, is reused; a run killed part-way
+     * resumes from its last checkpoint, so an interrupted suite picks up where it stopped.
      */
-    Finished train(Path dir, TrainConfig config) throws IOException {
-        String key = identity(config);
-        Finished done = finishedRuns.get(key);
-        if (done == null) {
-            done = finished(dir, config);
+    final class Batch<K> {
+        private final List<Runs.Planned> planned = new ArrayList<>();
+        private final List<K> keys = new ArrayList<>();
+
+        void add(K key, Path dir, TrainConfig config, String label) {
+            planned.add(new Runs.Planned(dir, config, label));
+            keys.add(key);
         }
-        if (done == null) {
-            RunDirectory run = new RunDirectory(dir);
-            boolean resume = Files.isRegularFile(run.last());
-            if (!resume) {
-                Files.deleteIfExists(run.metrics());
+
+        /** Trains the runs, then hands each with its key to {@code use}, in the order they were added. */
+        void train(String name, Use<K> use) throws IOException {
+            List<Runs.Finished> done = runs.train(name, planned);
+            for (int i = 0; i < done.size(); i++) {
+                use.accept(keys.get(i), done.get(i));
             }
-            done = new Finished(dir, new Trainer(config, dir, Progress.quiet()).run(resume, 0));
         }
-        finishedRuns.put(key, done);
-        return done;
+    }
+
+    /** What a suite does with a finished run. */
+    @FunctionalInterface
+    interface Use<K> {
+        void accept(K key, Runs.Finished run) throws IOException;
     }
 
     /**
@@ -196,14 +214,16 @@ public final class ReproRuns {
     List<String> select(String name, List<String> axes, Function<List<String>, TrainConfig> configOf)
             throws IOException {
         List<List<String>> combinations = GridSearch.combinations(axes);
-        List<JsonNode> summaries = new ArrayList<>();
+        List<Runs.Planned> planned = new ArrayList<>();
         for (List<String> c : combinations) {
-            log.printf(Locale.ROOT, "selecting %s: %s%n", name, String.join(" ", c));
             Path dir = out.resolve("runs/select")
                     .resolve(name.replaceAll("[^A-Za-z0-9.-]+", "-"))
                     .resolve(String.join(",", c));
-            summaries.add(train(dir, configOf.apply(c)).summary());
+            planned.add(new Runs.Planned(dir, configOf.apply(c), String.join(" ", c)));
         }
+        List<JsonNode> summaries = runs.train("selecting " + name, planned).stream()
+                .map(Runs.Finished::summary)
+                .toList();
         int best = GridSearch.best(summaries);
         selections.add(String.format(
                 Locale.ROOT,
@@ -231,55 +251,9 @@ public final class ReproRuns {
         return selections;
     }
 
-    /** A finished run: its folder and summary.json's content. */
-    record Finished(Path dir, JsonNode summary) {}
-
-    /** The finished run in {@code dir} when it was trained with {@code config}, else null. */
-    private static Finished finished(Path dir, TrainConfig config) throws IOException {
-        RunDirectory run = new RunDirectory(dir);
-        if (!Files.isRegularFile(run.config())) {
-            return null;
-        }
-        String cached = Files.readString(run.config(), StandardCharsets.UTF_8);
-        String wanted = ConfigLoader.toYaml(config);
-        if (!withoutThreads(cached).equals(withoutThreads(wanted))) {
-            throw new E2kdIoException(
-                    run.config(),
-                    "this run folder holds a run of another config; remove " + dir + " or use another --out");
-        }
-        if (!threads(cached).equals(threads(wanted))) {
-            throw new E2kdIoException(
-                    run.config(),
-                    "this run folder holds a run trained with " + threads(cached)
-                            + " but this suite runs with " + threads(wanted)
-                            + ", and the thread count changes the numbers;"
-                            + " rerun with that --threads, remove " + dir + " or use another --out");
-        }
-        if (!Files.isRegularFile(run.summary()) || !Files.isRegularFile(run.best())) {
-            return null;
-        }
-        return new Finished(dir, JSON.readTree(run.summary().toFile()));
-    }
-
-    /**
-     * The cache key of a run: its whole config.yaml, thread count included (a different thread count changes float
-     * reduction orders and so the numbers).
-     */
-    private static String identity(TrainConfig config) {
-        return ConfigLoader.toYaml(config);
-    }
-
-    private static String withoutThreads(String yaml) {
-        return yaml.lines().filter(l -> !l.startsWith(THREADS)).collect(Collectors.joining("\n"));
-    }
-
-    /** The {@code threads:} line of a config.yaml, as {@code threads=N}. */
-    private static String threads(String yaml) {
-        return yaml.lines()
-                .filter(l -> l.startsWith(THREADS))
-                .findFirst()
-                .map(l -> "threads=" + l.substring(THREADS.length()).trim())
-                .orElse("no threads setting");
+    /** The workers the runs go to. */
+    Workers workers() {
+        return workers;
     }
 
     /** The settings {@code first}, then {@code then} (a later setting of a key wins). */

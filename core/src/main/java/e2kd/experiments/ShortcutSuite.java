@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -55,6 +57,8 @@ public final class ShortcutSuite {
         Path teacher = r.teacher("shortcut-bcos", teacherConfig);
         ReproTable table = r.table(DemoResults.COLUMNS);
         Map<String, List<String>> chosen = Map.of();
+        ReproRuns.Batch<int[]> runs = r.batch();
+        Map<Integer, TrainConfig> lastOfSeed = new HashMap<>();
         for (int seed = 1; seed <= r.seeds; seed++) {
             int shots = r.count(20, 5);
             int val = r.count(10, 2);
@@ -83,20 +87,26 @@ public final class ShortcutSuite {
                         (method, c) ->
                                 student.apply(ReproRuns.concat(List.of("method=" + method, "mixup_alpha=0.0"), c)));
             }
-            List<DemoResults.Run> runs = new ArrayList<>();
-            TrainConfig last = null;
             for (int m = 0; m < METHODS.length; m++) {
-                last = student.apply(ReproRuns.concat(
+                TrainConfig c = student.apply(ReproRuns.concat(
                         List.of("method=" + METHODS[m], "mixup_alpha=" + MIXUP[m]), chosen.get(METHODS[m])));
                 Path dir = r.out.resolve(String.format(
                         Locale.ROOT,
                         "runs/shortcut/%s-seed%d",
                         ROWS[m].replace(" + ", "-").toLowerCase(Locale.ROOT),
                         seed));
-                r.log.printf(Locale.ROOT, "shortcut: %s, seed %d%n", ROWS[m], seed);
-                runs.add(new DemoResults.Run(ROWS[m], r.train(dir, last).dir()));
+                runs.add(new int[] {seed, m}, dir, c, ROWS[m] + ", seed " + seed);
+                lastOfSeed.put(seed, c);
             }
-            DemoResults.evaluate(last, ReproRuns.best(teacher), runs).addTo(table);
+        }
+        Map<Integer, List<DemoResults.Run>> trained = new TreeMap<>();
+        runs.train(
+                "shortcut",
+                (key, run) -> trained.computeIfAbsent(key[0], seed -> new ArrayList<>())
+                        .add(new DemoResults.Run(ROWS[key[1]], run.dir())));
+        for (Map.Entry<Integer, List<DemoResults.Run>> seed : trained.entrySet()) {
+            DemoResults.evaluate(lastOfSeed.get(seed.getKey()), ReproRuns.best(teacher), seed.getValue())
+                    .addTo(table);
         }
         return String.format(
                         Locale.ROOT,

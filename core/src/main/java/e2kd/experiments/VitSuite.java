@@ -62,6 +62,7 @@ public final class VitSuite {
                 new ReproTable.Column(SIMILARITY, false),
                 new ReproTable.Column(SHIFT, false)));
         evaluateTeacher(table, teacher, shiftImages);
+        ReproRuns.Batch<Integer> runs = r.batch();
         for (int seed = 1; seed <= r.seeds; seed++) {
             for (int m = 0; m < METHODS.length; m++) {
                 TrainConfig c = ReproFamily.BCOS.student(
@@ -71,12 +72,14 @@ public final class VitSuite {
                         shots,
                         seed,
                         ReproRuns.concat(vit, chosen.getOrDefault(METHODS[m], List.of())));
-                r.log.printf(Locale.ROOT, "vit: %s, seed %d%n", ROWS[m], seed);
-                Path dir = r.train(r.out.resolve(String.format(Locale.ROOT, "runs/vit/%s-seed%d", METHODS[m], seed)), c)
-                        .dir();
-                evaluateStudent(table, ROWS[m], dir, teacher, shiftImages);
+                runs.add(
+                        m,
+                        r.out.resolve(String.format(Locale.ROOT, "runs/vit/%s-seed%d", METHODS[m], seed)),
+                        c,
+                        ROWS[m] + ", seed " + seed);
             }
         }
+        runs.train("vit", (m, run) -> evaluateStudent(table, ROWS[m], run.dir(), teacher, shiftImages));
         return String.format(
                         Locale.ROOT,
                         "B-cos ResNet-18 teacher (%s) → B-cos ViT students (%s), %d images per "

@@ -61,6 +61,18 @@ public final class ConfigLoader {
         return merge(layer, path.toString());
     }
 
+    /** Applies a YAML text, such as a run's config.yaml ({@link #toYaml}); {@code source} names it in errors. */
+    public ConfigLoader yaml(String text, String source) {
+        Map<String, Object> layer;
+        try {
+            layer = read(new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + ": not a YAML mapping ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+        return merge(layer == null ? Map.of() : layer, source);
+    }
+
     /** Applies {@code key=value} overrides. */
     public ConfigLoader set(List<String> assignments) {
         Map<String, Object> layer = new LinkedHashMap<>();

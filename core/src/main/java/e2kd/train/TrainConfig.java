@@ -78,13 +78,22 @@ public record TrainConfig(
         String classMap,
         int workers,
         String device,
-        String devices) {
+        String devices)
+        implements java.io.Serializable {
     private static final String OWN = "own";
     public static final Set<String> OPTIMIZERS = Set.of("adam", "adamw", "sgd");
     /** The {@code data} value of the PASCAL VOC layout, the multi-label format. */
     public static final String VOC = "voc";
 
     public static final Set<String> DATA = Set.of("fashion-mnist", "image-folder", "waterbirds", VOC);
+
+    /** The keys that name files or folders a run reads, with their values: what a run on another machine needs. */
+    public static final Map<String, java.util.function.Function<TrainConfig, String>> INPUTS = Map.of(
+            "data_dir", TrainConfig::dataDir,
+            "teacher", TrainConfig::teacher,
+            "init", TrainConfig::init,
+            "frozen_dir", TrainConfig::frozenDir,
+            "class_map", TrainConfig::classMap);
 
     public TrainConfig {
         Method parsed = Method.parse(method);

@@ -57,6 +57,7 @@ import java.util.Map;
  */
 public final class Trainer {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Object SEEDED_DRAWS = new Object();
     private final TrainConfig config;
     private final RunDirectory run;
     private final Progress progress;
@@ -129,15 +130,20 @@ public final class Trainer {
             Model student;
             JsonNode saved = null;
             Map<String, NDArray> savedTensors = new LinkedHashMap<>();
-            if (resume) {
-                ModelCheckpoint.Loaded last = ModelCheckpoint.load(run.last(), base);
-                student = last.model();
-                saved = last.trainer();
-                savedTensors.putAll(last.trainerTensors());
-            } else {
-                student = initialStudent(classes, base);
+            Objective objective;
+            // libtorch has one random generator per process: a new student and its criteria draw from it, seeded,
+            // under one lock, so runs training at once in one process (Spark tasks) draw what they draw alone
+            synchronized (SEEDED_DRAWS) {
+                if (resume) {
+                    ModelCheckpoint.Loaded last = ModelCheckpoint.load(run.last(), base);
+                    student = last.model();
+                    saved = last.trainer();
+                    savedTensors.putAll(last.trainerTensors());
+                } else {
+                    student = initialStudent(classes, base);
+                }
+                objective = objective(student, teacher, frozen != null, splits.train(), labelling, base);
             }
-            Objective objective = objective(student, teacher, frozen != null, splits.train(), labelling, base);
             run.start(config);
             if (saved != null) {
                 run.trimMetrics(saved.path("epoch").asInt());

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ReproFamilyTest {
     @Test
     void aSizedVariantTrainsTeacherAndStudentsAtThatSizeInFoldersOfItsOwn(@TempDir Path out) {
-        ReproRuns r = new ReproRuns(out, true, true, 1, 1, null, new PrintStream(OutputStream.nullOutputStream()));
+        ReproRuns r = new ReproRuns(
+                out, true, true, 1, 1, null, Workers.IN_PROCESS, new PrintStream(OutputStream.nullOutputStream()));
         ReproFamily plain = ReproFamily.named("std");
         ReproFamily sized = plain.at(56);
         assertEquals("std-56px", sized.name());
