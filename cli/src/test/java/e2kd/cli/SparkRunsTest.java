@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one process at the same thread count: a 2 × 2 sweep (its runs' metrics, weights and selection bit for bit; one
  * task failed once after its run finished, and its retry found the run done; a rerun trains nothing), a teacher
  * precompute (the same files, byte for byte) and an evaluation with a teacher on data read through Hadoop's
- * FileSystem API from a {@code file://} URI (the same metrics).
+ * FileSystem API from a {@code file://} URI (the same metrics), and a quick {@code reproduce} suite (the same
+ * selections and table, bit for bit).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SparkRunsTest {
@@ -153,6 +154,22 @@ class SparkRunsTest {
             assertEquals(sequential.path(field), spark.path(field), field);
         }
         assertTrue(spark.path("data").asText().contains("e2kd-inputs"), "read from the Hadoop copy: " + spark);
+    }
+
+    @Test
+    void reproduceOnSparkSelectsAndTabulatesAsTheSequentialRun() throws IOException {
+        String[] reproduce = {"reproduce", "--suite", "demo", "--quick", "--threads", "1", "--json"};
+        JsonNode sequential = JSON.readTree(Cli.stdout(Cli.args(
+                reproduce,
+                new String[] {"--out", tmp.resolve("reproduce-sequential").toString()})));
+        Cli.Output onSpark = Cli.run(Cli.args(
+                reproduce, new String[] {"--out", tmp.resolve("reproduce-spark").toString(), "--spark"}));
+        assertEquals(0, onSpark.code(), onSpark.err());
+        assertTrue(onSpark.err().contains("ran on executor"), "no run went to a Spark task: " + onSpark.err());
+        JsonNode spark = JSON.readTree(onSpark.out());
+        assertTrue(sequential.path("table").path("rows").size() > 1, sequential.toString());
+        assertEquals(sequential.path("selected"), spark.path("selected"));
+        assertEquals(sequential.path("table"), spark.path("table"), "the table's means and spreads, bit for bit");
     }
 
     private static JsonNode withoutTiming(JsonNode summary) {
