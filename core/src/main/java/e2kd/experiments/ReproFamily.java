@@ -42,9 +42,9 @@ record ReproFamily(String name, String title, String model, String explainer, in
 
     /**
      * This family with teacher and students trained and tested on images upsampled to {@code px} × {@code px}
-     * (a variant of its own: teacher folder, run folders and table rows carry the size). The small stem keeps the
-     * resolution until layer 2, so layer 4 sees ⌈px / 8⌉ × ⌈px / 8⌉: 4 × 4 at 28 px, 7 × 7 (the paper's GradCAM
-     * maps at 224 px) from 49 to 56 px.
+     * (a variant of its own: teacher folder, run folders and table rows carry the size). The small stem and layer 1
+     * keep the resolution and layers 2 to 4 halve it, so layer 4 sees ⌈px / 8⌉ × ⌈px / 8⌉: 4 × 4 at 28 px, 7 × 7
+     * (the paper's GradCAM maps at 224 px) from 49 to 56 px.
      */
     ReproFamily at(int px) {
         if (px < 8) {
