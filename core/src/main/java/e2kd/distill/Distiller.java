@@ -7,6 +7,10 @@ import e2kd.explain.Explainer;
 import e2kd.nn.Model;
 import e2kd.nn.Taps;
 import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.Scopes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One evaluation of an objective (METHOD.md §1): the frozen teacher (eval mode, no graph) computes what the
@@ -82,14 +86,17 @@ public final class Distiller {
         }
         Taps taps = Taps.capture(needs.teacherFeatures());
         ClassChoice explained = labelling.explained(targets);
-        return Autograd.noGrad(() -> {
-            if (!needs.explanation()) {
-                NDArray logits = teacher.forward(x, taps);
-                return new TeacherOutput(logits, explained.choose(logits), null, taps.features());
-            }
-            Explained e = teacherExplainer.explain(x, explained, taps);
-            return new TeacherOutput(e.logits(), e.classes(), e.map(), taps.features());
-        });
+        return Scopes.keepingOnly(
+                Arrays.asList(x, targets),
+                () -> Autograd.noGrad(() -> {
+                    if (!needs.explanation()) {
+                        NDArray logits = teacher.forward(x, taps);
+                        return new TeacherOutput(logits, explained.choose(logits), null, taps.features());
+                    }
+                    Explained e = teacherExplainer.explain(x, explained, taps);
+                    return new TeacherOutput(e.logits(), e.classes(), e.map(), taps.features());
+                }),
+                TeacherOutput::arrays);
     }
 
     /** {@link #loss(NDArray, NDArray, NDArray, long[], TeacherOutput, long)} without targets (single-label terms). */
@@ -106,19 +113,26 @@ public final class Distiller {
     public LossParts loss(NDArray x, NDArray labels, NDArray targets, long[] indices, TeacherOutput t, long step) {
         Needs needs = objective.needsAt(step);
         Taps taps = Taps.capture(needs.studentFeatures());
-        return Autograd.recording(() -> {
-            StudentOutput s;
-            if (needs.explanation()) {
-                if (t.map() == null) {
-                    throw new IllegalStateException(
-                            "step " + step + " reads explanations but the teacher's output has no map");
-                }
-                Explained e = studentExplainer.explain(x, ClassChoice.fixed(t.explained()), taps);
-                s = new StudentOutput(e.logits(), e.map(), taps.features());
-            } else {
-                s = new StudentOutput(student.forward(x, taps), null, taps.features());
-            }
-            return objective.compute(new CriterionInput(s, t, labels, targets, indices, step));
-        });
+        List<NDArray> inputs = new ArrayList<>(Arrays.asList(x, labels, targets));
+        if (t != null) {
+            inputs.addAll(t.arrays());
+        }
+        return Scopes.keepingOnly(
+                inputs,
+                () -> Autograd.recording(() -> {
+                    StudentOutput s;
+                    if (needs.explanation()) {
+                        if (t.map() == null) {
+                            throw new IllegalStateException(
+                                    "step " + step + " reads explanations but the teacher's output has no map");
+                        }
+                        Explained e = studentExplainer.explain(x, ClassChoice.fixed(t.explained()), taps);
+                        s = new StudentOutput(e.logits(), e.map(), taps.features());
+                    } else {
+                        s = new StudentOutput(student.forward(x, taps), null, taps.features());
+                    }
+                    return objective.compute(new CriterionInput(s, t, labels, targets, indices, step));
+                }),
+                LossParts::arrays);
     }
 }

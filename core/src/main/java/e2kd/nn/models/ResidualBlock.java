@@ -8,6 +8,8 @@ import e2kd.nn.Module;
 import e2kd.nn.layers.BatchNorm2d;
 import e2kd.nn.layers.Conv2d;
 import e2kd.nn.layers.Sequential;
+import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.Scopes;
 import java.util.List;
 
 /**
@@ -57,7 +59,11 @@ public final class ResidualBlock extends Module implements Layer {
 
     @Override
     public NDArray forward(NDArray x) {
-        return Activation.relu(preActivation(x));
+        if (Autograd.isRecording()) {
+            return Activation.relu(preActivation(x));
+        }
+        // without a graph nothing refers to the block's intermediates once its output exists (a frozen teacher)
+        return Scopes.keepingOnly(x, () -> Activation.relu(preActivation(x)));
     }
 
     /** main(x) + shortcut(x), before the block's last ReLU (ReviewKD's and torchdistill's "pre-activation"). */
