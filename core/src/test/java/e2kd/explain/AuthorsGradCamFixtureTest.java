@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import e2kd.Close;
 import e2kd.distill.Distiller;
@@ -38,16 +39,25 @@ class AuthorsGradCamFixtureTest {
     /** Records the last explanation an explainer returned. */
     private static final class Recorded implements Explainer {
         private final Explainer inner;
+        private final NDManager copies = NDManager.newBaseManager();
         private Explained last;
 
         Recorded(Explainer inner) {
             this.inner = inner;
         }
 
+        /** Keeps detached copies: the step closes its intermediates before it returns. */
         @Override
         public Explained explain(NDArray x, ClassChoice choice, Taps taps) {
-            last = inner.explain(x, choice, taps);
-            return last;
+            Explained e = inner.explain(x, choice, taps);
+            last = new Explained(kept(e.logits()), kept(e.classes()), kept(e.map()));
+            return e;
+        }
+
+        private NDArray kept(NDArray a) {
+            NDArray copy = a.stopGradient().duplicate();
+            copy.attach(copies);
+            return copy;
         }
 
         @Override
