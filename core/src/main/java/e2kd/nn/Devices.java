@@ -107,8 +107,14 @@ public final class Devices {
         return newManager(run());
     }
 
-    /** A new base manager on {@code device} (a replica's, or a parameter's for optimizer scratch). */
+    /**
+     * A new base manager on {@code device} (a replica's, or a parameter's for optimizer scratch). The first CPU
+     * manager of the process matches libtorch's threads to the free CPUs ({@link CpuThreads}).
+     */
     public static NDManager newManager(Device device) {
+        if (device.isCpu()) {
+            CpuThreads.matchOnce();
+        }
         return NDManager.newBaseManager(device);
     }
 }
