@@ -112,7 +112,7 @@ public final class Devices {
      * manager of the process matches libtorch's threads to the free CPUs ({@link CpuThreads}).
      */
     public static NDManager newManager(Device device) {
-        if (device.isCpu()) {
+        if (!device.isGpu()) {
             CpuThreads.matchOnce();
         }
         return NDManager.newBaseManager(device);
