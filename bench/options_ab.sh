@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# One build under two sets of JVM options, each run through ./e2kd as users run it (the launcher's own thread and
+# One build under two sets of JVM options (leading VAR=VALUE words are set in the environment instead), each run through ./e2kd as users run it (the launcher's own thread and
 # wait-policy choice), alternating A, B, B, A, ... (RUNS rounds, default 5). Prints each run's images/s and peak RSS,
 # then per side the median and min-max, the ratio B/A of the medians and whether the spreads overlap.
 #   bench/options_ab.sh 'A JVM OPTIONS' 'B JVM OPTIONS' CASE [extra bench args]
 # e.g. matrix-product convolutions on (A) and off (B):
 #   bench/options_ab.sh -Xmx8g '-Xmx8g -De2kd.matrixProductConvolutions=false' bcos-r34-r18
+# or glibc's own malloc thresholds (A) against the launcher's (B):
+#   bench/options_ab.sh 'E2KD_MALLOC=glibc -Xmx8g' -Xmx8g bcos-r34-r18
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n 2,7p "$0"; exit 2; }
+[ $# -ge 3 ] || { sed -n 2,9p "$0"; exit 2; }
 opts_a="$1"; opts_b="$2"; case="$3"; shift 3
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 out=$(mktemp -d)
@@ -15,7 +17,11 @@ for ((r = 1; r <= runs; r++)); do
     if ((r % 2)); then order="A B"; else order="B A"; fi
     for side in $order; do
         opts=$opts_a; [ "$side" = B ] && opts=$opts_b
-        "${clean[@]}" E2KD_JAVA_OPTS="$opts" ./e2kd bench --case "$case" --steps "$steps" --warmup "$warmup" "$@" \
+        assignments=()
+        while [[ "$opts" =~ ^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*=[^[:space:]]*)(.*)$ ]]; do
+            assignments+=("${BASH_REMATCH[1]}"); opts="${BASH_REMATCH[2]}"
+        done
+        "${clean[@]}" "${assignments[@]}" E2KD_JAVA_OPTS="$opts" ./e2kd bench --case "$case" --steps "$steps" --warmup "$warmup" "$@" \
             >"$out/run" 2>/dev/null
         ips=$(value images_per_second "$out/run"); rss=$(value peak_rss_mib "$out/run")
         echo "$side round $r: $ips img/s, peak RSS $rss MiB, $(value threads "$out/run") threads (load $(load))"
