@@ -5,6 +5,9 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A convolution and its transpose as one matrix product with the weight as stored, (O, I·k·k), for wide layers on
@@ -21,8 +24,17 @@ import ai.djl.ndarray.types.Shape;
  *           Jᵀg  = Σ over taps (a, b) of dcols[.., a, b] placed at (s·y + a − p, s·x + b − p)  (col2im)
  * </pre>
  * Both are differentiable in the data and in w; the gradients are matrix products and slicing.
+ *
+ * <p>Where the input has few pixels next to the output channels (inH·inW ≤ O/4, e.g. every 512-channel layer of a
+ * ResNet at 64 px; not for 1×1 stride-1 kernels, which have no taps to gather), the taps are gathered and placed by
+ * one more matrix product with the 0/1 {@link #tapMatrix} T (inH·inW, H'·W'·k·k) instead: cols = x·T and
+ * Jᵀg = dcols·Tᵀ, a product costing at most a quarter of the convolution's multiply-adds, in place of k·k slices
+ * (each a zero-filled input-sized gradient) and k·k padded, summed placements.
  */
 final class GemmConv {
+    /** {@link #tapMatrix}'s values by geometry; a network has a handful of geometries, each at most a few 100 kB. */
+    private static final Map<List<Long>, float[]> TAP_MATRICES = new ConcurrentHashMap<>();
+
     private GemmConv() {}
 
     /** conv2d without bias, groups 1; x (B, I, H, W), w (O, I, k, k) → (B, O, H', W'). */
@@ -34,6 +46,24 @@ final class GemmConv {
         int k = (int) ws.get(2);
         long outH = (xs.get(2) + 2L * padding - k) / stride + 1;
         long outW = (xs.get(3) + 2L * padding - k) / stride + 1;
+        NDArray cols;
+        if (gathersByProduct(xs.get(2) * xs.get(3), ws.get(0), k, stride)) {
+            cols = x.reshape(b * in, xs.get(2) * xs.get(3))
+                    .matMul(tapMatrix(x, xs.get(2), xs.get(3), outH, outW, k, stride, padding))
+                    .reshape(b, in, outH * outW, (long) k * k)
+                    .transpose(0, 2, 1, 3)
+                    .reshape(b * outH * outW, in * k * k);
+        } else {
+            cols = taps(x, k, stride, padding, outH, outW);
+        }
+        NDArray out = cols.matMul(Scopes.owned(x, w.reshape(ws.get(0), -1)).transpose());
+        return channelsFirst(out.reshape(b, outH, outW, ws.get(0)));
+    }
+
+    /** The k·k shifted, strided views of the padded x, channels-last, as (B·H'·W', I·k·k). */
+    private static NDArray taps(NDArray x, int k, int stride, int padding, long outH, long outW) {
+        long b = x.getShape().get(0);
+        long in = x.getShape().get(1);
         NDArray channelsLast = x.transpose(0, 2, 3, 1);
         NDArray padded =
                 padding == 0 ? channelsLast : channelsLast.pad(new Shape(0, 0, padding, padding, padding, padding), 0);
@@ -53,8 +83,7 @@ final class GemmConv {
             }
             cols = NDArrays.stack(taps, 4).reshape(b * outH * outW, in * k * k);
         }
-        NDArray out = cols.matMul(Scopes.owned(x, w.reshape(ws.get(0), -1)).transpose());
-        return channelsFirst(out.reshape(b, outH, outW, ws.get(0)));
+        return cols;
     }
 
     /**
@@ -70,7 +99,16 @@ final class GemmConv {
         long in = ws.get(1);
         int k = (int) ws.get(2);
         NDArray rows = g.transpose(0, 2, 3, 1).reshape(b * outH * outW, ws.get(0));
-        NDArray dcols = rows.matMul(Scopes.owned(g, w.reshape(ws.get(0), -1))).reshape(b, outH, outW, in, k * k);
+        NDArray products = rows.matMul(Scopes.owned(g, w.reshape(ws.get(0), -1)));
+        if (gathersByProduct(inH * inW, ws.get(0), k, stride)) {
+            return products.reshape(b, outH * outW, in, (long) k * k)
+                    .transpose(0, 2, 1, 3)
+                    .reshape(b * in, outH * outW * k * k)
+                    .matMul(tapMatrix(g, inH, inW, outH, outW, k, stride, padding)
+                            .transpose())
+                    .reshape(b, in, inH, inW);
+        }
+        NDArray dcols = products.reshape(b, outH, outW, in, k * k);
         // The padded input's extent; taps that reach past the unpadded input land in the cropped border.
         long paddedH = Math.max(inH + 2L * padding, stride * (outH - 1) + k);
         long paddedW = Math.max(inW + 2L * padding, stride * (outW - 1) + k);
@@ -86,6 +124,44 @@ final class GemmConv {
         }
         NDArray cropped = sum.get(new NDIndex(":, {}:{}, {}:{}", padding, padding + inH, padding, padding + inW));
         return channelsFirst(cropped);
+    }
+
+    /**
+     * Whether the taps of an input with {@code pixels} pixels per channel are gathered by a matrix product (a 1×1,
+     * stride-1 convolution has none to gather).
+     */
+    private static boolean gathersByProduct(long pixels, long outChannels, int k, int stride) {
+        return (k > 1 || stride > 1) && 4 * pixels <= outChannels;
+    }
+
+    /**
+     * T (inH·inW, H'·W'·k·k), of {@code like}'s type and manager: T[(u, v), ((y, x), (a, c))] = 1 where input pixel
+     * (u, v) = (s·y + a − p, s·x + c − p), else 0 (taps on the zero padding have no pixel).
+     */
+    private static NDArray tapMatrix(
+            NDArray like, long inH, long inW, long outH, long outW, int k, int stride, int padding) {
+        List<Long> key = List.of(inH, inW, outH, outW, (long) k, (long) stride, (long) padding);
+        float[] ones = TAP_MATRICES.computeIfAbsent(key, unused -> {
+            long columns = outH * outW * k * k;
+            float[] t = new float[Math.toIntExact(inH * inW * columns)];
+            for (long y = 0; y < outH; y++) {
+                for (long x = 0; x < outW; x++) {
+                    for (int a = 0; a < k; a++) {
+                        for (int c = 0; c < k; c++) {
+                            long u = stride * y + a - padding;
+                            long v = stride * x + c - padding;
+                            if (u >= 0 && u < inH && v >= 0 && v < inW) {
+                                long column = ((y * outW + x) * k + a) * k + c;
+                                t[Math.toIntExact((u * inW + v) * columns + column)] = 1f;
+                            }
+                        }
+                    }
+                }
+            }
+            return t;
+        });
+        NDArray t = like.getManager().create(ones, new Shape(inH * inW, outH * outW * k * k));
+        return t.getDataType() == like.getDataType() ? t : t.toType(like.getDataType(), false);
     }
 
     /**

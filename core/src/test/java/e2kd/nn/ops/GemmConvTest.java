@@ -19,20 +19,25 @@ class GemmConvTest {
         return m.randomNormal(new Shape(shape)).toType(DataType.FLOAT64, false);
     }
 
-    /** conv equals libtorch's conv2d; the transpose equals autograd's input gradient of libtorch's conv2d. */
-    @ParameterizedTest(name = "k={0} s={1} p={2} size={3}")
+    /**
+     * conv equals libtorch's conv2d; the transpose equals autograd's input gradient of libtorch's conv2d. With 64
+     * output channels on maps of at most 4×4 the taps are gathered by the tap-matrix product, else by slices.
+     */
+    @ParameterizedTest(name = "k={0} s={1} p={2} size={3} out={4}")
     @CsvSource({
-        "3,1,1,2", "3,1,1,5", "3,2,1,4", "3,2,1,7", "1,2,0,7", "1,1,0,3", "7,2,3,9", "3,3,1,8", "3,2,0,6", "5,2,2,5"
+        "3,1,1,2,4", "3,1,1,5,4", "3,2,1,4,4", "3,2,1,7,4", "1,2,0,7,4", "1,1,0,3,4", "7,2,3,9,4", "3,3,1,8,4",
+        "3,2,0,6,4", "5,2,2,5,4", "3,1,1,2,64", "3,1,1,4,64", "3,2,1,4,64", "3,2,0,3,64", "1,2,0,4,64", "1,1,0,2,64",
+        "5,2,2,3,64", "3,3,1,4,64"
     })
-    void convAndTransposeEqualLibtorch(int k, int stride, int pad, int size) {
+    void convAndTransposeEqualLibtorch(int k, int stride, int pad, int size, int out) {
         try (NDManager m = NDManager.newBaseManager()) {
-            String what = " k=" + k + " s=" + stride + " p=" + pad + " size=" + size;
-            NDArray w = normal(m, 4, 5, k, k);
+            String what = " k=" + k + " s=" + stride + " p=" + pad + " size=" + size + " out=" + out;
+            NDArray w = normal(m, out, 5, k, k);
             NDArray x = normal(m, 3, 5, size, size);
             Close.absolute(
                     GemmConv.conv(x, w, stride, pad), ConvOps.libtorchConv(x, w, stride, pad, 1), 1e-12, "conv" + what);
-            long out = (size + 2L * pad - k) / stride + 1;
-            NDArray g = normal(m, 3, 4, out, out);
+            long outSize = (size + 2L * pad - k) / stride + 1;
+            NDArray g = normal(m, 3, out, outSize, outSize);
             NDArray v = m.zeros(new Shape(3, 5, size, size), DataType.FLOAT64);
             v.setRequiresGradient(true);
             Autograd.recording(() -> {
@@ -46,14 +51,14 @@ class GemmConvTest {
     }
 
     /** Training differentiates through both forms: their gradients w.r.t. data and weight are libtorch's. */
-    @ParameterizedTest(name = "k={0} s={1} p={2} size={3}")
-    @CsvSource({"3,1,1,2", "3,2,1,7", "1,2,0,4", "3,1,1,4"})
-    void gradientsMatchLibtorch(int k, int stride, int pad, int size) {
+    @ParameterizedTest(name = "k={0} s={1} p={2} size={3} out={4}")
+    @CsvSource({"3,1,1,2,7", "3,2,1,7,7", "1,2,0,4,7", "3,1,1,4,7", "3,1,1,2,64", "3,2,1,4,64", "1,2,0,4,64"})
+    void gradientsMatchLibtorch(int k, int stride, int pad, int size, int outChannels) {
         try (NDManager m = NDManager.newBaseManager()) {
             long out = (size + 2L * pad - k) / stride + 1;
             NDArray x = normal(m, 2, 6, size, size);
-            NDArray w = normal(m, 7, 6, k, k);
-            NDArray g = normal(m, 2, 7, out, out);
+            NDArray w = normal(m, outChannels, 6, k, k);
+            NDArray g = normal(m, 2, outChannels, out, out);
             NDArray v = normal(m, 2, 6, size, size);
             assertGradientsEqual(
                     m,
