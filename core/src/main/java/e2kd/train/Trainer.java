@@ -31,6 +31,7 @@ import e2kd.nn.InputContract;
 import e2kd.nn.Model;
 import e2kd.nn.ModelFamily;
 import e2kd.nn.models.Models;
+import e2kd.nn.ops.RandomDraws;
 import e2kd.nn.weights.ModelCheckpoint;
 import e2kd.nn.weights.Pretrained;
 import e2kd.train.frozen.FrozenTeacher;
@@ -57,7 +58,6 @@ import java.util.Map;
  */
 public final class Trainer {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Object SEEDED_DRAWS = new Object();
     private final TrainConfig config;
     private final RunDirectory run;
     private final Progress progress;
@@ -132,8 +132,9 @@ public final class Trainer {
             Map<String, NDArray> savedTensors = new LinkedHashMap<>();
             Objective objective;
             // libtorch has one random generator per process: a new student and its criteria draw from it, seeded,
-            // under one lock, so runs training at once in one process (Spark tasks) draw what they draw alone
-            synchronized (SEEDED_DRAWS) {
+            // under the lock every draw takes, so runs training at once in one process (Spark tasks) draw what they
+            // draw alone
+            synchronized (RandomDraws.LOCK) {
                 if (resume) {
                     ModelCheckpoint.Loaded last = ModelCheckpoint.load(run.last(), base);
                     student = last.model();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
 import e2kd.nn.ops.ConvOps;
+import e2kd.nn.ops.RandomDraws;
 
 /**
  * A stride-1 "same" convolution of a criterion's connector ({@code nn.Conv2d(in, out, k, padding=k/2)}): key
@@ -23,10 +24,13 @@ final class ConnectorConv extends Module implements Layer {
     ConnectorConv(NDManager manager, int in, int out, int kernel, boolean bias, double slope) {
         int fanIn = in * kernel * kernel;
         float bound = (float) Math.sqrt(6.0 / ((1 + slope * slope) * fanIn));
-        parameter("weight", manager.randomUniform(-bound, bound, new Shape(out, in, kernel, kernel), DataType.FLOAT32));
+        parameter(
+                "weight",
+                RandomDraws.draw(() ->
+                        manager.randomUniform(-bound, bound, new Shape(out, in, kernel, kernel), DataType.FLOAT32)));
         if (bias) {
             float b = (float) (1 / Math.sqrt(fanIn));
-            parameter("bias", manager.randomUniform(-b, b, new Shape(out), DataType.FLOAT32));
+            parameter("bias", RandomDraws.draw(() -> manager.randomUniform(-b, b, new Shape(out), DataType.FLOAT32)));
         }
         this.padding = kernel / 2;
     }

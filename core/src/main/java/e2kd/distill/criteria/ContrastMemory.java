@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.RandomDraws;
 import e2kd.nn.ops.Scalars;
 
 /**
@@ -27,8 +28,12 @@ final class ContrastMemory extends Module {
 
     ContrastMemory(NDManager m, int dim, long size, double temperature, double momentum) {
         float stdv = (float) (1 / Math.sqrt(dim / 3.0));
-        buffer("memory_v1", m.randomUniform(-stdv, stdv, new Shape(size, dim), DataType.FLOAT32));
-        buffer("memory_v2", m.randomUniform(-stdv, stdv, new Shape(size, dim), DataType.FLOAT32));
+        buffer(
+                "memory_v1",
+                RandomDraws.draw(() -> m.randomUniform(-stdv, stdv, new Shape(size, dim), DataType.FLOAT32)));
+        buffer(
+                "memory_v2",
+                RandomDraws.draw(() -> m.randomUniform(-stdv, stdv, new Shape(size, dim), DataType.FLOAT32)));
         buffer("z", m.create(new float[] {-1, -1}));
         this.temperature = temperature;
         this.momentum = momentum;

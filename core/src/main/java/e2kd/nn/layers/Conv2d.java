@@ -9,6 +9,7 @@ import e2kd.nn.Module;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.ops.ChannelsLast;
 import e2kd.nn.ops.ConvOps;
+import e2kd.nn.ops.RandomDraws;
 
 /** Plain 2-D convolution without bias, torchvision {@code nn.Conv2d(bias=False)}: key {@code weight} (O, I, k, k). */
 public final class Conv2d extends Module implements Layer {
@@ -20,7 +21,9 @@ public final class Conv2d extends Module implements Layer {
         // Kaiming normal, fan_out, gain √2: the init torchvision and B-cos-v2 ResNets use.
         double std = Math.sqrt(2.0 / (out * kernel * kernel));
         parameter(
-                "weight", manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel), DataType.FLOAT32));
+                "weight",
+                RandomDraws.draw(() ->
+                        manager.randomNormal(0f, (float) std, new Shape(out, in, kernel, kernel), DataType.FLOAT32)));
         this.stride = stride;
         this.padding = padding;
     }

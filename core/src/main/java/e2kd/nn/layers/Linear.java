@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.nn.Layer;
 import e2kd.nn.Module;
+import e2kd.nn.ops.RandomDraws;
 
 /**
  * Fully connected layer ({@code nn.Linear}): keys {@code weight} (O, I) and, unless built without, {@code bias} (O).
@@ -21,9 +22,13 @@ public final class Linear extends Module implements Layer {
     public Linear(NDManager manager, int in, int out, boolean bias) {
         // PyTorch's default init: U(−1/√in, 1/√in) for weight and bias.
         float bound = (float) (1 / Math.sqrt(in));
-        parameter("weight", manager.randomUniform(-bound, bound, new Shape(out, in), DataType.FLOAT32));
+        parameter(
+                "weight",
+                RandomDraws.draw(() -> manager.randomUniform(-bound, bound, new Shape(out, in), DataType.FLOAT32)));
         if (bias) {
-            parameter("bias", manager.randomUniform(-bound, bound, new Shape(out), DataType.FLOAT32));
+            parameter(
+                    "bias",
+                    RandomDraws.draw(() -> manager.randomUniform(-bound, bound, new Shape(out), DataType.FLOAT32)));
         }
     }
 
