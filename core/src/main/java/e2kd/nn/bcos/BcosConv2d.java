@@ -11,6 +11,7 @@ import e2kd.nn.layers.Conv2d;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.ops.ConvOps;
 import e2kd.nn.ops.Scalars;
+import e2kd.nn.ops.Scopes;
 
 /**
  * B-cos convolution, B = 2, no bias (B-cos-v2 {@code BcosConv2d}); key {@code linear.weight} (O, I, k, k).
@@ -21,20 +22,21 @@ import e2kd.nn.ops.Scalars;
  * </pre>
  * Shapes: x (B, I, H, W) → (B, O, H', W'). Transpose: Jᵀg = convᵀ(s ⊙ g, ŵ).
  *
- * <p>ŵ is never formed: ŵ ∗ x = (w ∗ x) / ‖w‖ per output channel, and convᵀ(h, ŵ) = convᵀ(h / ‖w‖, w), so the
- * normalisation costs an activation-sized division instead of kernel-sized ones (the same map, also for its
- * gradients). A weight that receives no gradient (a frozen teacher's) keeps its norms and the transposed pass's
- * sub-kernels between calls, until {@link #weightsChanged()}.
+ * <p>ŵ ∗ x = (w ∗ x) / ‖w‖ per output channel, and convᵀ(h, ŵ) = convᵀ(h / ‖w‖, w): the same map (also for its
+ * gradients) either way, so each call divides whichever is smaller: the kernel (ŵ formed: the stem and early
+ * layers, whose outputs outnumber their weights) or the output (deep layers on small maps). A weight that receives
+ * no gradient (a frozen teacher's) keeps ŵ and the transposed pass's sub-kernels of ŵ between calls, until
+ * {@link #weightsChanged()}, so its passes divide nothing.
  */
 public final class BcosConv2d extends Module implements DynamicLinear {
     private final Conv2d linear;
     private Frozen frozen;
 
     /**
-     * What a gradient-free weight's forward and transpose reuse: its norms (1, O, 1, 1) and the transposed pass's
-     * sub-kernels, all owned by {@code arrays} (a sub-manager of the weight's).
+     * What a gradient-free weight's forward and transpose reuse: ŵ and the transposed pass's sub-kernels of ŵ, both
+     * owned by {@code arrays} (a sub-manager of the weight's).
      */
-    private record Frozen(NDArray weight, NDManager arrays, NDArray norm, ConvOps.SubPixelKernel kernels) {}
+    private record Frozen(NDArray weight, NDManager arrays, NDArray normalized, ConvOps.SubPixelKernel kernels) {}
 
     public BcosConv2d(NDManager manager, int in, int out, int kernel, int stride, int padding) {
         this.linear = child("linear", new Conv2d(manager, in, out, kernel, stride, padding));
@@ -44,14 +46,27 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     public NDArray forward(NDArray x, Trace trace) {
         NDArray w = linear.weight();
         Frozen f = frozenOrNull(w);
-        NDArray norm = f != null ? f.norm() : unitNorms(w, x.getManager());
-        NDArray o = ConvOps.conv(x, w, linear.stride, linear.padding, 1).div(norm);
+        NDArray kernel = w;
+        NDArray norm = null;
+        if (f != null) {
+            kernel = f.normalized();
+        } else if (kernelIsSmaller(w, x)) {
+            kernel = normalized(w, x.getManager());
+        } else {
+            norm = unitNorms(w, x.getManager());
+        }
+        NDArray conv = ConvOps.conv(x, kernel, linear.stride, linear.padding, 1);
+        NDArray o = norm == null ? conv : conv.div(norm);
         NDArray scale = o.abs().div(patchNorm(x));
         if (trace != null) {
             trace.record(
                     this,
                     new Trace.Entry(
-                            scale, w, norm, x.getShape().get(2), x.getShape().get(3)));
+                            scale,
+                            kernel,
+                            norm,
+                            x.getShape().get(2),
+                            x.getShape().get(3)));
         }
         return scale.mul(o);
     }
@@ -59,10 +74,13 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     @Override
     public NDArray transpose(NDArray g, Trace trace) {
         Trace.Entry e = trace.of(this);
-        NDArray h = g.mul(e.factor()).div(e.weightNorm());
+        NDArray h = g.mul(e.factor());
+        if (e.weightNorm() != null) {
+            h = h.div(e.weightNorm());
+        }
         boolean product = ConvOps.prefersMatrixProduct(
                 e.weight(), linear.stride, 1, g.getShape().get(2) * g.getShape().get(3));
-        if (!product && frozen != null && frozen.weight() == e.weight()) {
+        if (!product && frozen != null && frozen.normalized() == e.weight()) {
             return frozen.kernels().apply(h, e.inputHeight(), e.inputWidth());
         }
         return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(), e.inputWidth());
@@ -71,9 +89,16 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     @Override
     public NDArray linear(NDArray v, Trace trace) {
         Trace.Entry e = trace.of(this);
-        return e.factor()
-                .mul(ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1)
-                        .div(e.weightNorm()));
+        NDArray conv = ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1);
+        return e.factor().mul(e.weightNorm() == null ? conv : conv.div(e.weightNorm()));
+    }
+
+    /** Whether w holds fewer values than this convolution's output for x, (B, O, H', W'). */
+    private boolean kernelIsSmaller(NDArray w, NDArray x) {
+        int k = linear.kernel();
+        long outH = (x.getShape().get(2) + 2L * linear.padding - k) / linear.stride + 1;
+        long outW = (x.getShape().get(3) + 2L * linear.padding - k) / linear.stride + 1;
+        return w.size() < x.getShape().get(0) * w.getShape().get(0) * outH * outW;
     }
 
     /** ‖w_o‖ over (I, k, k) per output unit, as (1, O, 1, 1), owned by {@code owner}. */
@@ -81,6 +106,11 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         NDArray norms = w.norm(new int[] {1, 2, 3}, false);
         norms.attach(owner);
         return norms.reshape(1, -1, 1, 1);
+    }
+
+    /** ŵ = w / ‖w‖ per output unit, owned by {@code owner}. */
+    private static NDArray normalized(NDArray w, NDManager owner) {
+        return Scopes.owned(owner, w.div(unitNorms(w, owner).reshape(-1, 1, 1, 1)));
     }
 
     /** The reusable arrays of {@code w} when w gets no gradient (built on first use), else null. */
@@ -91,11 +121,14 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         if (frozen == null || frozen.weight() != w) {
             weightsChanged();
             NDManager arrays = w.getManager().newSubManager();
-            frozen = Autograd.noGrad(() -> new Frozen(
-                    w,
-                    arrays,
-                    unitNorms(w, arrays),
-                    ConvOps.SubPixelKernel.of(w, linear.stride, linear.padding, 1, arrays)));
+            frozen = Autograd.noGrad(() -> {
+                NDArray normalized = normalized(w, arrays);
+                return new Frozen(
+                        w,
+                        arrays,
+                        normalized,
+                        ConvOps.SubPixelKernel.of(normalized, linear.stride, linear.padding, 1, arrays));
+            });
         }
         return frozen;
     }
