@@ -2,20 +2,27 @@
 # Two builds of e2kd on one bench case, alternating: A, B, B, A, A, B, ... (RUNS rounds, default 5), same settings
 # for both (java -jar, --threads THREADS, default 1, so the other core absorbs the machine's noise). Prints each
 # run's images/s and peak RSS, then per side the median and min-max and the ratio B/A of the medians.
+# LAUNCHER_ENV=1 gives both jars what ./e2kd sets on a quiet machine (OMP_NUM_THREADS=THREADS, OMP_WAIT_POLICY=ACTIVE,
+# the glibc malloc thresholds), so that a jar built earlier runs as users ran it.
 #   bench/jars_ab.sh OLD.jar NEW.jar CASE [extra bench args]
 # e.g. a commit's jar against the working tree's:  git worktree add /tmp/old HEAD~1 && (cd /tmp/old && mvn -q -o
 # package -DskipTests) && bench/jars_ab.sh /tmp/old/target/e2kd.jar target/e2kd.jar kd-r34-r18 --steps 5
 set -euo pipefail
-[ $# -ge 3 ] || { sed -n 2,6p "$0"; exit 2; }
+[ $# -ge 3 ] || { sed -n 2,9p "$0"; exit 2; }
 a="$1"; b="$2"; case="$3"; shift 3
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 threads="${THREADS:-1}"
+launcher=()
+if [ "${LAUNCHER_ENV:-0}" = 1 ]; then
+    launcher=(OMP_NUM_THREADS="$threads" OMP_WAIT_POLICY=ACTIVE MALLOC_MMAP_THRESHOLD_=33554432
+        MALLOC_TRIM_THRESHOLD_=1073741824)
+fi
 out=$(mktemp -d)
 for ((r = 1; r <= runs; r++)); do
     if ((r % 2)); then order="A B"; else order="B A"; fi
     for side in $order; do
         jar=$a; [ "$side" = B ] && jar=$b
-        "${clean[@]}" TORCH_CPP_LOG_LEVEL=ERROR java -jar "$jar" bench --case "$case" --threads "$threads" \
+        "${clean[@]}" "${launcher[@]}" TORCH_CPP_LOG_LEVEL=ERROR java -jar "$jar" bench --case "$case" --threads "$threads" \
             --steps "$steps" --warmup "$warmup" "$@" > "$out/run" 2>&1
         ips=$(value images_per_second "$out/run"); rss=$(value peak_rss_mib "$out/run")
         echo "$side round $r: $ips img/s, peak RSS $rss MiB (load $(load))"
