@@ -100,6 +100,11 @@ public final class ConvOps {
                 .flip(2, 3);
     }
 
+    /** {@code a} in row-major order: a copy where {@code a} is a view with other strides, else a view of it. */
+    public static NDArray contiguous(NDArray a) {
+        return a.reshape(-1).reshape(a.getShape());
+    }
+
     /**
      * The transposed convolution of a stride-s convolution (k×k, padding p) as ONE stride-1 convolution whose s²
      * output-channel blocks are the output phases ("sub-pixel" form; no zero interleaving, no per-phase slicing).
@@ -122,7 +127,7 @@ public final class ConvOps {
             this.padding = padding;
         }
 
-        /** The kernel for w (O, I/G, k, k), stride s, padding p; it and every intermediate owned by {@code owner}. */
+        /** The kernel for w (O, I/G, k, k), stride s, padding p, owned by {@code owner} (its intermediates are freed). */
         public static SubPixelKernel of(NDArray w, int stride, int padding, int groups, NDManager owner) {
             Shape ws = w.getShape();
             long o = ws.get(0);
@@ -149,13 +154,24 @@ public final class ConvOps {
             int before = s * (size - 1) - padding - s * pad;
             int after = s * size - before - k;
             Shape splitShape = new Shape(groups, o / groups, ig, size, s, size, s);
-            NDArray split = before == 0 && after == 0
-                    ? Scopes.owned(owner, w.reshape(splitShape))
-                    : Scopes.owned(owner, w.pad(new Shape(before, after, before, after), 0))
-                            .reshape(splitShape);
-            NDArray flipped = size == 1 ? split : split.flip(3, 5);
-            NDArray v = flipped.transpose(0, 4, 6, 2, 1, 3, 5).reshape(groups * s * s * ig, o / groups, size, size);
-            return new SubPixelKernel(v, s, groups, pad);
+            try (NDManager scratch = owner.newSubManager()) {
+                NDArray split = before == 0 && after == 0
+                        ? Scopes.owned(scratch, w.reshape(splitShape))
+                        : Scopes.owned(scratch, w.pad(new Shape(before, after, before, after), 0))
+                                .reshape(splitShape);
+                NDArray flipped = size == 1 ? split : split.flip(3, 5);
+                // At stride 1 this reshape is a view with the channel axes' strides swapped: kept that way, every
+                // call would copy it (libtorch's conv2d makes a non-contiguous weight contiguous first).
+                NDArray v = contiguous(
+                        flipped.transpose(0, 4, 6, 2, 1, 3, 5).reshape(groups * s * s * ig, o / groups, size, size));
+                v.attach(owner);
+                return new SubPixelKernel(v, s, groups, pad);
+            }
+        }
+
+        /** The stride-1 kernel V (s²·I, O/groups, K, K). */
+        NDArray kernel() {
+            return kernel;
         }
 
         /** Jᵀg, (B, I, inH, inW), for g (B, O, H', W'); owned by g's manager. */

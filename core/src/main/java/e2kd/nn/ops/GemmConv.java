@@ -166,14 +166,10 @@ final class GemmConv {
 
     /**
      * (B, H, W, C) as a contiguous (B, C, H, W). A channels-last result would make libtorch copy every later
-     * oneDNN convolution's weight into channels-last; (B·C, H·W) has no view of it, so the reshape copies.
+     * oneDNN convolution's weight into channels-last.
      */
     private static NDArray channelsFirst(NDArray channelsLast) {
-        Shape s = channelsLast.getShape();
-        return channelsLast
-                .transpose(0, 3, 1, 2)
-                .reshape(s.get(0) * s.get(3), s.get(1) * s.get(2))
-                .reshape(s.get(0), s.get(3), s.get(1), s.get(2));
+        return ConvOps.contiguous(channelsLast.transpose(0, 3, 1, 2));
     }
 
     /** t (B, H', W', I) at rows s·y + a and columns s·x + c of a zero (B, paddedH, paddedW, I). */
