@@ -1,15 +1,18 @@
 package e2kd.train.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Adam / AdamW with PyTorch's semantics (torch.optim.Adam/AdamW), run by libtorch's fused update in DJL's JNI.
- * That update computes θ −= lr′·m / (√v + ε′); choosing lr′ = lr·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε′ = ε·√(1−β₂ᵗ) makes it
- * equal to PyTorch's bias-corrected step. AdamW decays θ −= lr·wd·θ (decoupled); Adam adds wd·θ to the gradient.
+ * Adam / AdamW with PyTorch's semantics (torch.optim.Adam/AdamW), run by libtorch's multi-tensor kernel
+ * ({@link FusedAdam}): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², θ ← θ − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε). AdamW
+ * first decays θ ← θ·(1 − lr·wd) (decoupled); Adam adds wd·θ to the gradient. The moments are stored in their
+ * parameter's layout (channels-last weights included), which the kernel requires.
  */
 public final class Adam implements Optimizer {
     private final double beta1;
@@ -18,6 +21,9 @@ public final class Adam implements Optimizer {
     private final double weightDecay;
     private final boolean decoupled;
     private final Map<String, NDArray[]> moments = new HashMap<>();
+    /** Moments taken from a checkpoint, copied into their parameter's layout at their first step. */
+    private final Set<String> restoredLayouts = new HashSet<>();
+
     private long steps;
 
     public Adam(double weightDecay, boolean decoupled) {
@@ -35,27 +41,58 @@ public final class Adam implements Optimizer {
     @Override
     public void step(Map<String, NDArray> parameters, double lr) {
         steps++;
-        double correction1 = 1 - Math.pow(beta1, steps);
-        double correction2 = Math.sqrt(1 - Math.pow(beta2, steps));
-        for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
-            NDArray p = e.getValue();
-            NDArray[] mv = moments.computeIfAbsent(e.getKey(), k -> new NDArray[] {p.zerosLike(), p.zerosLike()});
-            try (NDArray grad = p.getGradient()) {
-                JniUtils.adamUpdate(
-                        (PtNDArray) p,
-                        (PtNDArray) grad,
-                        (PtNDArray) mv[0],
-                        (PtNDArray) mv[1],
-                        (float) lr,
-                        (float) (lr * correction2 / correction1),
-                        (float) weightDecay,
-                        1f,
-                        -1f,
-                        (float) beta1,
-                        (float) beta2,
-                        (float) (eps * correction2),
-                        decoupled);
+        List<NDArray> params = new ArrayList<>();
+        List<NDArray> grads = new ArrayList<>();
+        List<NDArray> firstMoments = new ArrayList<>();
+        List<NDArray> secondMoments = new ArrayList<>();
+        try {
+            for (Map.Entry<String, NDArray> e : parameters.entrySet()) {
+                NDArray p = e.getValue();
+                NDArray[] mv = moments.computeIfAbsent(
+                        e.getKey(), k -> new NDArray[] {zerosInLayoutOf(p), zerosInLayoutOf(p)});
+                if (restoredLayouts.remove(e.getKey())) {
+                    mv[0] = inLayoutOf(p, mv[0]);
+                    mv[1] = inLayoutOf(p, mv[1]);
+                }
+                if (decoupled && weightDecay != 0) {
+                    p.muli(1 - lr * weightDecay);
+                }
+                params.add(p);
+                grads.add(p.getGradient());
+                firstMoments.add(mv[0]);
+                secondMoments.add(mv[1]);
             }
+            FusedAdam.step(
+                    params,
+                    grads,
+                    firstMoments,
+                    secondMoments,
+                    steps,
+                    lr,
+                    beta1,
+                    beta2,
+                    decoupled ? 0 : weightDecay,
+                    eps);
+        } finally {
+            grads.forEach(NDArray::close);
+        }
+    }
+
+    /** {@code moment}'s values in an array with {@code p}'s strides (a checkpoint's arrays are contiguous). */
+    private static NDArray inLayoutOf(NDArray p, NDArray moment) {
+        NDArray like = zerosInLayoutOf(p);
+        like.addi(moment);
+        moment.close();
+        return like;
+    }
+
+    /**
+     * Zeros with {@code p}'s shape, type and strides. DJL's {@code zerosLike} makes a contiguous array; an elementwise
+     * result keeps its input's strides, and {@code isNaN} → 0/1 → ·0 gives zeros whatever {@code p} holds.
+     */
+    private static NDArray zerosInLayoutOf(NDArray p) {
+        try (NDArray nan = p.isNaN()) {
+            return nan.toType(p.getDataType(), false).muli(0);
         }
     }
 
@@ -74,6 +111,8 @@ public final class Adam implements Optimizer {
         this.steps = steps;
         this.moments.clear();
         this.moments.putAll(moments);
+        restoredLayouts.clear();
+        restoredLayouts.addAll(moments.keySet());
     }
 
     /** Moments as {@code NAME/m} and {@code NAME/v}. */
