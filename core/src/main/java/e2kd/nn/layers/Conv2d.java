@@ -62,9 +62,23 @@ public final class Conv2d extends Module implements Layer {
         channelsLast = true;
     }
 
+    /** Whether the weight is stored channels-last and every call runs on libtorch's kernels. */
+    public boolean isChannelsLast() {
+        return channelsLast;
+    }
+
     /** (O, I, k, k). */
     public NDArray weight() {
         return param("weight");
+    }
+
+    /** The number of values conv(x) has: B·O·H′·W′. */
+    public long outputSize(NDArray x) {
+        Shape s = x.getShape();
+        int k = kernel();
+        long outH = (s.get(2) + 2L * padding - k) / stride + 1;
+        long outW = (s.get(3) + 2L * padding - k) / stride + 1;
+        return s.get(0) * weight().getShape().get(0) * outH * outW;
     }
 
     public int kernel() {

@@ -96,7 +96,7 @@ public final class ResNet extends Model implements CamModel {
         checkInput(x);
         taps.check(this);
         NDArray input = channelsLast ? ChannelsLast.of(x, x.getManager()) : x;
-        NDArray out = Activation.relu(bn1.forward(conv1.forward(input)));
+        NDArray out = Activation.relu(bn1.ofConv(conv1, input));
         if (maxPool) {
             out = Pool.maxPool2d(out, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
         }

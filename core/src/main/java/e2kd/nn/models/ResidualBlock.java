@@ -10,6 +10,7 @@ import e2kd.nn.layers.Conv2d;
 import e2kd.nn.layers.Sequential;
 import e2kd.nn.ops.Autograd;
 import e2kd.nn.ops.Scopes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,23 +18,28 @@ import java.util.List;
  * bottleneck (1×1, 3×3 with the stride, 1×1 ×4); shortcut = identity or {@code downsample} (1×1 conv + bn).
  */
 public final class ResidualBlock extends Module implements Layer {
-    private final List<Layer> convs;
-    private final List<Layer> norms;
-    private final Sequential downsample;
+    private final List<Conv2d> convs;
+    private final List<BatchNorm2d> norms = new ArrayList<>();
+    /** The shortcut's 1×1 convolution and norm ({@code downsample.0}, {@code downsample.1}), or null (identity). */
+    private final Conv2d downsampleConv;
+
+    private final BatchNorm2d downsampleNorm;
 
     private ResidualBlock(NDManager m, int in, int out, int stride, List<Conv2d> convs) {
-        this.convs = convs.stream().map(c -> (Layer) c).toList();
-        this.norms = new java.util.ArrayList<>();
+        this.convs = convs;
         for (int i = 0; i < convs.size(); i++) {
             child("conv" + (i + 1), convs.get(i));
             norms.add(child("bn" + (i + 1), new BatchNorm2d(m, (int)
                     convs.get(i).weight().getShape().get(0))));
         }
-        this.downsample = stride == 1 && in == out
-                ? null
-                : child(
-                        "downsample",
-                        new Sequential(List.of(new Conv2d(m, in, out, 1, stride, 0), new BatchNorm2d(m, out))));
+        if (stride == 1 && in == out) {
+            downsampleConv = null;
+            downsampleNorm = null;
+        } else {
+            downsampleConv = new Conv2d(m, in, out, 1, stride, 0);
+            downsampleNorm = new BatchNorm2d(m, out);
+            child("downsample", new Sequential(List.of(downsampleConv, downsampleNorm)));
+        }
     }
 
     public static ResidualBlock basic(NDManager m, int in, int planes, int stride) {
@@ -70,12 +76,12 @@ public final class ResidualBlock extends Module implements Layer {
     NDArray preActivation(NDArray x) {
         NDArray out = x;
         for (int i = 0; i < convs.size(); i++) {
-            out = norms.get(i).forward(convs.get(i).forward(out));
+            out = norms.get(i).ofConv(convs.get(i), out);
             if (i < convs.size() - 1) {
                 out = Activation.relu(out);
             }
         }
-        NDArray identity = downsample == null ? x : downsample.forward(x);
+        NDArray identity = downsampleConv == null ? x : downsampleNorm.ofConv(downsampleConv, x);
         return out.add(identity);
     }
 }

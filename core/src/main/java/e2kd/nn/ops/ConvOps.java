@@ -33,6 +33,12 @@ public final class ConvOps {
         return conv(x, w, stride, padding, padding, groups);
     }
 
+    /** libtorch's conv2d with a bias (O), which oneDNN adds inside the convolution. */
+    public static NDArray libtorchConv(NDArray x, NDArray w, NDArray bias, int stride, int padding) {
+        return Conv2d.conv2d(x, w, bias, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
+                .singletonOrThrow();
+    }
+
     /**
      * Whether a convolution with kernel w and {@code positions} output pixels per image runs faster as one matrix
      * product than as libtorch's oneDNN kernels. Measured per layer of ImageNet-width ResNets, forward, backward

@@ -147,6 +147,41 @@ class ChannelsLastTest {
         }
     }
 
+    /**
+     * Frozen and in eval mode (a teacher), the channels-last ResNet-18 runs the batch norms of its wide-map layers
+     * folded into their convolutions (BatchNorm2d.ofConv); with random running statistics its logits and GradCAM map equal those of the
+     * same weights in the default layout, where nothing is folded.
+     */
+    @Test
+    void frozenResNetWithFoldedNormsEqualsTheDefaultLayout() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, String> options = Map.of("stem", "imagenet", "base", "64");
+            Model channelsLast = Models.create("resnet18", 5, options, m);
+            Model plain =
+                    SystemProperties.with("e2kd.channelsLast", "false", () -> Models.create("resnet18", 5, options, m));
+            Map<String, NDArray> weights = new java.util.TreeMap<>(channelsLast.stateDict());
+            weights.replaceAll(
+                    (key, value) -> key.endsWith("running_var") || key.matches(".*(bn\\d|downsample\\.1)\\.weight")
+                            ? m.randomUniform(0.5f, 2f, value.getShape())
+                            : key.endsWith("running_mean") || key.matches(".*(bn\\d|downsample\\.1)\\.bias")
+                                    ? m.randomUniform(-1f, 1f, value.getShape())
+                                    : value.duplicate());
+            for (Model model : java.util.List.of(channelsLast, plain)) {
+                model.loadStateDict(weights);
+                model.toFloatType(DataType.FLOAT64);
+                model.setTraining(false);
+                model.setTrainable(false);
+            }
+            NDArray x = normal(m, 2, 3, 160, 160); // the stem, layer1 and the downsample convolutions fold
+            Explained a = Autograd.recording(
+                    () -> Explainers.create("auto", channelsLast).explain(x, ClassChoice.top1()));
+            Explained b =
+                    Autograd.recording(() -> Explainers.create("auto", plain).explain(x, ClassChoice.top1()));
+            Close.absolute(a.logits(), b.logits(), 1e-10 * Math.max(1, Close.maxAbs(b.logits())), "logits");
+            Close.absolute(a.map(), b.map(), 1e-10 * Math.max(1, Close.maxAbs(b.map())), "GradCAM");
+        }
+    }
+
     private static NDArray[] outputAndGradients(NDManager m, Conv2d conv, NDArray x) {
         NDArray v = x.duplicate();
         v.setRequiresGradient(true);
