@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.InPlace;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -135,15 +136,7 @@ public abstract class Module {
             throw new IllegalArgumentException(
                     "state dict does not fit model " + describe() + ": " + String.join("; ", parts));
         }
-        Autograd.noGrad(() -> {
-            own.forEach((key, target) -> {
-                NDArray source = values.get(key);
-                NDArray converted = source.toType(target.getDataType(), true).reshape(target.getShape());
-                target.set(converted.toByteBuffer());
-                converted.close();
-            });
-            return null;
-        });
+        own.forEach((key, target) -> InPlace.copy(values.get(key), target));
         notifyWeightsChanged();
     }
 

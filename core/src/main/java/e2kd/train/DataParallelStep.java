@@ -11,6 +11,7 @@ import e2kd.distill.TeacherOutput;
 import e2kd.nn.Model;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.InPlace;
 import e2kd.train.optim.GradientClipping;
 import e2kd.train.optim.Gradients;
 import e2kd.train.optim.Optimizer;
@@ -230,7 +231,7 @@ public final class DataParallelStep implements AutoCloseable {
                 NDArray take = old.neq(theirs).logicalAnd(old.eq(own));
                 NDArray merged = NDArrays.where(take, theirs, own);
                 merged.attach(scratch);
-                own.set(merged.toByteBuffer());
+                InPlace.copy(merged, own);
             });
         }
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import e2kd.nn.Module;
 import e2kd.nn.ops.Autograd;
+import e2kd.nn.ops.InPlace;
 import e2kd.nn.ops.RandomDraws;
 import e2kd.nn.ops.Scalars;
 
@@ -81,11 +82,7 @@ final class ContrastMemory extends Module {
                 }
             }
             try (NDManager scratch = z.getManager().newSubManager()) {
-                NDArray set = scratch.create(values).toType(z.getDataType(), false);
-                Autograd.noGrad(() -> {
-                    z.set(set.toByteBuffer());
-                    return null;
-                });
+                InPlace.copy(scratch.create(values), z);
             }
             values = z.toType(DataType.FLOAT64, false).toDoubleArray(); // as stored, in the buffer's precision
         }

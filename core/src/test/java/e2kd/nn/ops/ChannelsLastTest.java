@@ -83,6 +83,8 @@ class ChannelsLastTest {
             assertArrayEquals(
                     plain.weight().toFloatArray(),
                     channelsLast.stateDict().get("weight").toFloatArray());
+            assertFalse(Layouts.isContiguous(channelsLast.weight()), "still stored channels-last after loading");
+            assertTrue(channelsLast.weight().hasGradient());
             plain.toFloatType(DataType.FLOAT64);
             channelsLast.toFloatType(DataType.FLOAT64);
             assertArrayEquals(

@@ -4,10 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
 import e2kd.Close;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -139,7 +136,7 @@ class ConvOpsTest {
             NDArray kernel =
                     ConvOps.SubPixelKernel.of(w, stride, pad, groups, m).kernel();
             org.junit.jupiter.api.Assertions.assertTrue(
-                    isContiguous(kernel), "kernel k=" + k + " s=" + stride + " groups=" + groups);
+                    Layouts.isContiguous(kernel), "kernel k=" + k + " s=" + stride + " groups=" + groups);
         }
     }
 
@@ -148,27 +145,13 @@ class ConvOpsTest {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = normal(m, 4, 3, 2, 5);
             NDArray swapped = a.transpose(1, 0, 2, 3);
-            org.junit.jupiter.api.Assertions.assertFalse(isContiguous(swapped));
+            org.junit.jupiter.api.Assertions.assertFalse(Layouts.isContiguous(swapped));
             NDArray copy = ConvOps.contiguous(swapped);
-            org.junit.jupiter.api.Assertions.assertTrue(isContiguous(copy));
+            org.junit.jupiter.api.Assertions.assertTrue(Layouts.isContiguous(copy));
             Close.absolute(copy, swapped, 0, "values kept");
             NDArray view = ConvOps.contiguous(a);
             a.addi(1);
             Close.absolute(view, a, 0, "a contiguous array is not copied");
-        }
-    }
-
-    /** libtorch's {@code Tensor.is_contiguous()}, which DJL's public API does not expose. */
-    private static boolean isContiguous(NDArray a) {
-        try {
-            Class<?> library = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-            Field instance = library.getDeclaredField("LIB");
-            instance.setAccessible(true);
-            Method method = library.getDeclaredMethod("torchIsContiguous", long.class);
-            method.setAccessible(true);
-            return (boolean) method.invoke(instance.get(null), ((PtNDArray) a).getHandle());
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
