@@ -4,6 +4,8 @@
     ONEDNN_VERBOSE=1 java -jar target/e2kd.jar bench --case kd-r34-r18 --steps 1 --warmup 2 > log.txt
     DNNL_VERBOSE=1 /usr/bin/python3 bench/pytorch_reference.py --case kd-r34-r18 --steps 1 --warmup 2 > ref.txt
     bench/onednn_summary.py log.txt 3        # 3 = warm-up + timed steps in the log; prints the last step's sums
+    bench/onednn_summary.py log.txt 3 72     # only the last step's first 72 calls (a KD step's teacher forward:
+                                             # ResNet-34's 36 convolutions, each after its weight's reorder)
 
 Reads both formats: oneDNN 3.x (`onednn_verbose,v1,primitive,exec,cpu,KIND,IMPL,PROP,...,ms`, libtorch 2.7.1 of
 DJL) and 2.x (`onednn_verbose,exec,cpu,KIND,IMPL,PROP,...,ms`, Debian's PyTorch 1.13).
@@ -14,6 +16,7 @@ import sys
 
 def main():
     path, steps = sys.argv[1], int(sys.argv[2])
+    first = int(sys.argv[3]) if len(sys.argv) > 3 else None
     rows = []
     for line in open(path):
         parts = line.strip().split(",")
@@ -25,7 +28,7 @@ def main():
             rows.append((kind + (" " + prop if kind == "convolution" else ""), float(parts[-1])))
     if len(rows) % steps:
         sys.exit(f"{len(rows)} primitive calls do not split into {steps} equal steps")
-    last = rows[-len(rows) // steps:]
+    last = rows[-len(rows) // steps:][:first]
     ms, calls = collections.Counter(), collections.Counter()
     for key, t in last:
         ms[key] += t

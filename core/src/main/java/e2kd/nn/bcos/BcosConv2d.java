@@ -103,9 +103,24 @@ public final class BcosConv2d extends Module implements DynamicLinear {
 
     /** ‖w_o‖ over (I, k, k) per output unit, as (1, O, 1, 1), owned by {@code owner}. */
     private static NDArray unitNorms(NDArray w, NDManager owner) {
-        NDArray norms = w.norm(new int[] {1, 2, 3}, false);
+        NDArray norms = w.hasGradient() && Autograd.isRecording()
+                ? Scopes.keepingOnly(w, () -> trainedNorms(w))
+                : w.norm(new int[] {1, 2, 3}, false);
         norms.attach(owner);
         return norms.reshape(1, -1, 1, 1);
+    }
+
+    /**
+     * ‖w_o‖ of a weight being trained, as sqrt(2⟨w_o, sg(w_o)⟩ − sg(⟨w_o, w_o⟩)) with sg = stopGradient and the
+     * inner products of all units as one batched matrix product: the value and the gradient w_o/‖w_o‖ are the norm's,
+     * but autograd's backward is one product over the weight, where {@code linalg_vector_norm}'s makes three passes
+     * (w/‖w‖, a zero-norm mask, the product with the incoming gradient; docs/PERFORMANCE.md, item 28). Its second
+     * derivative in w is not the norm's; nothing differentiates the weights' gradient again.
+     */
+    private static NDArray trainedNorms(NDArray w) {
+        NDArray rows = w.reshape(w.getShape().get(0), 1, -1);
+        NDArray squares = rows.matMul(rows.stopGradient().transpose(0, 2, 1));
+        return Scalars.mul(squares, 2).sub(squares.stopGradient()).sqrt().reshape(-1);
     }
 
     /** ŵ = w / ‖w‖ per output unit, owned by {@code owner}. */
