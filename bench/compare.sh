@@ -6,16 +6,20 @@
 # KMP and MKL variables of the calling shell, and E2KD_JAVA_OPTS, are removed for both.
 #
 #   bench/compare.sh [CASE ...]        (default: bcos-r34-r18 std-r34-r18-gradcam kd-r34-r18)
-#   RUNS=5 STEPS=10 WARMUP=3 bench/compare.sh
+#   RUNS=5 STEPS=40 WARMUP=10 bench/compare.sh
 #
 # Per case: one untimed run of each side, then RUNS measured runs of each, alternating and swapping which side goes
-# first every round; each run is a fresh process doing WARMUP untimed and STEPS timed steps. Prints per case the
-# median and spread (min-max) of images_per_second of each side, the ratio of the medians e2kd/PyTorch, and
-# "not distinguishable" when the two spreads overlap; also median peak RSS, the threads each side ran with, and the
+# first every round; each run is a fresh process doing WARMUP untimed and STEPS timed steps (by default 10 and 40,
+# as timm's benchmark.py: a training run's steady state; e2kd's step keeps getting faster for about ten steps while
+# the JVM compiles its Java code, the reference's does not; docs/PERFORMANCE.md, item 31). Prints per case the median
+# and spread (min-max) of images_per_second of each side, the ratio of the medians e2kd/PyTorch, and "not
+# distinguishable" when the two spreads overlap; also median peak RSS, the threads each side ran with, and the
 # 1-minute load average before and after. Fewer than 5 runs is only a smoke test and is labelled so.
 set -euo pipefail
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=(bcos-r34-r18 std-r34-r18-gradcam kd-r34-r18)
+STEPS="${STEPS:-40}"
+WARMUP="${WARMUP:-10}"
 # shellcheck source=bench/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 e2kd=("${clean[@]}" ./e2kd bench)
