@@ -12,6 +12,7 @@ import e2kd.nn.ops.Autograd;
 import e2kd.nn.ops.ConvOps;
 import e2kd.nn.ops.Scalars;
 import e2kd.nn.ops.Scopes;
+import java.util.Arrays;
 
 /**
  * B-cos convolution, B = 2, no bias (B-cos-v2 {@code BcosConv2d}); key {@code linear.weight} (O, I, k, k).
@@ -26,7 +27,9 @@ import e2kd.nn.ops.Scopes;
  * gradients) either way, so each call divides whichever is smaller: the kernel (ŵ formed: the stem and early
  * layers, whose outputs outnumber their weights) or the output (deep layers on small maps). A weight that receives
  * no gradient (a frozen teacher's) keeps ŵ and the transposed pass's sub-kernels of ŵ between calls, until
- * {@link #weightsChanged()}, so its passes divide nothing.
+ * {@link #weightsChanged()}, so its passes divide nothing. Where {@link ConvOps#prefersMatrixProduct} routes the
+ * layer to matrix products, the forward, the transposed pass and the norms take one (O, I·k·k) matrix of w (or ŵ),
+ * made once per forward, so that libtorch's backward adds their gradients in place ({@link ConvOps#productMatrix}).
  */
 public final class BcosConv2d extends Module implements DynamicLinear {
     private final Conv2d linear;
@@ -46,16 +49,21 @@ public final class BcosConv2d extends Module implements DynamicLinear {
     public NDArray forward(NDArray x, Trace trace) {
         NDArray w = linear.weight();
         Frozen f = frozenOrNull(w);
-        NDArray kernel = w;
+        long pixels = outputPixels(x);
+        boolean product = ConvOps.prefersMatrixProduct(w, linear.stride, 1, pixels);
+        // On the matrix-product route the forward, the transposed pass and the norms all take one (O, I·k·k) array.
+        NDArray weight = product && f == null ? ConvOps.productMatrix(x, w) : w;
+        boolean trained = f == null && Autograd.isRecording();
+        NDArray kernel = weight;
         NDArray norm = null;
         if (f != null) {
-            kernel = f.normalized();
-        } else if (kernelIsSmaller(w, x)) {
-            kernel = normalized(w, x.getManager());
+            kernel = product ? ConvOps.productMatrix(x, f.normalized()) : f.normalized();
+        } else if (kernelIsSmaller(w, x, pixels)) {
+            kernel = normalized(weight, trained, x.getManager());
         } else {
-            norm = unitNorms(w, x.getManager());
+            norm = unitNorms(weight, trained, x.getManager()).reshape(1, -1, 1, 1);
         }
-        NDArray conv = ConvOps.conv(x, kernel, linear.stride, linear.padding, 1);
+        NDArray conv = convolve(x, kernel);
         NDArray o = norm == null ? conv : conv.div(norm);
         NDArray scale = o.abs().div(patchNorm(x));
         if (trace != null) {
@@ -78,36 +86,60 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         if (e.weightNorm() != null) {
             h = h.div(e.weightNorm());
         }
-        boolean product = ConvOps.prefersMatrixProduct(
-                e.weight(), linear.stride, 1, g.getShape().get(2) * g.getShape().get(3));
-        if (!product && frozen != null && frozen.normalized() == e.weight()) {
+        NDArray kernel = e.weight();
+        if (isProductMatrix(kernel)) {
+            return ConvOps.productConvTranspose(
+                    h, kernel, linear.kernel(), linear.stride, linear.padding, e.inputHeight(), e.inputWidth());
+        }
+        if (frozen != null && frozen.normalized() == kernel) {
             return frozen.kernels().apply(h, e.inputHeight(), e.inputWidth());
         }
-        return ConvOps.convTranspose(h, e.weight(), linear.stride, linear.padding, 1, e.inputHeight(), e.inputWidth());
+        return ConvOps.convTranspose(h, kernel, linear.stride, linear.padding, 1, e.inputHeight(), e.inputWidth());
     }
 
     @Override
     public NDArray linear(NDArray v, Trace trace) {
         Trace.Entry e = trace.of(this);
-        NDArray conv = ConvOps.conv(v, e.weight(), linear.stride, linear.padding, 1);
+        NDArray conv = convolve(v, e.weight());
         return e.factor().mul(e.weightNorm() == null ? conv : conv.div(e.weightNorm()));
     }
 
-    /** Whether w holds fewer values than this convolution's output for x, (B, O, H', W'). */
-    private boolean kernelIsSmaller(NDArray w, NDArray x) {
+    /** H'·W' of this convolution's output for x. */
+    private long outputPixels(NDArray x) {
         int k = linear.kernel();
         long outH = (x.getShape().get(2) + 2L * linear.padding - k) / linear.stride + 1;
         long outW = (x.getShape().get(3) + 2L * linear.padding - k) / linear.stride + 1;
-        return w.size() < x.getShape().get(0) * w.getShape().get(0) * outH * outW;
+        return outH * outW;
     }
 
-    /** ‖w_o‖ over (I, k, k) per output unit, as (1, O, 1, 1), owned by {@code owner}. */
-    private static NDArray unitNorms(NDArray w, NDManager owner) {
-        NDArray norms = w.hasGradient() && Autograd.isRecording()
+    /** Whether w holds fewer values than this convolution's output for x, (B, O, H', W'). */
+    private static boolean kernelIsSmaller(NDArray w, NDArray x, long outputPixels) {
+        return w.size() < x.getShape().get(0) * w.getShape().get(0) * outputPixels;
+    }
+
+    /** Whether forward chose the matrix-product route for {@code kernel}: it then holds the (O, I·k·k) matrix. */
+    private static boolean isProductMatrix(NDArray kernel) {
+        return kernel.getShape().dimension() == 2;
+    }
+
+    /** x convolved with {@code kernel} as forward chose it: its product matrix or (O, I, k, k) for libtorch. */
+    private NDArray convolve(NDArray x, NDArray kernel) {
+        return isProductMatrix(kernel)
+                ? ConvOps.productConv(x, kernel, linear.kernel(), linear.stride, linear.padding)
+                : ConvOps.libtorchConv(x, kernel, linear.stride, linear.padding, 1);
+    }
+
+    /**
+     * ‖w_o‖ over all axes but the first, (O), owned by {@code owner}; w is (O, I, k, k) or its (O, I·k·k) matrix,
+     * {@code trained} when the weight gets a gradient in this pass (asked of the parameter: DJL's
+     * {@code hasGradient} is false on any operator's result).
+     */
+    private static NDArray unitNorms(NDArray w, boolean trained, NDManager owner) {
+        NDArray norms = trained
                 ? Scopes.keepingOnly(w, () -> trainedNorms(w))
-                : w.norm(new int[] {1, 2, 3}, false);
+                : w.reshape(w.getShape().get(0), -1).norm(new int[] {1}, false);
         norms.attach(owner);
-        return norms.reshape(1, -1, 1, 1);
+        return norms;
     }
 
     /**
@@ -123,9 +155,12 @@ public final class BcosConv2d extends Module implements DynamicLinear {
         return Scalars.mul(squares, 2).sub(squares.stopGradient()).sqrt().reshape(-1);
     }
 
-    /** ŵ = w / ‖w‖ per output unit, owned by {@code owner}. */
-    private static NDArray normalized(NDArray w, NDManager owner) {
-        return Scopes.owned(owner, w.div(unitNorms(w, owner).reshape(-1, 1, 1, 1)));
+    /** ŵ = w / ‖w‖ per output unit, of w's shape, owned by {@code owner}. */
+    private static NDArray normalized(NDArray w, boolean trained, NDManager owner) {
+        long[] perUnit = new long[w.getShape().dimension()];
+        Arrays.fill(perUnit, 1);
+        perUnit[0] = -1;
+        return Scopes.owned(owner, w.div(unitNorms(w, trained, owner).reshape(perUnit)));
     }
 
     /** The reusable arrays of {@code w} when w gets no gradient (built on first use), else null. */
@@ -137,7 +172,7 @@ public final class BcosConv2d extends Module implements DynamicLinear {
             weightsChanged();
             NDManager arrays = w.getManager().newSubManager();
             frozen = Autograd.noGrad(() -> {
-                NDArray normalized = normalized(w, arrays);
+                NDArray normalized = normalized(w, false, arrays);
                 return new Frozen(
                         w,
                         arrays,

@@ -28,6 +28,28 @@ public final class ConvOps {
         return libtorchConv(x, w, stride, padding, groups);
     }
 
+    /**
+     * w (O, I, k, k) as the (O, I·k·k) matrix that the matrix-product route multiplies by, owned by {@code like}'s
+     * manager. Where one weight enters several products in a pass (a B-cos layer's forward, its transposed pass and
+     * its norms), giving them all this one array lets libtorch's backward add their gradients in place: it adds in
+     * place only into a gradient that is not a view, and the gradient through each reshape of w is one
+     * (docs/PERFORMANCE.md, item 33).
+     */
+    public static NDArray productMatrix(NDArray like, NDArray w) {
+        return GemmConv.matrix(like, w);
+    }
+
+    /** {@link #conv} on the matrix-product route, groups 1, with w as its {@link #productMatrix} and kernel size k. */
+    public static NDArray productConv(NDArray x, NDArray matrix, int k, int stride, int padding) {
+        return GemmConv.conv(x, matrix, k, stride, padding);
+    }
+
+    /** {@link #convTranspose} on the matrix-product route, groups 1, with w as its {@link #productMatrix}. */
+    public static NDArray productConvTranspose(
+            NDArray g, NDArray matrix, int k, int stride, int padding, long inH, long inW) {
+        return GemmConv.convTranspose(g, matrix, k, stride, padding, inH, inW);
+    }
+
     /** libtorch's conv2d (oneDNN on CPU), whatever the shapes. */
     public static NDArray libtorchConv(NDArray x, NDArray w, int stride, int padding, int groups) {
         return conv(x, w, stride, padding, padding, groups);

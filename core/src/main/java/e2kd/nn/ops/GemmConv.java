@@ -39,15 +39,19 @@ final class GemmConv {
 
     /** conv2d without bias, groups 1; x (B, I, H, W), w (O, I, k, k) → (B, O, H', W'). */
     static NDArray conv(NDArray x, NDArray w, int stride, int padding) {
+        return conv(x, matrix(x, w), (int) w.getShape().get(2), stride, padding);
+    }
+
+    /** {@link #conv(NDArray, NDArray, int, int)} with w given as its (O, I·k·k) matrix. */
+    static NDArray conv(NDArray x, NDArray matrix, int k, int stride, int padding) {
         Shape xs = x.getShape();
-        Shape ws = w.getShape();
         long b = xs.get(0);
         long in = xs.get(1);
-        int k = (int) ws.get(2);
+        long o = matrix.getShape().get(0);
         long outH = (xs.get(2) + 2L * padding - k) / stride + 1;
         long outW = (xs.get(3) + 2L * padding - k) / stride + 1;
         NDArray cols;
-        if (gathersByProduct(xs.get(2) * xs.get(3), ws.get(0), k, stride)) {
+        if (gathersByProduct(xs.get(2) * xs.get(3), o, k, stride)) {
             cols = x.reshape(b * in, xs.get(2) * xs.get(3))
                     .matMul(tapMatrix(x, xs.get(2), xs.get(3), outH, outW, k, stride, padding))
                     .reshape(b, in, outH * outW, (long) k * k)
@@ -56,8 +60,8 @@ final class GemmConv {
         } else {
             cols = taps(x, k, stride, padding, outH, outW);
         }
-        NDArray out = cols.matMul(Scopes.owned(x, w.reshape(ws.get(0), -1)).transpose());
-        return channelsFirst(out.reshape(b, outH, outW, ws.get(0)));
+        NDArray out = cols.matMul(matrix.transpose());
+        return channelsFirst(out.reshape(b, outH, outW, o));
     }
 
     /** The k·k shifted, strided views of the padded x, channels-last, as (B·H'·W', I·k·k). */
@@ -91,16 +95,20 @@ final class GemmConv {
      * gradient of ⟨g, conv(v, w)⟩ with respect to v.
      */
     static NDArray convTranspose(NDArray g, NDArray w, int stride, int padding, long inH, long inW) {
+        return convTranspose(g, matrix(g, w), (int) w.getShape().get(2), stride, padding, inH, inW);
+    }
+
+    /** {@link #convTranspose(NDArray, NDArray, int, int, long, long)} with w given as its (O, I·k·k) matrix. */
+    static NDArray convTranspose(NDArray g, NDArray matrix, int k, int stride, int padding, long inH, long inW) {
         Shape gs = g.getShape();
-        Shape ws = w.getShape();
         long b = gs.get(0);
         long outH = gs.get(2);
         long outW = gs.get(3);
-        long in = ws.get(1);
-        int k = (int) ws.get(2);
-        NDArray rows = g.transpose(0, 2, 3, 1).reshape(b * outH * outW, ws.get(0));
-        NDArray products = rows.matMul(Scopes.owned(g, w.reshape(ws.get(0), -1)));
-        if (gathersByProduct(inH * inW, ws.get(0), k, stride)) {
+        long o = matrix.getShape().get(0);
+        long in = matrix.getShape().get(1) / ((long) k * k);
+        NDArray rows = g.transpose(0, 2, 3, 1).reshape(b * outH * outW, o);
+        NDArray products = rows.matMul(matrix);
+        if (gathersByProduct(inH * inW, o, k, stride)) {
             return products.reshape(b, outH * outW, in, (long) k * k)
                     .transpose(0, 2, 1, 3)
                     .reshape(b * in, outH * outW * k * k)
@@ -124,6 +132,11 @@ final class GemmConv {
         }
         NDArray cropped = sum.get(new NDIndex(":, {}:{}, {}:{}", padding, padding + inH, padding, padding + inW));
         return channelsFirst(cropped);
+    }
+
+    /** w (O, I, k, k) as the (O, I·k·k) matrix the products take, owned by {@code like}'s manager. */
+    static NDArray matrix(NDArray like, NDArray w) {
+        return Scopes.owned(like, w.reshape(w.getShape().get(0), -1));
     }
 
     /**
