@@ -161,6 +161,42 @@ public abstract class Module {
         return a.equals(b) || (a.size() == 1 && b.size() == 1 && a.dimension() + b.dimension() <= 1);
     }
 
+    /**
+     * Gives every trainable parameter of the tree a fresh gradient leaf on the same storage until the returned
+     * handle closes, then puts the parameters back and frees the leaves with their gradients. libtorch's backward
+     * hands a leaf without a gradient the computed array itself, where a parameter whose gradient was zeroed gets a
+     * zeroing pass and an add; this is PyTorch's {@code zero_grad(set_to_none=True)}, for which DJL has no call
+     * (docs/DJL-NOTES.md). In-place updates of a leaf update the parameter (one storage).
+     */
+    public final FreshGradients freshGradients() {
+        List<Runnable> restore = new ArrayList<>();
+        swapInLeaves(this, restore);
+        return () -> restore.forEach(Runnable::run);
+    }
+
+    /** The handle of {@link #freshGradients()}: closing it restores the parameters. */
+    public interface FreshGradients extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void swapInLeaves(Module m, List<Runnable> restore) {
+        for (Map.Entry<String, NDArray> e : m.parameters.entrySet()) {
+            NDArray parameter = e.getValue();
+            if (!parameter.hasGradient()) {
+                continue;
+            }
+            NDArray leaf = parameter.stopGradient();
+            leaf.setRequiresGradient(true);
+            e.setValue(leaf);
+            restore.add(() -> {
+                e.setValue(parameter);
+                leaf.close();
+            });
+        }
+        m.children.values().forEach(c -> swapInLeaves(c, restore));
+    }
+
     /** Converts floating-point parameters and buffers to {@code type} in place (e.g. float64 for tests). */
     public final void toFloatType(DataType type) {
         Autograd.noGrad(() -> {

@@ -7,17 +7,22 @@ import e2kd.distill.TeacherOutput;
 import e2kd.nn.Module;
 import e2kd.train.optim.GradientClipping;
 import e2kd.train.optim.Optimizer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * One optimisation step: teacher pass (when the objective reads one), the objective, backward, clipping, optimizer
  * update of the student's and the criteria's parameters. Every intermediate array belongs to the caller's step
- * manager (the manager of x); only parameters, gradients and optimizer state outlive it. A step whose loss or
+ * manager (the manager of x); only parameters and optimizer state outlive it. The gradients live for the update
+ * only: the step gives every trained parameter a fresh gradient leaf ({@link Module#freshGradients()}, PyTorch's
+ * {@code zero_grad(set_to_none=True)}) and puts the parameters back after the update. A step whose loss or
  * gradients are not finite is skipped (no update) and reported as such.
  */
 public final class DistillStep {
     private final Distiller distiller;
+    private final Module student;
     private final GuardedUpdate update;
 
     public DistillStep(Distiller distiller, Module student, Optimizer optimizer) {
@@ -27,7 +32,8 @@ public final class DistillStep {
     /** With {@code clipping} applied to the gradients before each update. */
     public DistillStep(Distiller distiller, Module student, Optimizer optimizer, GradientClipping clipping) {
         this.distiller = distiller;
-        this.update = new GuardedUpdate(trainable(student, distiller), optimizer, clipping);
+        this.student = student;
+        this.update = new GuardedUpdate(optimizer, clipping);
     }
 
     /**
@@ -61,9 +67,18 @@ public final class DistillStep {
      */
     public StepResult run(
             NDArray x, NDArray labels, NDArray targets, long[] indices, TeacherOutput teacher, long step, double lr) {
-        LossParts parts = distiller.loss(x, labels, targets, indices, teacher, step);
-        double total = LossParts.value(parts.total());
-        boolean applied = update.apply(parts.total(), lr);
-        return new StepResult(total, parts.values(), !applied);
+        List<Module> trained = new ArrayList<>();
+        trained.add(student);
+        trained.addAll(distiller.objective().modules().values());
+        List<Module.FreshGradients> leaves = new ArrayList<>();
+        try {
+            trained.forEach(m -> leaves.add(m.freshGradients()));
+            LossParts parts = distiller.loss(x, labels, targets, indices, teacher, step);
+            double total = LossParts.value(parts.total());
+            boolean applied = update.apply(trainable(student, distiller), parts.total(), lr);
+            return new StepResult(total, parts.values(), !applied);
+        } finally {
+            leaves.forEach(Module.FreshGradients::close);
+        }
     }
 }

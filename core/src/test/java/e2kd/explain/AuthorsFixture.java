@@ -11,9 +11,11 @@ import e2kd.Close;
 import e2kd.Fixtures;
 import e2kd.nn.Model;
 import e2kd.nn.models.Models;
+import e2kd.nn.ops.Scopes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -37,6 +39,11 @@ final class AuthorsFixture implements AutoCloseable {
         return model;
     }
 
+    /** The manager that owns this fixture's arrays (closed with it). */
+    NDManager manager() {
+        return manager;
+    }
+
     NDArray npy(String name) {
         return Fixtures.npy(manager, dir + name);
     }
@@ -52,14 +59,16 @@ final class AuthorsFixture implements AutoCloseable {
 
     /** Every parameter's accumulated gradient equals {@code student_grads.npz} to {@code rtol} of its scale. */
     void assertGradients(Model student, double rtol) {
-        Map<String, NDArray> grads = Fixtures.npz(manager, dir + "student_grads.npz");
-        Map<String, NDArray> params = student.parameters();
-        assertEquals(grads.keySet(), params.keySet());
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            try (NDArray g = e.getValue().getGradient()) {
-                Close.relative(g, grads.get(e.getKey()), rtol, "gradient of " + e.getKey());
-            }
-        }
+        Map<String, NDArray> gradients = new LinkedHashMap<>();
+        student.parameters().forEach((key, p) -> gradients.put(key, Scopes.owned(manager, p.getGradient())));
+        assertGradients(gradients, rtol);
+    }
+
+    /** Each gradient by parameter name equals {@code student_grads.npz} to {@code rtol} of its scale. */
+    void assertGradients(Map<String, NDArray> gradients, double rtol) {
+        Map<String, NDArray> expected = Fixtures.npz(manager, dir + "student_grads.npz");
+        assertEquals(expected.keySet(), gradients.keySet());
+        gradients.forEach((key, g) -> Close.relative(g, expected.get(key), rtol, "gradient of " + key));
     }
 
     /**

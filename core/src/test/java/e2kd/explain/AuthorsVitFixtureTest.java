@@ -17,9 +17,7 @@ import e2kd.nn.models.Models;
 import e2kd.nn.ops.Autograd;
 import e2kd.train.DistillStep;
 import e2kd.train.StepResult;
-import e2kd.train.optim.Optimizer;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,7 +91,7 @@ class AuthorsVitFixtureTest {
         Close.absolute(s.logits(), npy(DIR + "student_train_logits.npy"), 1e-9, "student logits");
         Close.absolute(s.map(), npy(DIR + "student_train_expl.npy"), 1e-9, "student W(x)");
 
-        GradientCapture captured = new GradientCapture();
+        GradientCapture captured = new GradientCapture(manager);
         long createGraphBefore = Autograd.createGraphBackwards();
         StepResult step = new DistillStep(distiller, student, captured).run(x, null, 0, 0.0);
         assertEquals(createGraphBefore, Autograd.createGraphBackwards(), "create_graph backwards in the training step");
@@ -106,35 +104,6 @@ class AuthorsVitFixtureTest {
         assertEquals(grads.keySet(), captured.gradients.keySet());
         for (Map.Entry<String, NDArray> e : grads.entrySet()) {
             Close.relative(captured.gradients.get(e.getKey()), e.getValue(), 1e-7, "gradient of " + e.getKey());
-        }
-    }
-
-    /** An optimizer that only keeps a copy of each gradient it is handed. */
-    private final class GradientCapture implements Optimizer {
-        final Map<String, NDArray> gradients = new LinkedHashMap<>();
-
-        @Override
-        public void step(Map<String, NDArray> parameters, double lr) {
-            parameters.forEach((key, p) -> {
-                NDArray g = p.getGradient().duplicate();
-                g.attach(manager);
-                gradients.put(key, g);
-            });
-        }
-
-        @Override
-        public long steps() {
-            return gradients.isEmpty() ? 0 : 1;
-        }
-
-        @Override
-        public Map<String, NDArray> state() {
-            return Map.of();
-        }
-
-        @Override
-        public void restoreState(long steps, Map<String, NDArray> state) {
-            throw new UnsupportedOperationException("a test optimizer has no state");
         }
     }
 }
